@@ -1,0 +1,64 @@
+/*
+ * config: the command line and the configuration file.
+ *
+ * The master parses both into one struct config before it forks anything;
+ * a reload parses into a fresh struct and swaps only if it is valid.
+ */
+#ifndef SAFECGI_CONFIG_H
+#define SAFECGI_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "profile.h"
+
+enum listen_kind { LISTEN_UNIX, LISTEN_TCP, LISTEN_TCP6, LISTEN_INHERITED };
+
+struct config {
+	/* fcgiwrap-compatible flags */
+	int			 workers;	/* -c; 0: number of CPUs */
+	char			*listen;	/* -s */
+	int			 stderr_to_client;	/* -f */
+	struct strlist		 allowed;	/* -p, canonical paths */
+
+	/* safecgi */
+	unsigned		 timeout;	/* -t; seconds */
+	unsigned		 grace;		/* SIGTERM drain, seconds */
+	int			 max_requests;	/* concurrent, per worker */
+	char			*config_file;
+	char			*profile_dir;
+	char			*audit_log;	/* path, "syslog" or NULL */
+	char			*error_log;	/* path, "syslog" or NULL: stderr */
+	char			*socket_user;
+	char			*socket_group;
+	mode_t			 socket_mode;
+	int			 foreground;
+	int			 check;		/* --check */
+	char			*check_script;	/* --check --script PATH */
+	int			 no_jail;	/* --no-jail: explicit, logged */
+	int			 require_landlock;
+
+	/* derived */
+	enum listen_kind	 listen_kind;
+	char			*listen_path;	/* unix */
+	char			*listen_host;	/* tcp */
+	char			*listen_port;
+};
+
+/*
+ * Defaults (config_init), then --config, then the command line on top:
+ * the command line wins.
+ */
+void	config_init(struct config *);
+int	config_parse_args(struct config *, int, char **);
+int	config_load_file(struct config *, const char *, char *, size_t);
+int	config_finish(struct config *, char *, size_t);
+void	config_free(struct config *);
+void	config_usage(FILE *);
+
+/* Parse a -s value into kind/path/host/port; pure. */
+int	config_parse_listen(const char *, enum listen_kind *, char **,
+	    char **, char **);
+
+#endif

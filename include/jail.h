@@ -1,0 +1,79 @@
+/*
+ * jail: every step that confines a script, in the order it must run.
+ *
+ *   master   jail_probe()          what the kernel offers; refuse to start
+ *                                  if a required layer is missing
+ *   master   clone(NEWPID|NEWNS|NEWNET|NEWIPC|NEWUTS) -> worker
+ *   worker   jail_worker_enter()   read-only root, /dev, /proc, masks,
+ *                                  pivot_root, loopback, hostname
+ *   spawner  jail_spawner_enter()  the profile's mounts, capabilities cut
+ *                                  to what spawning needs, no_new_privs,
+ *                                  the profile's seccomp filter (once)
+ *   child    jail_child_exec()     fds, rlimits, uid/gid, Landlock, execve
+ *
+ * Expensive work happens once per worker or spawner; the per-request
+ * child only does what must differ per request.
+ */
+#ifndef SAFECGI_JAIL_H
+#define SAFECGI_JAIL_H
+
+#include <sched.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct config;
+struct profile;
+struct profile_set;
+struct filter;
+
+#define JAIL_CLONE_FLAGS \
+	(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
+
+struct jail_caps {
+	int	landlock_abi;	/* 0: none */
+	int	user_notif;	/* seccomp user notification usable */
+	int	rootless;	/* started without root: user namespace */
+};
+
+/* What the kernel offers; fills *caps.  Writes a report of the layers. */
+int	jail_probe(const struct config *, struct jail_caps *,
+	    char *report, size_t);
+
+/* In a freshly cloned worker.  Returns 0 or -1 with a logged reason. */
+int	jail_worker_enter(const struct config *, const struct profile_set *);
+
+/*
+ * In a spawner forked from the worker: mounts for this profile, then
+ * capabilities, no_new_privs and the filter.  Returns the seccomp
+ * listener fd (>= 0), or -1 with a logged reason.
+ */
+int	jail_spawner_enter(const struct profile *, const struct filter *);
+
+/* Everything the per-request child needs, prepared before clone. */
+struct jail_exec {
+	const struct profile	*profile;
+	int			 fd_in, fd_out, fd_err;
+	const char		*path;		/* canonical script */
+	const char		*dir;		/* its directory: the cwd */
+	const char		*interp;	/* shebang interpreter or NULL */
+	char *const		*argv;
+	char *const		*envp;
+	/* written by the child when it fails before execve */
+	volatile int		 fail_stage;	/* enum jail_stage */
+	volatile int		 fail_errno;
+};
+
+enum jail_stage {
+	STAGE_NONE = 0, STAGE_FDS, STAGE_CWD, STAGE_RLIMIT, STAGE_IDS,
+	STAGE_CAPS, STAGE_PDEATHSIG, STAGE_LANDLOCK, STAGE_EXEC,
+};
+
+const char *jail_stage_name(int);
+
+/* The child's whole life: never returns. */
+int	jail_child_exec(void *jail_exec);
+
+/* Landlock ABI of the running kernel, 0 if none. */
+int	jail_landlock_abi(void);
+
+#endif

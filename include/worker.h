@@ -1,0 +1,21 @@
+/*
+ * worker: serves FastCGI requests with libfcgi.
+ *
+ * Built once (jail, spawners), then each worker serves many requests at
+ * once: an accept loop hands connections to a pool of request threads
+ * that grows on demand up to --max-requests.  A slow script holds one
+ * thread, never the worker.
+ */
+#ifndef SAFECGI_WORKER_H
+#define SAFECGI_WORKER_H
+
+#include "config.h"
+#include "profile.h"
+
+struct filter;
+
+/* The worker's whole life; returns the exit code. */
+int	worker_main(const struct config *, const struct profile_set *,
+	    const struct filter *, int listen_fd, int log_fd, int slot);
+
+#endif

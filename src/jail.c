@@ -1,0 +1,678 @@
+/*
+ * The jail, as one sequence per process kind.  See jail.h for the order;
+ * every step says why it is there.  Any step that fails makes the whole
+ * thing fail: a worker that cannot build its jail exits, a child that
+ * cannot enter it never reaches execve.
+ */
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <linux/capability.h>
+#include <linux/landlock.h>
+#include <net/if.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cap-ng.h>
+
+#include "audit.h"
+#include "config.h"
+#include "filter.h"
+#include "jail.h"
+#include "profile.h"
+#include "safecgi.h"
+
+/*
+ * Debian 12's headers stop at Landlock ABI 3; the kernels this runs on
+ * have ABI 7.  Define what is newer here and check the ABI at run time.
+ */
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE		(1ULL << 14)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV		(1ULL << 15)
+#endif
+#ifndef LANDLOCK_ACCESS_NET_BIND_TCP
+#define LANDLOCK_ACCESS_NET_BIND_TCP		(1ULL << 0)
+#define LANDLOCK_ACCESS_NET_CONNECT_TCP		(1ULL << 1)
+#define LANDLOCK_RULE_NET_PORT			2
+#endif
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET	(1ULL << 0)
+#define LANDLOCK_SCOPE_SIGNAL			(1ULL << 1)
+#endif
+#ifndef LANDLOCK_CREATE_RULESET_VERSION
+#define LANDLOCK_CREATE_RULESET_VERSION		(1U << 0)
+#endif
+
+struct ll_ruleset_attr {
+	uint64_t	handled_access_fs;
+	uint64_t	handled_access_net;
+	uint64_t	scoped;
+};
+
+struct ll_path_beneath {
+	uint64_t	allowed_access;
+	int32_t		parent_fd;
+} __attribute__((packed));
+
+struct ll_net_port {
+	uint64_t	allowed_access;
+	uint64_t	port;
+};
+
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY	0x00000001
+#define MOUNT_ATTR_NOSUID	0x00000002
+#define MOUNT_ATTR_NODEV	0x00000004
+#define MOUNT_ATTR_NOEXEC	0x00000008
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE		0x8000
+#endif
+
+struct mnt_attr {
+	uint64_t	attr_set;
+	uint64_t	attr_clr;
+	uint64_t	propagation;
+	uint64_t	userns_fd;
+};
+
+#define LL_FS_READ	(LANDLOCK_ACCESS_FS_READ_FILE | \
+			 LANDLOCK_ACCESS_FS_READ_DIR)
+#define LL_FS_WRITE	(LANDLOCK_ACCESS_FS_WRITE_FILE | \
+			 LANDLOCK_ACCESS_FS_REMOVE_DIR | \
+			 LANDLOCK_ACCESS_FS_REMOVE_FILE | \
+			 LANDLOCK_ACCESS_FS_MAKE_DIR | \
+			 LANDLOCK_ACCESS_FS_MAKE_REG | \
+			 LANDLOCK_ACCESS_FS_MAKE_SYM | \
+			 LANDLOCK_ACCESS_FS_TRUNCATE)
+
+/* Where the worker builds its new root; any directory will do. */
+#define NEWROOT_BASE	"/tmp"
+#define NEWROOT		NEWROOT_BASE "/safecgi-root"
+
+static int	 ll_abi;		/* probed once, in the master */
+static uint64_t	 ll_fs_mask;		/* access rights this ABI handles */
+static int	 ll_fd_root = -1;	/* spawner: pre-opened rule anchors */
+static int	 ll_fd_ldso = -1;
+static int	 ll_fd_dev[5] = { -1, -1, -1, -1, -1 };
+static int	 ll_fd_tmp[2] = { -1, -1 };
+static int	*ll_fd_exec, *ll_fd_write;
+static size_t	 ll_nexec, ll_nwrite;
+
+static const char *const devnodes[] = {
+	"null", "zero", "full", "random", "urandom"
+};
+
+/* Secrets no profile may see. */
+static const char *const masked[] = {
+	"/root", "/home", "/etc/shadow*", "/etc/gshadow*", "/etc/ssh",
+	"/run", "/var/run", "/var/log", "/etc/safecgi", "/etc/sudoers*",
+	"/etc/ssl/private", "/var/lib/sudo", "/boot", "/var/spool/cron",
+};
+
+const char *
+jail_stage_name(int stage)
+{
+	static const char *const names[] = {
+		"none", "fds", "chdir", "rlimits", "uid/gid", "capabilities",
+		"parent-death signal", "landlock", "execve",
+	};
+
+	if (stage < 0 || (size_t)stage >= nitems(names))
+		return "unknown";
+	return names[stage];
+}
+
+int
+jail_landlock_abi(void)
+{
+	long	abi;
+
+	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+	return abi < 0 ? 0 : (int)abi;
+}
+
+int
+jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
+    size_t repsz)
+{
+	caps->landlock_abi = ll_abi = jail_landlock_abi();
+	caps->rootless = geteuid() != 0;
+	caps->user_notif = 1;	/* proven when the first filter attaches */
+
+	ll_fs_mask = LANDLOCK_ACCESS_FS_EXECUTE | LL_FS_READ | LL_FS_WRITE |
+	    LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_SOCK |
+	    LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK;
+	if (ll_abi >= 2)
+		ll_fs_mask |= LANDLOCK_ACCESS_FS_REFER;
+	if (ll_abi < 3)
+		ll_fs_mask &= ~LANDLOCK_ACCESS_FS_TRUNCATE;
+	if (ll_abi >= 5)
+		ll_fs_mask |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+
+	snprintf(rep, repsz,
+	    "privileges: scripts run as their profile's user, no capabilities, "
+	    "no_new_privs\n"
+	    "namespaces: mount (read-only root), network (loopback only), "
+	    "pid (per request), ipc, uts%s\n"
+	    "seccomp: per-profile filter, denied calls reported\n"
+	    "landlock: %s (ABI %d)\n"
+	    "rlimits: cpu, address space, processes, files, file size, "
+	    "no core dumps\n"
+	    "fds: scripts inherit 0, 1, 2 only\n",
+	    caps->rootless ? ", user (rootless)" : "",
+	    ll_abi >= 1 ? "on" : "unavailable", ll_abi);
+	if (ll_abi < 1 && cf->require_landlock)
+		return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------ worker */
+
+static int
+fail(const char *step, const char *what)
+{
+	log_msg(LOG_ERR, "jail: %s %s: %s", step, what, strerror(errno));
+	return -1;
+}
+
+/* Hide path (inside the new root): an empty directory or /dev/null. */
+static int
+mask_one(const char *path)
+{
+	char		 target[PATH_MAX];
+	struct stat	 st;
+
+	snprintf(target, sizeof(target), "%s%s", NEWROOT, path);
+	if (lstat(target, &st) == -1)
+		return errno == ENOENT ? 0 : fail("mask", path);
+	if (S_ISLNK(st.st_mode)) {
+		/* /var/run -> /run: the target is masked on its own */
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (mount("tmpfs", target, "tmpfs",
+		    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		    "size=4k,mode=0755") == -1)
+			return fail("mask", path);
+		return 0;
+	}
+	if (mount(NEWROOT "/dev/null", target, NULL, MS_BIND, NULL) == -1 ||
+	    mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
+	    MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
+		return fail("mask", path);
+	return 0;
+}
+
+static int
+mask_glob(const char *pattern)
+{
+	char	 pat[PATH_MAX];
+	glob_t	 g;
+	size_t	 i;
+	int	 rc = 0;
+
+	if (strpbrk(pattern, "*?[") == NULL)
+		return mask_one(pattern);
+	snprintf(pat, sizeof(pat), "%s%s", NEWROOT, pattern);
+	if (glob(pat, GLOB_NOSORT, NULL, &g) != 0)
+		return 0;
+	for (i = 0; i < g.gl_pathc && rc == 0; i++)
+		rc = mask_one(g.gl_pathv[i] + strlen(NEWROOT));
+	globfree(&g);
+	return rc;
+}
+
+static int
+build_dev(void)
+{
+	char	src[64], dst[PATH_MAX];
+	size_t	i;
+	int	fd;
+
+	/* A minimal /dev: no disks, no ttys, no kernel interfaces. */
+	if (mount("tmpfs", NEWROOT "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
+	    "size=64k,mode=0755") == -1)
+		return fail("mount", "/dev");
+	for (i = 0; i < nitems(devnodes); i++) {
+		snprintf(src, sizeof(src), "/dev/%s", devnodes[i]);
+		snprintf(dst, sizeof(dst), NEWROOT "/dev/%s", devnodes[i]);
+		if ((fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0666)) ==
+		    -1)
+			return fail("create", dst);
+		close(fd);
+		if (mount(src, dst, NULL, MS_BIND, NULL) == -1)
+			return fail("bind", src);
+	}
+	if (symlink("/proc/self/fd", NEWROOT "/dev/fd") == -1 ||
+	    symlink("/proc/self/fd/0", NEWROOT "/dev/stdin") == -1 ||
+	    symlink("/proc/self/fd/1", NEWROOT "/dev/stdout") == -1 ||
+	    symlink("/proc/self/fd/2", NEWROOT "/dev/stderr") == -1 ||
+	    mkdir(NEWROOT "/dev/shm", 0755) == -1)
+		return fail("populate", "/dev");
+	/* the nodes stay writable; the directory does not */
+	if (mount(NULL, NEWROOT "/dev", NULL, MS_REMOUNT | MS_RDONLY |
+	    MS_NOSUID | MS_NOEXEC, "size=64k,mode=0755") == -1)
+		return fail("remount", "/dev");
+	return 0;
+}
+
+static int
+loopback_up(void)
+{
+	struct ifreq	ifr;
+	int		s;
+
+	/* The only interface in this network namespace. */
+	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return fail("socket", "lo");
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	ifr.ifr_flags = IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) == -1) {
+		close(s);
+		return fail("bring up", "lo");
+	}
+	close(s);
+	return 0;
+}
+
+int
+jail_worker_enter(const struct config *cf, const struct profile_set *ps)
+{
+	struct mnt_attr	 ro = { 0 };
+	size_t		 i;
+
+	(void)ps;
+	/* 1. Nothing we mount may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		return fail("make private", "/");
+
+	/* 2. The whole host tree, bound recursively, then made read-only
+	 *    (and nosuid, nodev) in one step with mount_setattr. */
+	if (mount("tmpfs", NEWROOT_BASE, "tmpfs", MS_NOSUID | MS_NODEV,
+	    "size=64k,mode=0755") == -1)
+		return fail("mount", NEWROOT_BASE);
+	if (mkdir(NEWROOT, 0755) == -1)
+		return fail("mkdir", NEWROOT);
+	if (mount("/", NEWROOT, NULL, MS_BIND | MS_REC, NULL) == -1)
+		return fail("bind", "/");
+	ro.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+	    MOUNT_ATTR_NODEV;
+	if (syscall(SYS_mount_setattr, AT_FDCWD, NEWROOT, AT_RECURSIVE, &ro,
+	    sizeof(ro)) == -1)
+		return fail("make read-only", "/");
+
+	/* 3. A /dev of five nodes, and a /proc of this PID namespace only:
+	 *    processes of other users are invisible. */
+	if (build_dev() == -1)
+		return -1;
+	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV |
+	    MS_NOEXEC, "hidepid=invisible,subset=pid") == -1)
+		return fail("mount", "/proc");
+
+	/* 4. Secrets, the FastCGI socket and our configuration vanish. */
+	for (i = 0; i < nitems(masked); i++)
+		if (mask_glob(masked[i]) == -1)
+			return -1;
+	if (cf->listen_kind == LISTEN_UNIX && cf->listen_path != NULL &&
+	    mask_one(cf->listen_path) == -1)
+		return -1;
+	if (cf->config_file != NULL && cf->config_file[0] == '/' &&
+	    mask_one(cf->config_file) == -1)
+		return -1;
+	if (cf->profile_dir != NULL && cf->profile_dir[0] == '/' &&
+	    mask_one(cf->profile_dir) == -1)
+		return -1;
+
+	/* 5. Swap roots and let go of the old one entirely. */
+	if (chdir(NEWROOT) == -1)
+		return fail("chdir", NEWROOT);
+	if (syscall(SYS_pivot_root, ".", ".") == -1)
+		return fail("pivot_root", NEWROOT);
+	if (umount2(".", MNT_DETACH) == -1)
+		return fail("detach", "old root");
+	if (chdir("/") == -1)
+		return fail("chdir", "/");
+
+	/* 6. A network namespace with nothing but its own loopback. */
+	if (loopback_up() == -1)
+		return -1;
+	if (sethostname("safecgi", 7) == -1)
+		return fail("set", "hostname");
+	return 0;
+}
+
+/* ----------------------------------------------------------- spawner */
+
+static int
+tmpfs_private(const char *path)
+{
+	/* Scripts may write temporary files, never run them. */
+	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	    "size=64m,mode=1777") == -1)
+		return fail("mount", path);
+	return 0;
+}
+
+static int
+make_writable(const char *path)
+{
+	struct mnt_attr	rw = { 0 };
+
+	/* A bind of the path onto itself is a mount we can flip to rw. */
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) == -1)
+		return fail("bind", path);
+	rw.attr_clr = MOUNT_ATTR_RDONLY;
+	if (syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &rw,
+	    sizeof(rw)) == -1)
+		return fail("make writable", path);
+	return 0;
+}
+
+static int
+open_anchor(const char *path)
+{
+	int	fd;
+
+	fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd == -1)
+		log_msg(LOG_WARNING, "landlock: %s: %s", path,
+		    strerror(errno));
+	return fd;
+}
+
+static int
+open_anchors(const struct profile *p, const struct strlist *l, int **fds,
+    size_t *n)
+{
+	glob_t	g;
+	size_t	i, j;
+	int	fd;
+
+	(void)p;
+	*fds = NULL;
+	*n = 0;
+	for (i = 0; i < l->n; i++) {
+		if (glob(l->v[i], GLOB_NOSORT, NULL, &g) != 0)
+			continue;
+		for (j = 0; j < g.gl_pathc; j++) {
+			if ((fd = open_anchor(g.gl_pathv[j])) == -1)
+				continue;
+			*fds = reallocarray(*fds, *n + 1, sizeof(int));
+			if (*fds == NULL) {
+				globfree(&g);
+				return -1;
+			}
+			(*fds)[(*n)++] = fd;
+		}
+		globfree(&g);
+	}
+	return 0;
+}
+
+int
+jail_spawner_enter(const struct profile *p, const struct filter *f)
+{
+	char	 ldso[PATH_MAX];
+	size_t	 i;
+	int	 lfd;
+
+	/* 1. This profile's view of the filesystem, in a mount namespace
+	 *    of its own: private /tmp, writable paths, extra masks. */
+	if (unshare(CLONE_NEWNS) == -1)
+		return fail("unshare", "mount namespace");
+	if (tmpfs_private("/tmp") == -1 || tmpfs_private("/var/tmp") == -1)
+		return -1;
+	for (i = 0; i < p->writable.n; i++)
+		if (make_writable(p->writable.v[i]) == -1)
+			return -1;
+	for (i = 0; i < p->hidden.n; i++) {
+		struct stat st;
+
+		if (lstat(p->hidden.v[i], &st) == -1)
+			continue;
+		if (S_ISDIR(st.st_mode) ? mount("tmpfs", p->hidden.v[i],
+		    "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		    "size=4k,mode=0755") : mount("/dev/null", p->hidden.v[i],
+		    NULL, MS_BIND, NULL))
+			return fail("hide", p->hidden.v[i]);
+	}
+
+	/* 2. Landlock anchors, opened once; each child builds its ruleset
+	 *    from these plus its script and interpreter. */
+	if (ll_abi >= 1) {
+		if ((ll_fd_root = open_anchor("/")) == -1 ||
+		    (ll_fd_tmp[0] = open_anchor("/tmp")) == -1 ||
+		    (ll_fd_tmp[1] = open_anchor("/var/tmp")) == -1)
+			return -1;
+		/* ld.so is the ELF interpreter of every dynamic binary, and
+		 * the kernel opens it for execution */
+		if (realpath("/lib64/ld-linux-x86-64.so.2", ldso) != NULL)
+			ll_fd_ldso = open_anchor(ldso);
+		for (i = 0; i < nitems(devnodes); i++) {
+			char dev[32];
+
+			snprintf(dev, sizeof(dev), "/dev/%s", devnodes[i]);
+			ll_fd_dev[i] = open_anchor(dev);
+		}
+		if (open_anchors(p, &p->exec_allow, &ll_fd_exec,
+		    &ll_nexec) == -1 || open_anchors(p, &p->writable,
+		    &ll_fd_write, &ll_nwrite) == -1)
+			return fail("open", "landlock anchors");
+	}
+
+	/* 3. Capabilities: only what creating a child needs remains, the
+	 *    bounding set goes, so nothing can come back through execve. */
+	capng_clear(CAPNG_SELECT_ALL);
+	capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+	    CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID, CAP_KILL, -1);
+	if (capng_apply(CAPNG_SELECT_ALL) != 0) {
+		errno = EPERM;
+		return fail("drop", "capabilities");
+	}
+
+	/* 4. no_new_privs: setuid binaries cannot elevate, and it lets the
+	 *    filter and Landlock apply. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		return fail("set", "no_new_privs");
+
+	/* 5. Last: the seccomp filter, attached once here and inherited by
+	 *    every child.  From now on this process runs under it too. */
+	if ((lfd = filter_attach(f)) == -1)
+		return fail("attach", "seccomp filter");
+	return lfd;
+}
+
+/* ------------------------------------------------------------- child */
+
+static int
+ll_rule(int rfd, int fd, uint64_t access)
+{
+	struct ll_path_beneath	pb;
+
+	if (fd == -1)
+		return 0;
+	pb.allowed_access = access & ll_fs_mask;
+	pb.parent_fd = fd;
+	return (int)syscall(SYS_landlock_add_rule, rfd,
+	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
+}
+
+static int
+ll_restrict(const struct jail_exec *x)
+{
+	struct ll_ruleset_attr	 attr = { 0 };
+	struct ll_net_port	 np;
+	size_t			 attrsz, i;
+	int			 rfd, sfd, ifd = -1, rc = -1;
+	uint64_t		 devrw;
+
+	attr.handled_access_fs = ll_fs_mask;
+	attrsz = sizeof(uint64_t);
+	if (ll_abi >= 4) {
+		/* no TCP bind or connect unless the profile names a port */
+		attr.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP |
+		    LANDLOCK_ACCESS_NET_CONNECT_TCP;
+		attrsz = 2 * sizeof(uint64_t);
+	}
+	if (ll_abi >= 6) {
+		/* abstract unix sockets and signals stay inside the domain */
+		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
+		    LANDLOCK_SCOPE_SIGNAL;
+		attrsz = sizeof(attr);
+	}
+	rfd = (int)syscall(SYS_landlock_create_ruleset, &attr, attrsz, 0);
+	if (rfd == -1)
+		return -1;
+	if ((sfd = open(x->path, O_PATH | O_CLOEXEC)) == -1)
+		goto out;
+	if (x->interp != NULL &&
+	    (ifd = open(x->interp, O_PATH | O_CLOEXEC)) == -1)
+		goto out;
+	devrw = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE |
+	    LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	/* read everything the mount namespace shows; execute only these */
+	if (ll_rule(rfd, ll_fd_root, LL_FS_READ) == -1 ||
+	    ll_rule(rfd, sfd, LANDLOCK_ACCESS_FS_EXECUTE |
+	    LANDLOCK_ACCESS_FS_READ_FILE) == -1 ||
+	    ll_rule(rfd, ifd, LANDLOCK_ACCESS_FS_EXECUTE |
+	    LANDLOCK_ACCESS_FS_READ_FILE) == -1 ||
+	    ll_rule(rfd, ll_fd_ldso, LANDLOCK_ACCESS_FS_EXECUTE |
+	    LANDLOCK_ACCESS_FS_READ_FILE) == -1 ||
+	    ll_rule(rfd, ll_fd_tmp[0], LL_FS_READ | LL_FS_WRITE) == -1 ||
+	    ll_rule(rfd, ll_fd_tmp[1], LL_FS_READ | LL_FS_WRITE) == -1)
+		goto out;
+	for (i = 0; i < nitems(ll_fd_dev); i++)
+		if (ll_rule(rfd, ll_fd_dev[i], devrw) == -1)
+			goto out;
+	for (i = 0; i < ll_nexec; i++)
+		if (ll_rule(rfd, ll_fd_exec[i], LANDLOCK_ACCESS_FS_EXECUTE |
+		    LANDLOCK_ACCESS_FS_READ_FILE) == -1)
+			goto out;
+	for (i = 0; i < ll_nwrite; i++)
+		if (ll_rule(rfd, ll_fd_write[i], LL_FS_READ | LL_FS_WRITE |
+		    LANDLOCK_ACCESS_FS_REFER) == -1)
+			goto out;
+	if (ll_abi >= 4) {
+		for (i = 0; i < x->profile->net_tcp.n; i++) {
+			np.allowed_access = LANDLOCK_ACCESS_NET_CONNECT_TCP;
+			np.port = strtoul(x->profile->net_tcp.v[i], NULL, 10);
+			if (syscall(SYS_landlock_add_rule, rfd,
+			    LANDLOCK_RULE_NET_PORT, &np, 0) == -1)
+				goto out;
+		}
+	}
+	rc = (int)syscall(SYS_landlock_restrict_self, rfd, 0);
+out:
+	if (ifd != -1)
+		close(ifd);
+	if (sfd != -1)
+		close(sfd);
+	close(rfd);
+	return rc;
+}
+
+static void
+child_fail(struct jail_exec *x, int stage)
+{
+	x->fail_errno = errno;
+	x->fail_stage = stage;
+	_exit(127);
+}
+
+static int
+set_limit(int res, unsigned long long v)
+{
+	struct rlimit	rl;
+
+	/* soft == hard: the script cannot raise what it was given */
+	rl.rlim_cur = rl.rlim_max = v == 0 ? RLIM_INFINITY : v;
+	return setrlimit(res, &rl);
+}
+
+/*
+ * The per-request child, running in the spawner's memory until execve
+ * (vfork semantics): no allocation, no stdio, only system calls.
+ */
+int
+jail_child_exec(void *arg)
+{
+	struct jail_exec		*x = arg;
+	const struct profile		*p = x->profile;
+	struct __user_cap_header_struct	 hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct	 cd[2];
+	gid_t				 gid = p->gid;
+
+	/* 1. Landlock first: its rule anchors are fds that step 2 closes.
+	 *    It needs no_new_privs, inherited from the spawner. */
+	if (ll_abi >= 1 && p->mode == MODE_ENFORCE && ll_restrict(x) == -1)
+		child_fail(x, STAGE_LANDLOCK);
+
+	/* 2. Exactly fds 0, 1, 2. */
+	if (dup2(x->fd_in, 0) == -1 || dup2(x->fd_out, 1) == -1 ||
+	    dup2(x->fd_err, 2) == -1)
+		child_fail(x, STAGE_FDS);
+	if (syscall(SYS_close_range, 3, ~0U, 0) == -1)
+		child_fail(x, STAGE_FDS);
+
+	if (chdir(x->dir) == -1)
+		child_fail(x, STAGE_CWD);
+
+	/* 3. Limits, before the uid change, while they can still be set. */
+	if (set_limit(RLIMIT_CPU, p->limit_cpu) == -1 ||
+	    set_limit(RLIMIT_AS, p->limit_as) == -1 ||
+	    set_limit(RLIMIT_NPROC, p->limit_nproc) == -1 ||
+	    set_limit(RLIMIT_NOFILE, p->limit_nofile) == -1 ||
+	    set_limit(RLIMIT_FSIZE, p->limit_fsize) == -1 ||
+	    set_limit(RLIMIT_CORE, 0) == -1 ||
+	    set_limit(RLIMIT_CORE, 0) == -1)
+		child_fail(x, STAGE_RLIMIT);
+
+	/* 4. The profile's identity; leaving uid 0 clears the permitted
+	 *    and effective capability sets, the spawner already emptied
+	 *    the bounding, inheritable and ambient ones. */
+	if (setgroups(1, &gid) == -1 ||
+	    setresgid(p->gid, p->gid, p->gid) == -1 ||
+	    setresuid(p->uid, p->uid, p->uid) == -1)
+		child_fail(x, STAGE_IDS);
+
+	/* 5. Prove it: no capability left in any set. */
+	if (syscall(SYS_capget, &hdr, cd) == -1)
+		child_fail(x, STAGE_CAPS);
+	if (cd[0].effective | cd[0].permitted | cd[0].inheritable |
+	    cd[1].effective | cd[1].permitted | cd[1].inheritable) {
+		errno = EPERM;
+		child_fail(x, STAGE_CAPS);
+	}
+
+	/* 6. If the spawner dies, so does the request (set after the uid
+	 *    change, which would clear it). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+		child_fail(x, STAGE_PDEATHSIG);
+
+	/* 7. The seccomp filter is already in force, inherited: attaching
+	 *    one here would cost ~190 us per request. */
+	execve(x->path, x->argv, x->envp);
+	child_fail(x, STAGE_EXEC);
+	return 127;
+}

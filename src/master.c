@@ -1,0 +1,692 @@
+/*
+ * safecgi: the master.  Reads configuration and profiles, compiles the
+ * seccomp filters, owns the listening socket and the logs, and keeps the
+ * pool of workers alive.  It never reads a request.
+ */
+#include <sys/types.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "config.h"
+#include "filter.h"
+#include "jail.h"
+#include "profile.h"
+#include "safecgi.h"
+#include "worker.h"
+
+struct slot {
+	pid_t		pid;
+	int		log_fd;		/* master's end of the log channel */
+	int		gen;		/* configuration generation */
+	time_t		started;
+	unsigned	backoff_ms;
+	int64_t		restart_at;	/* ms; 0: not waiting */
+};
+
+/* What a generation of workers runs with. */
+struct policy {
+	struct config		 cf;
+	struct profile_set	 ps;
+	struct filter		*filters;
+};
+
+static struct policy	*cur;
+static struct slot	*slots;		/* current generation */
+static int		 nslots;
+static struct slot	*old;		/* draining after a reload */
+static int		 nold;
+static int		 gen;
+static int		 listen_fd = -1;
+static int		 own_socket;	/* we created the socket file */
+static int		 sigpipe_fds[2];
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+on_signal(int sig)
+{
+	char	c = (char)sig;
+	int	saved = errno;
+
+	(void)write(sigpipe_fds[1], &c, 1);
+	errno = saved;
+}
+
+/* ------------------------------------------------------------ policy */
+
+static void
+policy_free(struct policy *p)
+{
+	size_t	i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; p->filters != NULL && i < p->ps.n; i++)
+		filter_free(&p->filters[i]);
+	free(p->filters);
+	profile_set_free(&p->ps);
+	config_free(&p->cf);
+	free(p);
+}
+
+/*
+ * Read everything a generation needs: command line, config file,
+ * profiles, filters.  On any error, nothing changes and err says why.
+ */
+static struct policy *
+policy_load(int argc, char **argv, char *err, size_t errsz)
+{
+	struct policy	*p;
+	struct config	 first;
+	struct stat	 st;
+	size_t		 i;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		snprintf(err, errsz, "%s", strerror(errno));
+		return NULL;
+	}
+	/* --config first, then the command line on top of it */
+	config_init(&first);
+	if (config_parse_args(&first, argc, argv) == -1) {
+		snprintf(err, errsz, "bad command line");
+		config_free(&first);
+		free(p);
+		return NULL;
+	}
+	config_init(&p->cf);
+	if (first.config_file != NULL &&
+	    config_load_file(&p->cf, first.config_file, err, errsz) == -1) {
+		config_free(&first);
+		policy_free(p);
+		return NULL;
+	}
+	config_free(&first);
+	if (config_parse_args(&p->cf, argc, argv) == -1 ||
+	    config_finish(&p->cf, err, errsz) == -1) {
+		policy_free(p);
+		return NULL;
+	}
+	/* the default directory may be absent: built-in default only */
+	if (stat(p->cf.profile_dir, &st) == -1 && errno == ENOENT &&
+	    strcmp(p->cf.profile_dir, DEFAULT_PROFILE_DIR) == 0) {
+		if (profile_load_dir(NULL, &p->ps, err, errsz) == -1) {
+			policy_free(p);
+			return NULL;
+		}
+	} else if (profile_load_dir(p->cf.profile_dir, &p->ps, err,
+	    errsz) == -1) {
+		policy_free(p);
+		return NULL;
+	}
+	if ((p->filters = calloc(p->ps.n, sizeof(*p->filters))) == NULL) {
+		policy_free(p);
+		return NULL;
+	}
+	for (i = 0; i < p->ps.n; i++)
+		if (filter_build(&p->ps.v[i], &p->filters[i], err, errsz) ==
+		    -1) {
+			char	msg[512];
+
+			snprintf(msg, sizeof(msg), "profile %s: %s",
+			    p->ps.v[i].name, err);
+			snprintf(err, errsz, "%s", msg);
+			policy_free(p);
+			return NULL;
+		}
+	return p;
+}
+
+/* ------------------------------------------------------------ socket */
+
+static int
+socket_inherited(void)
+{
+	const char	*pid, *fds;
+
+	/* systemd socket activation: our socket is fd 3 */
+	pid = getenv("LISTEN_PID");
+	fds = getenv("LISTEN_FDS");
+	if (pid == NULL || fds == NULL || atoi(pid) != getpid() ||
+	    atoi(fds) < 1)
+		return -1;
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	fcntl(3, F_SETFD, FD_CLOEXEC);
+	return 3;
+}
+
+static int
+socket_unix(const struct config *cf)
+{
+	struct sockaddr_un	 sun = { .sun_family = AF_UNIX };
+	struct stat		 st;
+	struct passwd		*pw;
+	struct group		*gr;
+	mode_t			 um;
+	int			 fd, probe;
+	uid_t			 uid = (uid_t)-1;
+	gid_t			 gid = (gid_t)-1;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", cf->listen_path);
+	if (lstat(cf->listen_path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			log_msg(LOG_ERR, "%s exists and is not a socket; "
+			    "refusing to replace it", cf->listen_path);
+			return -1;
+		}
+		/* a live socket belongs to someone else: refuse */
+		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (probe != -1 && connect(probe, (struct sockaddr *)&sun,
+		    sizeof(sun)) == 0) {
+			close(probe);
+			log_msg(LOG_ERR, "%s is in use by another running "
+			    "process (another safecgi?); refusing to start",
+			    cf->listen_path);
+			return -1;
+		}
+		if (probe != -1)
+			close(probe);
+		/* stale: nobody listens */
+		if (unlink(cf->listen_path) == -1) {
+			log_msg(LOG_ERR, "cannot remove stale socket %s: %s",
+			    cf->listen_path, strerror(errno));
+			return -1;
+		}
+	}
+	if (cf->socket_user != NULL) {
+		if ((pw = getpwnam(cf->socket_user)) == NULL) {
+			log_msg(LOG_ERR, "socket user %s: no such user",
+			    cf->socket_user);
+			return -1;
+		}
+		uid = pw->pw_uid;
+	}
+	if (cf->socket_group != NULL) {
+		if ((gr = getgrnam(cf->socket_group)) == NULL) {
+			log_msg(LOG_ERR, "socket group %s: no such group",
+			    cf->socket_group);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	/* no window in which the socket has a wider mode */
+	um = umask(0777 & ~cf->socket_mode);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		umask(um);
+		log_msg(LOG_ERR, "bind %s: %s", cf->listen_path,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	umask(um);
+	own_socket = 1;
+	if (chmod(cf->listen_path, cf->socket_mode) == -1 ||
+	    ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    chown(cf->listen_path, uid, gid) == -1)) {
+		log_msg(LOG_ERR, "socket %s: %s", cf->listen_path,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+socket_tcp(const struct config *cf)
+{
+	struct addrinfo	 hints = { 0 }, *res;
+	int		 fd, one = 1, rc;
+
+	hints.ai_family = cf->listen_kind == LISTEN_TCP6 ? AF_INET6 : AF_INET;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
+	if ((rc = getaddrinfo(cf->listen_host, cf->listen_port, &hints,
+	    &res)) != 0) {
+		log_msg(LOG_ERR, "socket %s: %s", cf->listen, gai_strerror(rc));
+		return -1;
+	}
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		freeaddrinfo(res);
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1) {
+		log_msg(LOG_ERR, "bind %s: %s", cf->listen, strerror(errno));
+		freeaddrinfo(res);
+		close(fd);
+		return -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+static int
+socket_open(struct config *cf)
+{
+	int	fd;
+
+	if ((fd = socket_inherited()) != -1) {
+		cf->listen_kind = LISTEN_INHERITED;
+		log_msg(LOG_INFO, "using the socket passed by the service "
+		    "manager");
+	} else {
+		fd = cf->listen_kind == LISTEN_UNIX ? socket_unix(cf) :
+		    socket_tcp(cf);
+		if (fd == -1)
+			return -1;
+		if (listen(fd, SOMAXCONN) == -1) {
+			log_msg(LOG_ERR, "listen: %s", strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	/* workers poll, then accept: a lost race must not block */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1)
+		return -1;
+	return fd;
+}
+
+/* ----------------------------------------------------------- workers */
+
+static int
+worker_start(struct slot *s, int slotno)
+{
+	int	 child_end, devnull;
+	pid_t	 pid;
+	int	 flags = JAIL_CLONE_FLAGS | SIGCHLD;
+
+	if ((child_end = audit_channel(slotno, &s->log_fd)) == -1)
+		return -1;
+	/*
+	 * clone with fresh namespaces, fork-like (no stack given): the
+	 * worker is init of its PID namespace, so when it dies everything
+	 * it started dies with it.
+	 */
+	pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+	if (pid == -1) {
+		log_msg(LOG_ERR, "cannot create worker: %s", strerror(errno));
+		close(child_end);
+		close(s->log_fd);
+		s->log_fd = -1;
+		return -1;
+	}
+	if (pid == 0) {
+		int	i, rc;
+
+		for (i = 0; i < nslots; i++)
+			if (slots[i].log_fd != -1)
+				close(slots[i].log_fd);
+		for (i = 0; i < nold; i++)
+			if (old[i].log_fd != -1)
+				close(old[i].log_fd);
+		close(sigpipe_fds[0]);
+		close(sigpipe_fds[1]);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGUSR1, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		if ((devnull = open("/dev/null", O_RDWR)) != -1) {
+			dup2(devnull, 0);
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+			if (devnull > 2)
+				close(devnull);
+		}
+		rc = worker_main(&cur->cf, &cur->ps, cur->filters, listen_fd,
+		    child_end, slotno);
+		_exit(rc);
+	}
+	close(child_end);
+	s->pid = pid;
+	s->gen = gen;
+	s->started = time(NULL);
+	s->restart_at = 0;
+	return 0;
+}
+
+static void
+slots_signal(struct slot *v, int n, int sig)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].pid > 0)
+			kill(v[i].pid, sig);
+}
+
+static int
+slots_alive(struct slot *v, int n)
+{
+	int	i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i].pid > 0)
+			k++;
+	return k;
+}
+
+static void
+reap(int stopping)
+{
+	int	 status, i;
+	pid_t	 pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < nold; i++)
+			if (old[i].pid == pid) {
+				old[i].pid = 0;
+				audit_drain(old[i].log_fd, i, pid);
+				close(old[i].log_fd);
+				old[i].log_fd = -1;
+			}
+		for (i = 0; i < nslots; i++) {
+			struct slot *s = &slots[i];
+
+			if (s->pid != pid)
+				continue;
+			audit_drain(s->log_fd, i, pid);
+			close(s->log_fd);
+			s->log_fd = -1;
+			s->pid = 0;
+			if (stopping)
+				continue;
+			if (WIFSIGNALED(status))
+				log_msg(LOG_ERR, "worker %d killed by signal "
+				    "%d; restarting", (int)pid,
+				    WTERMSIG(status));
+			else
+				log_msg(LOG_ERR, "worker %d exited with %d; "
+				    "restarting", (int)pid,
+				    WEXITSTATUS(status));
+			/* a worker that dies young waits longer each time */
+			if (time(NULL) - s->started < 10)
+				s->backoff_ms = s->backoff_ms ?
+				    s->backoff_ms * 2 : 100;
+			else
+				s->backoff_ms = 100;
+			if (s->backoff_ms > 10000)
+				s->backoff_ms = 10000;
+			s->restart_at = now_ms() + s->backoff_ms;
+		}
+	}
+}
+
+static int
+reload(int argc, char **argv)
+{
+	struct policy	*np;
+	char		 err[512];
+	int		 i;
+
+	if ((np = policy_load(argc, argv, err, sizeof(err))) == NULL) {
+		struct audit_event ev = { 0 };
+
+		log_msg(LOG_ERR, "reload failed, keeping the running "
+		    "configuration: %s", err);
+		ev.event = "policy_reload_failed";
+		audit_kv(&ev, "error", err);
+		audit_emit(&ev);
+		return -1;
+	}
+	/* The old generation drains; the new one serves from now on. */
+	if (nold > 0 && slots_alive(old, nold) > 0) {
+		slots_signal(old, nold, SIGKILL);
+		for (i = 0; i < nold; i++)
+			if (old[i].log_fd != -1)
+				close(old[i].log_fd);
+	}
+	free(old);
+	old = slots;
+	nold = nslots;
+	slots_signal(old, nold, SIGTERM);
+	/* the previous policy stays referenced by nothing in the master:
+	 * old workers hold their own copy (they were forked with it) */
+	policy_free(cur);
+	cur = np;
+	gen++;
+	nslots = cur->cf.workers;
+	if ((slots = calloc(nslots, sizeof(*slots))) == NULL)
+		return -1;
+	for (i = 0; i < nslots; i++) {
+		slots[i].log_fd = -1;
+		worker_start(&slots[i], i);
+	}
+	{
+		struct audit_event ev = { 0 };
+		char n[16];
+
+		snprintf(n, sizeof(n), "%zu", cur->ps.n);
+		ev.event = "policy_loaded";
+		audit_kv(&ev, "profiles", n);
+		audit_kv(&ev, "reason", "reload");
+		audit_emit(&ev);
+	}
+	log_msg(LOG_INFO, "reloaded: %zu profiles, %d workers", cur->ps.n,
+	    nslots);
+	return 0;
+}
+
+/* ------------------------------------------------------------- check */
+
+static int
+check(struct policy *p, const char *report)
+{
+	const struct profile	*pr;
+	char			 why[512], canon[4096];
+	size_t			 i;
+
+	printf("safecgi %s: configuration is valid\n\njail layers:\n%s\n",
+	    PACKAGE_VERSION, report);
+	if (p->cf.check_script != NULL) {
+		if (realpath(p->cf.check_script, canon) == NULL)
+			snprintf(canon, sizeof(canon), "%s",
+			    p->cf.check_script);
+		pr = profile_match(&p->ps, canon, NULL, why, sizeof(why));
+		printf("script %s: profile %s (%s)\n", canon, pr->name, why);
+		return 0;
+	}
+	for (i = 0; i < p->ps.n; i++) {
+		printf("profile %s  exposure %.1f\n", p->ps.v[i].name,
+		    profile_exposure(&p->ps.v[i]));
+		profile_describe(&p->ps.v[i], stdout);
+		printf("\n");
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------- main */
+
+int
+main(int argc, char **argv)
+{
+	struct sigaction	 sa;
+	struct jail_caps	 caps;
+	struct pollfd		*pfd;
+	char			 err[512], report[1024], c;
+	int			 i, n, stopping = 0;
+	int64_t			 stop_deadline = 0, t;
+
+	if ((cur = policy_load(argc, argv, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "safecgi: %s\n", err);
+		return 1;
+	}
+	if (jail_probe(&cur->cf, &caps, report, sizeof(report)) == -1) {
+		fprintf(stderr, "safecgi: Landlock is required "
+		    "(--require-landlock) but this kernel does not offer "
+		    "it\n%s", report);
+		return 1;
+	}
+	if (cur->cf.check)
+		return check(cur, report);
+	if (caps.rootless) {
+		fprintf(stderr, "safecgi: must be started as root (it drops "
+		    "privileges for every script); rootless mode is not "
+		    "available yet\n");
+		return 1;
+	}
+	if (audit_open(cur->cf.error_log, cur->cf.audit_log, 1) == -1) {
+		fprintf(stderr, "safecgi: cannot open log: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	if ((listen_fd = socket_open(&cur->cf)) == -1)
+		return 1;
+
+	if (pipe2(sigpipe_fds, O_CLOEXEC | O_NONBLOCK) == -1)
+		return 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	{
+		struct audit_event	ev = { 0 };
+		char			np[16];
+		char			*l, *line;
+
+		ev.event = "startup";
+		snprintf(np, sizeof(np), "%zu", cur->ps.n);
+		audit_kv(&ev, "version", PACKAGE_VERSION);
+		audit_kv(&ev, "socket", cur->cf.listen);
+		audit_kv(&ev, "profiles", np);
+		audit_kv(&ev, "landlock_abi", caps.landlock_abi ? "7" : "0");
+		audit_emit(&ev);
+		log_msg(LOG_INFO, "safecgi %s starting: %d workers on %s",
+		    PACKAGE_VERSION, cur->cf.workers, cur->cf.listen);
+		for (l = report; (line = strsep(&l, "\n")) != NULL;)
+			if (*line != '\0')
+				log_msg(LOG_INFO, "jail %s", line);
+	}
+
+	gen = 1;
+	nslots = cur->cf.workers;
+	if ((slots = calloc(nslots, sizeof(*slots))) == NULL)
+		return 1;
+	for (i = 0; i < nslots; i++)
+		slots[i].log_fd = -1;
+	for (i = 0; i < nslots; i++)
+		if (worker_start(&slots[i], i) == -1)
+			return 1;
+
+	for (;;) {
+		int	total = nslots + nold;
+
+		if ((pfd = calloc(total + 1, sizeof(*pfd))) == NULL)
+			return 1;
+		pfd[0].fd = sigpipe_fds[0];
+		pfd[0].events = POLLIN;
+		for (i = 0; i < nslots; i++) {
+			pfd[1 + i].fd = slots[i].log_fd;
+			pfd[1 + i].events = POLLIN;
+		}
+		for (i = 0; i < nold; i++) {
+			pfd[1 + nslots + i].fd = old[i].log_fd;
+			pfd[1 + nslots + i].events = POLLIN;
+		}
+		n = poll(pfd, total + 1, 100);
+		for (i = 0; n > 0 && i < nslots; i++)
+			if (pfd[1 + i].revents & POLLIN)
+				audit_drain(slots[i].log_fd, i, slots[i].pid);
+		for (i = 0; n > 0 && i < nold; i++)
+			if (pfd[1 + nslots + i].revents & POLLIN)
+				audit_drain(old[i].log_fd, i, old[i].pid);
+		free(pfd);
+
+		while (read(sigpipe_fds[0], &c, 1) == 1) {
+			switch (c) {
+			case SIGCHLD:
+				break;
+			case SIGHUP:
+				if (!stopping)
+					reload(argc, argv);
+				break;
+			case SIGUSR1:
+				if (audit_reopen() == -1)
+					log_msg(LOG_ERR, "cannot reopen logs: "
+					    "%s", strerror(errno));
+				break;
+			case SIGTERM:
+				if (stopping)
+					break;
+				log_msg(LOG_INFO, "SIGTERM: draining (up to %us)",
+				    cur->cf.grace);
+				stopping = 1;
+				stop_deadline = now_ms() +
+				    (int64_t)cur->cf.grace * 1000 + 2000;
+				close(listen_fd);
+				slots_signal(slots, nslots, SIGTERM);
+				slots_signal(old, nold, SIGTERM);
+				break;
+			case SIGINT:
+				log_msg(LOG_INFO, "SIGINT: stopping now");
+				slots_signal(slots, nslots, SIGKILL);
+				slots_signal(old, nold, SIGKILL);
+				stopping = 2;
+				stop_deadline = now_ms();
+				close(listen_fd);
+				break;
+			}
+		}
+		reap(stopping);
+		if (nold > 0 && slots_alive(old, nold) == 0) {
+			free(old);
+			old = NULL;
+			nold = 0;
+		}
+		t = now_ms();
+		if (stopping) {
+			if (slots_alive(slots, nslots) + slots_alive(old, nold)
+			    == 0)
+				break;
+			if (t >= stop_deadline) {
+				slots_signal(slots, nslots, SIGKILL);
+				slots_signal(old, nold, SIGKILL);
+			}
+			continue;
+		}
+		for (i = 0; i < nslots; i++)
+			if (slots[i].pid == 0 && slots[i].restart_at != 0 &&
+			    t >= slots[i].restart_at)
+				worker_start(&slots[i], i);
+	}
+	if (own_socket && cur->cf.listen_path != NULL)
+		unlink(cur->cf.listen_path);
+	log_msg(LOG_INFO, "stopped");
+	return 0;
+}

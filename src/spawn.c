@@ -1,0 +1,402 @@
+/*
+ * The per-profile spawner: one long-lived process per worker and profile
+ * that carries the profile's seccomp filter and creates, reaps and kills
+ * the per-request children.
+ */
+#include <sys/types.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "jail.h"
+#include "profile.h"
+#include "safecgi.h"
+#include "spawn.h"
+
+#ifndef P_PIDFD
+#define P_PIDFD	3
+#endif
+
+#define SPAWN_MSG_MAX	(256 * 1024)
+#define CHILD_STACK	(64 * 1024)
+
+struct spawn_hdr {
+	uint32_t	len_path, len_dir, len_interp, len_env, nenv;
+};
+
+struct child {
+	pid_t	pid;
+	int	pidfd;
+	int	ctl;
+};
+
+static int
+send_fds(int sock, const void *buf, size_t len, const int *fds, int nfds)
+{
+	struct msghdr	 mh = { 0 };
+	struct iovec	 iov = { (void *)buf, len };
+	char		 cbuf[CMSG_SPACE(sizeof(int) * 4)];
+	struct cmsghdr	*cm;
+	ssize_t		 n;
+
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (nfds > 0) {
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
+	}
+	do
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+static ssize_t
+recv_fds(int sock, void *buf, size_t len, int *fds, int *nfds)
+{
+	struct msghdr	 mh = { 0 };
+	struct iovec	 iov = { buf, len };
+	char		 cbuf[CMSG_SPACE(sizeof(int) * 4)];
+	struct cmsghdr	*cm;
+	ssize_t		 n;
+	int		 max = *nfds;
+
+	*nfds = 0;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof(cbuf);
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n == -1 && errno == EINTR);
+	if (n <= 0)
+		return n;
+	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
+		int	k, i;
+
+		if (cm->cmsg_level != SOL_SOCKET ||
+		    cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < k; i++) {
+			int	fd;
+
+			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int),
+			    sizeof(int));
+			if (*nfds < max)
+				fds[(*nfds)++] = fd;
+			else
+				close(fd);
+		}
+	}
+	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return n;
+}
+
+static void
+reply(int ctl, int type, pid_t pid, int stage, int err, int status,
+    uint64_t ns)
+{
+	struct spawn_reply r = { type, pid, stage, err, status, ns };
+
+	(void)send(ctl, &r, sizeof(r), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+static uint64_t
+pidns_of(pid_t pid)
+{
+	char		path[64];
+	struct stat	st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+/* One request: unpack, clone, report. */
+static void
+spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
+    struct child *slot)
+{
+	static char		 stack[CHILD_STACK] __attribute__((aligned(16)));
+	static char		*envp[4096];
+	struct spawn_hdr	 h;
+	struct jail_exec	 x;
+	char			*argv[2], *s, *end;
+	size_t			 i;
+	pid_t			 pid;
+
+	memcpy(&h, msg, sizeof(h));
+	s = msg + sizeof(h);
+	end = msg + len;
+	if ((size_t)(end - s) < (size_t)h.len_path + h.len_dir +
+	    h.len_interp + h.len_env || h.nenv >= nitems(envp)) {
+		reply(fds[3], SPAWN_FAILED, 0, STAGE_NONE, EINVAL, 0, 0);
+		return;
+	}
+	memset(&x, 0, sizeof(x));
+	x.profile = p;
+	x.fd_in = fds[0];
+	x.fd_out = fds[1];
+	x.fd_err = fds[2];
+	x.path = s;
+	x.dir = s + h.len_path;
+	x.interp = h.len_interp > 1 ? s + h.len_path + h.len_dir : NULL;
+	s += h.len_path + h.len_dir + h.len_interp;
+	for (i = 0; i < h.nenv && s < end; i++) {
+		envp[i] = s;
+		s += strnlen(s, end - s) + 1;
+	}
+	envp[i] = NULL;
+	argv[0] = (char *)x.path;
+	argv[1] = NULL;
+	x.argv = argv;
+	x.envp = envp;
+
+	/*
+	 * vfork-style: the child borrows our memory until it execs, which
+	 * saves copying page tables on every request.  CLONE_NEWPID makes
+	 * it init of its own PID namespace: when it exits, the kernel kills
+	 * everything it left behind, setsid() or not.
+	 */
+	pid = clone(jail_child_exec, stack + sizeof(stack),
+	    CLONE_VM | CLONE_VFORK | CLONE_NEWPID | SIGCHLD, &x);
+	if (pid == -1) {
+		reply(fds[3], SPAWN_FAILED, 0, STAGE_NONE, errno, 0, 0);
+		return;
+	}
+	if (x.fail_stage != STAGE_NONE) {
+		int	status;
+
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+		reply(fds[3], SPAWN_FAILED, pid, x.fail_stage, x.fail_errno,
+		    0, 0);
+		return;
+	}
+	slot->pid = pid;
+	slot->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	slot->ctl = fds[3];
+	reply(fds[3], SPAWN_STARTED, pid, 0, 0, 0, pidns_of(pid));
+}
+
+static void __attribute__((noreturn))
+spawner_main(const struct profile *p, const struct filter *f, int sock,
+    int max)
+{
+	struct child	*kids;
+	struct pollfd	*pfd;
+	char		*msg;
+	int		 fds[4], nfds, lfd, i, n, k;
+	ssize_t		 len;
+
+	/* die with the worker; it is our only reason to exist */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if ((lfd = jail_spawner_enter(p, f)) == -1) {
+		log_msg(LOG_ERR, "spawner for profile %s: cannot enter the "
+		    "jail; refusing to run scripts", p->name);
+		_exit(1);
+	}
+	/* the worker answers our children's denied calls */
+	if (send_fds(sock, "N", 1, &lfd, 1) == -1)
+		_exit(1);
+	close(lfd);
+
+	kids = calloc(max, sizeof(*kids));
+	pfd = calloc(2 * max + 1, sizeof(*pfd));
+	msg = malloc(SPAWN_MSG_MAX);
+	if (kids == NULL || pfd == NULL || msg == NULL)
+		_exit(1);
+	for (i = 0; i < max; i++)
+		kids[i].pid = 0;
+
+	for (;;) {
+		n = 0;
+		k = 0;
+		for (i = 0; i < max; i++)
+			if (kids[i].pid != 0)
+				k++;
+		pfd[n].fd = k < max ? sock : -1;
+		pfd[n++].events = POLLIN;
+		for (i = 0; i < max; i++) {
+			pfd[n].fd = kids[i].pid ? kids[i].pidfd : -1;
+			pfd[n++].events = POLLIN;
+			pfd[n].fd = kids[i].pid ? kids[i].ctl : -1;
+			pfd[n++].events = POLLIN;
+		}
+		if (poll(pfd, n, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		if (pfd[0].revents & (POLLHUP | POLLERR))
+			_exit(0);	/* the worker is gone */
+		if (pfd[0].revents & POLLIN) {
+			nfds = 4;
+			len = recv_fds(sock, msg, SPAWN_MSG_MAX, fds, &nfds);
+			if (len == 0)
+				_exit(0);
+			if (len > 0 && nfds == 4 &&
+			    (size_t)len >= sizeof(struct spawn_hdr)) {
+				for (i = 0; i < max && kids[i].pid; i++)
+					;
+				spawn_one(p, msg, len, fds, &kids[i]);
+				close(fds[0]);
+				close(fds[1]);
+				close(fds[2]);
+				if (kids[i].pid == 0)
+					close(fds[3]);
+			} else
+				for (i = 0; i < nfds; i++)
+					close(fds[i]);
+		}
+		for (i = 0; i < max; i++) {
+			struct pollfd	*pp = &pfd[1 + 2 * i];
+			siginfo_t	 si;
+			int32_t		 sig;
+
+			if (kids[i].pid == 0)
+				continue;
+			if (pp[1].revents & POLLIN &&
+			    recv(kids[i].ctl, &sig, sizeof(sig),
+			    MSG_DONTWAIT) == sizeof(sig)) {
+				/* init of a PID namespace only takes KILL
+				 * from us unless it handles the signal */
+				syscall(SYS_pidfd_send_signal, kids[i].pidfd,
+				    sig, NULL, 0);
+			} else if (pp[1].revents & (POLLHUP | POLLERR)) {
+				/* the worker dropped the request */
+				syscall(SYS_pidfd_send_signal, kids[i].pidfd,
+				    SIGKILL, NULL, 0);
+			}
+			if (!(pp[0].revents & POLLIN))
+				continue;
+			memset(&si, 0, sizeof(si));
+			if (waitid(P_PIDFD, kids[i].pidfd, &si, WEXITED) ==
+			    -1)
+				continue;
+			reply(kids[i].ctl, SPAWN_EXITED, kids[i].pid, 0, 0,
+			    si.si_code == CLD_EXITED ?
+			    W_EXITCODE(si.si_status, 0) :
+			    si.si_status & 0x7f, 0);
+			close(kids[i].pidfd);
+			close(kids[i].ctl);
+			kids[i].pid = 0;
+		}
+	}
+}
+
+int
+spawner_start(const struct profile *p, const struct filter *f, int max,
+    struct spawner *sp)
+{
+	int	 sv[2], fds[1], nfds = 1, sz = SPAWN_MSG_MAX + 4096;
+	char	 c;
+	pid_t	 pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		return -1;
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	switch ((pid = fork())) {
+	case -1:
+		return -1;
+	case 0:
+		close(sv[0]);
+		spawner_main(p, f, sv[1], max);
+	}
+	close(sv[1]);
+	sp->profile = p;
+	sp->pid = pid;
+	sp->sock = sv[0];
+	if (recv_fds(sv[0], &c, 1, fds, &nfds) != 1 || nfds != 1) {
+		close(sv[0]);
+		return -1;
+	}
+	sp->notify_fd = fds[0];
+	return 0;
+}
+
+int
+spawn_request(struct spawner *sp, const char *path, const char *dir,
+    const char *interp, char *const envp[], int fd_in, int fd_out,
+    int fd_err, int ctl)
+{
+	static __thread char	*msg;
+	struct spawn_hdr	 h = { 0 };
+	size_t			 off, l, i;
+	int			 fds[4] = { fd_in, fd_out, fd_err, ctl };
+
+	if (msg == NULL && (msg = malloc(SPAWN_MSG_MAX)) == NULL)
+		return -1;
+	if (interp == NULL)
+		interp = "";
+	h.len_path = strlen(path) + 1;
+	h.len_dir = strlen(dir) + 1;
+	h.len_interp = strlen(interp) + 1;
+	off = sizeof(h);
+	if (off + h.len_path + h.len_dir + h.len_interp > SPAWN_MSG_MAX)
+		return -1;
+	memcpy(msg + off, path, h.len_path);
+	off += h.len_path;
+	memcpy(msg + off, dir, h.len_dir);
+	off += h.len_dir;
+	memcpy(msg + off, interp, h.len_interp);
+	off += h.len_interp;
+	for (i = 0; envp[i] != NULL; i++) {
+		l = strlen(envp[i]) + 1;
+		if (off + l > SPAWN_MSG_MAX) {
+			errno = E2BIG;
+			return -1;
+		}
+		memcpy(msg + off, envp[i], l);
+		off += l;
+		h.len_env += l;
+	}
+	h.nenv = i;
+	memcpy(msg, &h, sizeof(h));
+	return send_fds(sp->sock, msg, off, fds, 4);
+}
+
+int
+spawn_read_reply(int ctl, struct spawn_reply *r)
+{
+	ssize_t	n;
+
+	do
+		n = recv(ctl, r, sizeof(*r), 0);
+	while (n == -1 && errno == EINTR);
+	if (n != sizeof(*r))
+		return -1;
+	return 0;
+}
+
+int
+spawn_signal(int ctl, int sig)
+{
+	int32_t	s = sig;
+
+	return send(ctl, &s, sizeof(s), MSG_NOSIGNAL | MSG_DONTWAIT) ==
+	    sizeof(s) ? 0 : -1;
+}

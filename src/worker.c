@@ -1,0 +1,982 @@
+/*
+ * A worker: accepts FastCGI connections, turns each request into a
+ * script run through its profile's spawner, and streams the body in and
+ * the response out at the same time.
+ */
+#include <sys/types.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cap-ng.h>
+#include <fcgiapp.h>
+
+#include "audit.h"
+#include "cgi.h"
+#include "config.h"
+#include "filter.h"
+#include "jail.h"
+#include "profile.h"
+#include "safecgi.h"
+#include "spawn.h"
+#include "validate.h"
+#include "worker.h"
+
+#define IOBUF		65536
+#define TERM_GRACE_MS	2000	/* TERM, then KILL after this */
+#define DRAIN_MS	2000	/* output still arriving after exit */
+#define MAX_PARAMS	512
+
+struct live {
+	uint64_t		 pidns;
+	struct audit_req	*req;
+};
+
+struct worker {
+	const struct config	*cf;
+	const struct profile_set *ps;
+	struct spawner		*sp;
+	size_t			 nsp;
+	int			 listen_fd;
+	int			 sigpipe[2];
+	pid_t			 pid;
+
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	int			*queue;		/* accepted connections */
+	int			 qhead, qlen;
+	int			 threads, idle, busy;
+	uint64_t		 seq;
+	struct live		*live;		/* running requests */
+	volatile int		 stopping;
+};
+
+static struct worker	W;
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---------------------------------------------------------- request */
+
+struct req {
+	FCGX_Request		 fr;
+	struct audit_req	 ar;
+	const struct profile	*profile;
+	char			 script[PATH_MAX];
+	char			 dir[PATH_MAX];
+	char			 interp[PATH_MAX];
+	int			 status;	/* what nginx was told */
+	unsigned long long	 bytes;		/* response bytes */
+	int			 headers_sent;
+	int			 exit_status;	/* wait status, or -1 */
+	const char		*why;		/* for the access log */
+	int64_t			 start;
+};
+
+static const char *
+param(struct req *r, const char *name)
+{
+	const char	*v = FCGX_GetParam(name, r->fr.envp);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* An error page of our own: a status, a short text, and a log line. */
+static void
+respond_error(struct req *r, int status, const char *why)
+{
+	const char	*text = cgi_status_text(status);
+
+	r->status = status;
+	r->why = why;
+	if (r->headers_sent)
+		return;
+	FCGX_FPrintF(r->fr.out, "Status: %d %s\r\nContent-Type: text/plain"
+	    "\r\n\r\n%d %s\n", status, text, status, text);
+	r->bytes += 0;
+	r->headers_sent = 1;
+	log_msg(LOG_WARNING, "%s %s: %d %s: %s",
+	    r->ar.method ? r->ar.method : "-",
+	    r->ar.script ? r->ar.script : "-", status, text, why);
+}
+
+static void
+event(struct req *r, const char *name, const char *k1, const char *v1,
+    const char *k2, const char *v2)
+{
+	struct audit_event	ev = { 0 };
+
+	ev.event = name;
+	ev.req = &r->ar;
+	audit_kv(&ev, k1, v1);
+	audit_kv(&ev, k2, v2);
+	audit_emit(&ev);
+}
+
+static enum cgi_ftype
+stat_type(const char *path, void *arg)
+{
+	struct stat	st;
+
+	(void)arg;
+	if (stat(path, &st) == -1)
+		return errno == ENOENT || errno == ENOTDIR ? FT_NONE :
+		    FT_OTHER;
+	if (S_ISDIR(st.st_mode))
+		return FT_DIR;
+	return S_ISREG(st.st_mode) ? FT_FILE : FT_OTHER;
+}
+
+static int
+allowed_by_p(const struct config *cf, const char *path)
+{
+	size_t	i;
+
+	if (cf->allowed.n == 0)
+		return 1;
+	for (i = 0; i < cf->allowed.n; i++)
+		if (strcmp(cf->allowed.v[i], path) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Which file runs, and may it: resolution, canonical path, -p, the
+ * suEXEC-style checks, and its interpreter.  Returns 0 or a status.
+ */
+static int
+find_script(struct req *r, struct cgi_target *t)
+{
+	struct stat	 st, dst;
+	const char	*why;
+	char		 head[256];
+	ssize_t		 n;
+	int		 status, fd;
+	char		*slash;
+
+	status = cgi_resolve(param(r, "SCRIPT_FILENAME"),
+	    param(r, "DOCUMENT_ROOT"), param(r, "SCRIPT_NAME"),
+	    param(r, "PATH_INFO"), stat_type, NULL, t);
+	if (status != 0) {
+		r->ar.script = t->path;
+		respond_error(r, status, status == 404 ? "script not found" :
+		    status == 403 ? "not a regular file" :
+		    "no SCRIPT_FILENAME or DOCUMENT_ROOT+SCRIPT_NAME");
+		return status;
+	}
+	if (realpath(t->path, r->script) == NULL) {
+		r->ar.script = t->path;
+		respond_error(r, 404, "script not found");
+		return 404;
+	}
+	r->ar.script = r->script;
+	if (!allowed_by_p(W.cf, r->script)) {
+		respond_error(r, 403, "script not allowed by -p");
+		event(r, "request_refused", "rule", "not-allowed", "variable",
+		    "SCRIPT_FILENAME");
+		return 403;
+	}
+	snprintf(r->dir, sizeof(r->dir), "%s", r->script);
+	if ((slash = strrchr(r->dir, '/')) != NULL)
+		*(slash == r->dir ? slash + 1 : slash) = '\0';
+	if (stat(r->script, &st) == -1 || stat(r->dir, &dst) == -1) {
+		respond_error(r, 404, "script not found");
+		return 404;
+	}
+	if ((why = script_check(&st, &dst, (uid_t)-1)) != NULL) {
+		respond_error(r, 403, why);
+		event(r, "request_refused", "rule", why, "variable",
+		    "SCRIPT_FILENAME");
+		return 403;
+	}
+	/* The interpreter is allowed to execute along with the script. */
+	r->interp[0] = '\0';
+	if ((fd = open(r->script, O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, head, sizeof(head) - 1);
+		close(fd);
+		if (n > 0 && cgi_shebang(head, n, head, sizeof(head)) == 0 &&
+		    realpath(head, r->interp) == NULL)
+			r->interp[0] = '\0';
+	}
+	return 0;
+}
+
+static const struct spawner *
+spawner_for(const struct profile *p)
+{
+	size_t	i;
+
+	for (i = 0; i < W.nsp; i++)
+		if (W.sp[i].profile == p)
+			return &W.sp[i];
+	return NULL;
+}
+
+static void
+live_set(struct req *r, uint64_t ns)
+{
+	int	i;
+
+	pthread_mutex_lock(&W.mu);
+	for (i = 0; i < W.cf->max_requests; i++)
+		if (ns != 0 ? W.live[i].req == NULL :
+		    W.live[i].req == &r->ar) {
+			W.live[i].pidns = ns;
+			W.live[i].req = ns != 0 ? &r->ar : NULL;
+			break;
+		}
+	pthread_mutex_unlock(&W.mu);
+}
+
+static int
+put_out(struct req *r, const char *buf, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (FCGX_PutStr(buf, (int)n, r->fr.out) != (int)n)
+		return -1;
+	r->bytes += n;
+	return 0;
+}
+
+/* Script stderr: to nginx with -f, else to our log a line at a time. */
+static void
+put_err(struct req *r, char *line, size_t *llen, const char *buf, size_t n,
+    int flush)
+{
+	size_t	i;
+
+	if (W.cf->stderr_to_client) {
+		if (n > 0)
+			FCGX_PutStr(buf, (int)n, r->fr.err);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (buf[i] == '\n' || *llen == 1023) {
+			line[*llen] = '\0';
+			log_msg(LOG_WARNING, "%s: stderr: %s", r->script, line);
+			*llen = 0;
+			if (buf[i] == '\n')
+				continue;
+		}
+		line[(*llen)++] = buf[i];
+	}
+	if (flush && *llen > 0) {
+		line[*llen] = '\0';
+		log_msg(LOG_WARNING, "%s: stderr: %s", r->script, line);
+		*llen = 0;
+	}
+}
+
+/* Bytes the FastCGI input stream holds without a read. */
+static size_t
+fcgi_buffered(FCGX_Stream *in)
+{
+	return in->rdNext < in->stop ? (size_t)(in->stop - in->rdNext) : 0;
+}
+
+/*
+ * The request's life after the spawn: body in, output out, both at once,
+ * under the deadline.  Returns when the script is gone and its output
+ * drained.
+ */
+static void
+pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
+{
+	struct cgi_headers	*h;
+	struct spawn_reply	 rep;
+	struct pollfd		 pfd[5];
+	char			*inbuf, *buf, errline[1024];
+	size_t			 inlen = 0, inoff = 0, used, errlen = 0;
+	int64_t			 deadline, killat = 0, drain = 0, t;
+	int			 body_done = 0, exited = 0, aborted = 0;
+	int			 timedout = 0, invalid = 0, limit = 0;
+	int			 n, c, conn = r->fr.ipcFd;
+	unsigned long long	 outmax = r->profile->limit_output;
+	unsigned long long	 bodymax = r->profile->limit_body, body = 0;
+	ssize_t			 k;
+	unsigned		 timeout;
+
+	h = malloc(sizeof(*h));
+	inbuf = malloc(IOBUF);
+	buf = malloc(IOBUF);
+	if (h == NULL || inbuf == NULL || buf == NULL) {
+		spawn_signal(ctl, SIGKILL);
+		respond_error(r, 500, "out of memory");
+		goto out;
+	}
+	cgi_headers_init(h);
+	timeout = r->profile->timeout ? r->profile->timeout : W.cf->timeout;
+	if (W.cf->timeout < timeout)
+		timeout = W.cf->timeout;
+	deadline = r->start + (int64_t)timeout * 1000;
+
+	while (out_r != -1 || err_r != -1 || !exited) {
+		/* body bytes libfcgi already holds need no poll */
+		if (!body_done && inlen == 0 && in_w != -1 &&
+		    fcgi_buffered(r->fr.in) > 0) {
+			size_t	avail = fcgi_buffered(r->fr.in);
+
+			if (avail > IOBUF)
+				avail = IOBUF;
+			inlen = FCGX_GetStr(inbuf, (int)avail, r->fr.in);
+			inoff = 0;
+			body += inlen;
+		}
+		if (bodymax && body > bodymax && !limit) {
+			limit = 1;
+			event(r, "limit_hit", "limit", "body", NULL, NULL);
+			respond_error(r, 413, "request body over the limit");
+			spawn_signal(ctl, SIGKILL);
+		}
+		n = 0;
+		pfd[0].fd = out_r;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = err_r;
+		pfd[1].events = POLLIN;
+		pfd[2].fd = inlen > 0 ? in_w : -1;
+		pfd[2].events = POLLOUT;
+		/* more body, or (once it is in) a closed connection */
+		pfd[3].fd = (inlen == 0 || body_done) ? conn : -1;
+		pfd[3].events = body_done ? POLLRDHUP : POLLIN | POLLRDHUP;
+		pfd[4].fd = exited ? -1 : ctl;
+		pfd[4].events = POLLIN;
+		n = 5;
+
+		t = now_ms();
+		if (!timedout && t >= deadline) {
+			timedout = 1;
+			killat = t + TERM_GRACE_MS;
+			spawn_signal(ctl, SIGTERM);
+			event(r, "timeout_kill", "timeout", NULL, NULL, NULL);
+			respond_error(r, 504, "script timed out");
+		}
+		if (killat && t >= killat) {
+			spawn_signal(ctl, SIGKILL);
+			killat = 0;
+		}
+		if (drain && t >= drain)
+			break;
+		t = (killat ? killat : drain ? drain : deadline) - t;
+		if (timedout && !killat && !drain)
+			t = 1000;
+		if (poll(pfd, n, t < 0 ? 0 : (int)t) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+
+		if (pfd[4].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (spawn_read_reply(ctl, &rep) == 0 &&
+			    rep.type == SPAWN_EXITED)
+				r->exit_status = rep.status;
+			/* a child that is gone leaves nothing behind: its
+			 * PID namespace died with it; drain, then stop */
+			exited = 1;
+			drain = now_ms() + DRAIN_MS;
+		}
+		if (pfd[3].revents & (POLLIN | POLLRDHUP | POLLHUP | POLLERR)) {
+			if (!body_done) {
+				c = FCGX_GetChar(r->fr.in);
+				if (c == EOF) {
+					body_done = 1;
+					if (in_w != -1) {
+						close(in_w);
+						in_w = -1;
+					}
+				} else {
+					inbuf[0] = (char)c;
+					inlen = 1;
+					inoff = 0;
+					body++;
+				}
+			} else if (recv(conn, buf, 1, MSG_PEEK | MSG_DONTWAIT)
+			    <= 0 && errno != EAGAIN) {
+				/* nginx closed: the client went away */
+				aborted = 1;
+				spawn_signal(ctl, SIGKILL);
+				r->why = "client closed the connection";
+				conn = -1;
+			} else
+				conn = -1;	/* data we do not expect */
+		}
+		if (pfd[2].revents & (POLLOUT | POLLERR | POLLHUP)) {
+			k = write(in_w, inbuf + inoff, inlen);
+			if (k > 0) {
+				inoff += k;
+				inlen -= k;
+				if (inlen > 0)
+					memmove(inbuf, inbuf + inoff, inlen);
+				inoff = 0;
+			} else if (k == -1 && errno != EAGAIN) {
+				/* the script stopped reading: drop the rest */
+				close(in_w);
+				in_w = -1;
+				inlen = 0;
+			}
+		}
+		if (inlen == 0 && in_w == -1 && !body_done) {
+			/* keep consuming the body nobody wants */
+			while (fcgi_buffered(r->fr.in) > 0)
+				(void)FCGX_GetStr(buf, (int)(fcgi_buffered(
+				    r->fr.in) > IOBUF ? IOBUF :
+				    fcgi_buffered(r->fr.in)), r->fr.in);
+		}
+		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			k = read(err_r, buf, IOBUF);
+			if (k > 0)
+				put_err(r, errline, &errlen, buf, k, 0);
+			else if (k == 0 || errno != EAGAIN) {
+				put_err(r, errline, &errlen, NULL, 0, 1);
+				close(err_r);
+				err_r = -1;
+			}
+		}
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			k = read(out_r, buf, IOBUF);
+			if (k == 0 || (k == -1 && errno != EAGAIN)) {
+				close(out_r);
+				out_r = -1;
+				continue;
+			}
+			if (k <= 0 || aborted || timedout || invalid || limit)
+				continue;
+			if (outmax && r->bytes + k > outmax) {
+				limit = 1;
+				event(r, "limit_hit", "limit", "output", NULL,
+				    NULL);
+				spawn_signal(ctl, SIGKILL);
+				if (!r->headers_sent)
+					respond_error(r, 502,
+					    "output over the limit");
+				else
+					r->why = "output over the limit";
+				continue;
+			}
+			if (!h->done) {
+				switch (cgi_headers_feed(h, buf, k, &used)) {
+				case CGI_MORE:
+					continue;
+				case CGI_INVALID:
+					invalid = 1;
+					spawn_signal(ctl, SIGKILL);
+					respond_error(r, 502, h->error);
+					continue;
+				case CGI_DONE:
+					r->status = h->status;
+					r->headers_sent = 1;
+					if (put_out(r, h->out, h->outlen) == -1 ||
+					    put_out(r, buf + used, k - used) ==
+					    -1)
+						aborted = 1;
+				}
+			} else if (put_out(r, buf, k) == -1)
+				aborted = 1;
+			/* output reaches nginx as the script makes it */
+			if (!aborted && FCGX_FFlush(r->fr.out) == -1)
+				aborted = 1;
+			if (aborted) {
+				spawn_signal(ctl, SIGKILL);
+				r->why = "client closed the connection";
+			}
+		}
+	}
+	if (!exited) {
+		/* outputs closed early or drain ran out: make sure */
+		spawn_signal(ctl, SIGKILL);
+		if (spawn_read_reply(ctl, &rep) == 0 &&
+		    rep.type == SPAWN_EXITED)
+			r->exit_status = rep.status;
+	}
+	if (!h->done && !invalid && !timedout && !aborted && !limit) {
+		if (cgi_headers_eof(h) == CGI_INVALID && h->len > 0)
+			respond_error(r, 502, h->error);
+		else
+			respond_error(r, 500, "script exited without a valid "
+			    "header block");
+	}
+	if (r->exit_status != -1 && WIFSIGNALED(r->exit_status) &&
+	    !timedout && !aborted && !limit && !invalid) {
+		char	sig[16];
+
+		snprintf(sig, sizeof(sig), "%d", WTERMSIG(r->exit_status));
+		event(r, "script_crash", "signal", sig, NULL, NULL);
+	}
+	if (aborted || limit)
+		shutdown(r->fr.ipcFd, SHUT_RDWR);
+out:
+	if (in_w != -1)
+		close(in_w);
+	if (out_r != -1)
+		close(out_r);
+	if (err_r != -1)
+		close(err_r);
+	free(h);
+	free(inbuf);
+	free(buf);
+}
+
+static void
+access_line(struct req *r)
+{
+	char	how[32];
+
+	if (r->exit_status == -1)
+		snprintf(how, sizeof(how), "-");
+	else if (WIFSIGNALED(r->exit_status))
+		snprintf(how, sizeof(how), "signal=%d",
+		    WTERMSIG(r->exit_status));
+	else
+		snprintf(how, sizeof(how), "exit=%d",
+		    WEXITSTATUS(r->exit_status));
+	log_msg(LOG_INFO, "access client=%s method=%s script=%s status=%d "
+	    "bytes=%llu ms=%lld %s%s%s",
+	    r->ar.client ? r->ar.client : "-",
+	    r->ar.method ? r->ar.method : "-",
+	    r->ar.script ? r->ar.script : "-", r->status, r->bytes,
+	    (long long)(now_ms() - r->start), how,
+	    r->why ? " why=" : "", r->why ? r->why : "");
+}
+
+static void
+findings_report(struct req *r, const struct validate_result *vr)
+{
+	static const char *const kinds[] = {
+		"request_refused", "variable_dropped", "suspicious_input",
+		"suspicious_input",
+	};
+	size_t	i;
+
+	for (i = 0; i < vr->nfindings; i++) {
+		const struct finding	*f = &vr->findings[i];
+		struct audit_event	 ev = { 0 };
+
+		ev.event = kinds[f->kind];
+		ev.req = &r->ar;
+		audit_kv(&ev, "variable", f->var);
+		audit_kv(&ev, f->kind == FINDING_SUSPICIOUS ||
+		    f->kind == FINDING_FLAGGED ? "signature" : "rule",
+		    f->rule);
+		audit_kv(&ev, "excerpt", f->excerpt);
+		audit_emit(&ev);
+	}
+}
+
+static void
+serve(struct req *r)
+{
+	struct param		 params[MAX_PARAMS];
+	struct validate_opts	 vo = { 0 };
+	struct validate_result	 vr = { 0 };
+	struct cgi_target	*t = NULL;
+	struct spawn_reply	 rep;
+	const struct spawner	*sp;
+	char			 why[256], **e, *eq;
+	size_t			 np = 0;
+	int			 pin[2] = { -1, -1 }, pout[2] = { -1, -1 };
+	int			 perr[2] = { -1, -1 }, ctl[2] = { -1, -1 };
+
+	r->start = now_ms();
+	r->status = 200;
+	r->exit_status = -1;
+	pthread_mutex_lock(&W.mu);
+	r->ar.seq = ++W.seq;
+	pthread_mutex_unlock(&W.mu);
+	r->ar.worker_pid = W.pid;
+	r->ar.client = param(r, "REMOTE_ADDR");
+	r->ar.method = param(r, "REQUEST_METHOD");
+	r->ar.uri = param(r, "REQUEST_URI");
+
+	if ((t = malloc(sizeof(*t))) == NULL) {
+		respond_error(r, 500, "out of memory");
+		goto done;
+	}
+	if (find_script(r, t) != 0)
+		goto done;
+
+	r->profile = profile_match(W.ps, r->script,
+	    param(r, "SAFECGI_PROFILE"), why, sizeof(why));
+	r->ar.profile = r->profile->name;
+
+	for (e = r->fr.envp; *e != NULL && np < MAX_PARAMS; e++) {
+		if ((eq = strchr(*e, '=')) == NULL)
+			continue;
+		params[np].name = *e;
+		params[np].name_len = eq - *e;
+		params[np].value = eq + 1;
+		params[np].value_len = strlen(eq + 1);
+		np++;
+	}
+	vo.query_mode = r->profile->query_mode;
+	vo.suspicious = r->profile->suspicious;
+	vo.drop = (const char * const *)r->profile->env_drop.v;
+	vo.pass = (const char * const *)r->profile->env_pass.v;
+	vo.server_software = SAFECGI_SOFTWARE;
+	vo.path = SAFECGI_PATH;
+	if (validate_params(params, np, &vo, &vr) == -1) {
+		respond_error(r, 500, "out of memory");
+		goto done;
+	}
+	findings_report(r, &vr);
+	if (vr.status != 0) {
+		respond_error(r, vr.status, "request refused by validation");
+		goto done;
+	}
+
+	if ((sp = spawner_for(r->profile)) == NULL) {
+		respond_error(r, 500, "no spawner for the profile");
+		goto done;
+	}
+	if (pipe2(pin, O_CLOEXEC) == -1 || pipe2(pout, O_CLOEXEC) == -1 ||
+	    pipe2(perr, O_CLOEXEC) == -1 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) == -1) {
+		respond_error(r, 500, "out of file descriptors");
+		goto done;
+	}
+	fcntl(pin[1], F_SETFL, O_NONBLOCK);
+	fcntl(pout[0], F_SETFL, O_NONBLOCK);
+	fcntl(perr[0], F_SETFL, O_NONBLOCK);
+	if (spawn_request((struct spawner *)sp, r->script, r->dir,
+	    r->interp[0] ? r->interp : NULL, vr.env, pin[0], pout[1],
+	    perr[1], ctl[1]) == -1) {
+		respond_error(r, 500, "spawner unavailable");
+		goto done;
+	}
+	close(pin[0]);
+	close(pout[1]);
+	close(perr[1]);
+	close(ctl[1]);
+	pin[0] = pout[1] = perr[1] = ctl[1] = -1;
+	if (spawn_read_reply(ctl[0], &rep) == -1) {
+		respond_error(r, 500, "spawner did not answer");
+		goto done;
+	}
+	if (rep.type == SPAWN_FAILED) {
+		snprintf(why, sizeof(why), "%s failed: %s",
+		    jail_stage_name(rep.stage), strerror(rep.err));
+		if (rep.stage == STAGE_EXEC) {
+			respond_error(r, 502, why);
+			if (rep.err == EACCES || rep.err == EPERM)
+				event(r, "exec_denied", "path", r->script,
+				    "error", strerror(rep.err));
+		} else
+			respond_error(r, 500, why);
+		r->status = rep.stage == STAGE_EXEC ? 502 : 500;
+		goto done;
+	}
+	r->ar.script_pid = rep.pid;
+	live_set(r, rep.pidns ? rep.pidns : 1);
+	pump(r, pin[1], pout[0], perr[0], ctl[0]);
+	live_set(r, 0);
+	pin[1] = pout[0] = perr[0] = -1;
+done:
+	access_line(r);
+	validate_result_free(&vr);
+	free(t);
+	if (pin[0] != -1) close(pin[0]);
+	if (pin[1] != -1) close(pin[1]);
+	if (pout[0] != -1) close(pout[0]);
+	if (pout[1] != -1) close(pout[1]);
+	if (perr[0] != -1) close(perr[0]);
+	if (perr[1] != -1) close(perr[1]);
+	if (ctl[0] != -1) close(ctl[0]);
+	if (ctl[1] != -1) close(ctl[1]);
+}
+
+/* ---------------------------------------------------------- threads */
+
+static void *
+request_thread(void *arg)
+{
+	struct req	*r;
+	int		 fd;
+
+	(void)arg;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	for (;;) {
+		pthread_mutex_lock(&W.mu);
+		W.idle++;
+		while (W.qlen == 0)
+			pthread_cond_wait(&W.cv, &W.mu);
+		W.idle--;
+		fd = W.queue[W.qhead];
+		W.qhead = (W.qhead + 1) % W.cf->max_requests;
+		W.qlen--;
+		pthread_mutex_unlock(&W.mu);
+
+		/*
+		 * Hand libfcgi a connection we accepted ourselves: with
+		 * keepConnection set it reads the request from ipcFd instead
+		 * of calling accept, and leaves the fd to us when done.
+		 */
+		memset(r, 0, sizeof(*r));
+		FCGX_InitRequest(&r->fr, -1, 0);
+		r->fr.ipcFd = fd;
+		r->fr.keepConnection = 1;
+		while (FCGX_Accept_r(&r->fr) == 0) {
+			serve(r);
+			FCGX_Finish_r(&r->fr);
+			if (!r->fr.keepConnection || r->fr.ipcFd == -1)
+				break;
+			memset(&r->ar, 0, sizeof(r->ar));
+		}
+		if (r->fr.ipcFd != -1)
+			close(r->fr.ipcFd);
+		r->fr.ipcFd = -1;
+		FCGX_Free(&r->fr, 0);
+
+		pthread_mutex_lock(&W.mu);
+		W.busy--;
+		pthread_cond_broadcast(&W.cv);
+		pthread_mutex_unlock(&W.mu);
+	}
+	return NULL;
+}
+
+static int
+thread_start(void)
+{
+	pthread_attr_t	a;
+	pthread_t	t;
+	int		rc;
+
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&a, 256 * 1024);
+	rc = pthread_create(&t, &a, request_thread, NULL);
+	pthread_attr_destroy(&a);
+	if (rc != 0)
+		return -1;
+	W.threads++;
+	return 0;
+}
+
+/* Seccomp notifications from every spawner: report, then answer. */
+static void *
+notify_thread(void *arg)
+{
+	struct pollfd		*pfd;
+	struct filter_event	 fe;
+	struct audit_req	 none = { 0 };
+	size_t			 i;
+
+	(void)arg;
+	if ((pfd = calloc(W.nsp, sizeof(*pfd))) == NULL)
+		return NULL;
+	for (i = 0; i < W.nsp; i++) {
+		pfd[i].fd = W.sp[i].notify_fd;
+		pfd[i].events = POLLIN;
+	}
+	for (;;) {
+		if (poll(pfd, W.nsp, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			return NULL;
+		}
+		for (i = 0; i < W.nsp; i++) {
+			const struct profile	*p = W.sp[i].profile;
+			struct audit_event	 ev = { 0 };
+			struct audit_req	 ar;
+			char			 nr[16], ns[64], link[64];
+			struct stat		 st;
+			int			 j;
+
+			if (pfd[i].revents & (POLLHUP | POLLERR))
+				pfd[i].fd = -1;
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			if (filter_notify_handle(pfd[i].fd, p->deny_errno,
+			    p->mode == MODE_COMPLAIN, &fe) == -1)
+				continue;
+			/* which request: the caller's PID namespace says */
+			snprintf(link, sizeof(link), "/proc/%d/ns/pid",
+			    (int)fe.pid);
+			ar = none;
+			ar.worker_pid = W.pid;
+			ar.profile = p->name;
+			pthread_mutex_lock(&W.mu);
+			if (stat(link, &st) == 0)
+				for (j = 0; j < W.cf->max_requests; j++)
+					if (W.live[j].req != NULL &&
+					    W.live[j].pidns == st.st_ino) {
+						ar = *W.live[j].req;
+						break;
+					}
+			/* copy the strings while the request is pinned */
+			snprintf(nr, sizeof(nr), "%d", fe.nr);
+			ev.event = "syscall_blocked";
+			ev.req = &ar;
+			ar.script_pid = fe.pid;
+			audit_kv(&ev, "syscall", fe.name);
+			audit_kv(&ev, "nr", nr);
+			audit_kv(&ev, "args", fe.args);
+			if (p->mode == MODE_COMPLAIN)
+				audit_kv(&ev, "mode", "complain");
+			snprintf(ns, sizeof(ns), "%d", p->deny_errno);
+			audit_kv(&ev, "action", p->deny_action == DENY_KILL ?
+			    "kill" : "errno");
+			audit_emit(&ev);
+			pthread_mutex_unlock(&W.mu);
+		}
+	}
+}
+
+/* ------------------------------------------------------------ main */
+
+static void
+on_signal(int sig)
+{
+	char	c = (char)sig;
+	int	saved = errno;
+
+	(void)write(W.sigpipe[1], &c, 1);
+	errno = saved;
+}
+
+static int
+drop_worker_caps(void)
+{
+	/*
+	 * The worker parses requests; it keeps only CAP_SYS_PTRACE, to read
+	 * a denied call's arguments from /proc/PID/mem, and CAP_KILL.
+	 */
+	capng_clear(CAPNG_SELECT_ALL);
+	capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+	    CAP_SYS_PTRACE, CAP_KILL, -1);
+	if (capng_apply(CAPNG_SELECT_ALL) != 0)
+		return -1;
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
+int
+worker_main(const struct config *cf, const struct profile_set *ps,
+    const struct filter *filters, int listen_fd, int log_fd, int slot)
+{
+	struct sigaction	 sa;
+	struct pollfd		 pfd[2];
+	pthread_t		 nt;
+	size_t			 i;
+	int			 fd, draining = 0;
+	char			 c;
+	int64_t			 until = 0;
+
+	(void)slot;
+	memset(&W, 0, sizeof(W));
+	W.cf = cf;
+	W.ps = ps;
+	W.listen_fd = listen_fd;
+	W.pid = getpid();
+	audit_attach(log_fd);
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	prctl(PR_SET_NAME, "safecgi-worker", 0, 0, 0);
+
+	if (jail_worker_enter(cf, ps) == -1) {
+		log_msg(LOG_ERR, "worker: cannot build the jail; exiting");
+		return 1;
+	}
+	W.nsp = ps->n;
+	if ((W.sp = calloc(ps->n, sizeof(*W.sp))) == NULL)
+		return 1;
+	for (i = 0; i < ps->n; i++)
+		if (spawner_start(&ps->v[i], &filters[i], cf->max_requests,
+		    &W.sp[i]) == -1) {
+			log_msg(LOG_ERR, "worker: spawner for profile %s did "
+			    "not start; exiting", ps->v[i].name);
+			return 1;
+		}
+	if (drop_worker_caps() == -1) {
+		log_msg(LOG_ERR, "worker: cannot drop capabilities");
+		return 1;
+	}
+
+	W.queue = calloc(cf->max_requests, sizeof(int));
+	W.live = calloc(cf->max_requests, sizeof(*W.live));
+	if (W.queue == NULL || W.live == NULL)
+		return 1;
+	pthread_mutex_init(&W.mu, NULL);
+	pthread_cond_init(&W.cv, NULL);
+	if (FCGX_Init() != 0)
+		return 1;
+	if (pipe2(W.sigpipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		return 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	if (pthread_create(&nt, NULL, notify_thread, NULL) != 0)
+		return 1;
+	pthread_detach(nt);
+	if (thread_start() == -1)
+		return 1;
+
+	for (;;) {
+		pthread_mutex_lock(&W.mu);
+		if (draining && W.busy == 0) {
+			pthread_mutex_unlock(&W.mu);
+			break;
+		}
+		/* at the limit, new connections wait in the listen backlog */
+		while (!draining && W.busy >= cf->max_requests)
+			pthread_cond_wait(&W.cv, &W.mu);
+		pthread_mutex_unlock(&W.mu);
+
+		pfd[0].fd = draining ? -1 : listen_fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = W.sigpipe[0];
+		pfd[1].events = POLLIN;
+		if (poll(pfd, 2, draining ? 100 : -1) == -1 && errno != EINTR)
+			return 1;
+		if (pfd[1].revents & POLLIN && read(W.sigpipe[0], &c, 1) == 1) {
+			if (c == SIGINT)
+				return 0;
+			if (c == SIGTERM && !draining) {
+				draining = 1;
+				until = now_ms() + (int64_t)cf->grace * 1000;
+				close(listen_fd);
+			}
+		}
+		if (draining && now_ms() >= until) {
+			log_msg(LOG_WARNING, "worker: grace period over, "
+			    "%d requests cut short", W.busy);
+			return 0;
+		}
+		if (draining || !(pfd[0].revents & POLLIN))
+			continue;
+		fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd == -1)
+			continue;	/* another worker took it */
+		pthread_mutex_lock(&W.mu);
+		W.queue[(W.qhead + W.qlen) % cf->max_requests] = fd;
+		W.qlen++;
+		W.busy++;
+		if (W.idle < W.qlen && W.threads < cf->max_requests)
+			thread_start();
+		pthread_cond_broadcast(&W.cv);
+		pthread_mutex_unlock(&W.mu);
+	}
+	return 0;
+}

@@ -1,0 +1,171 @@
+# Shared harness for the integration tests: a real nginx on 127.0.0.1 in
+# front of a real safecgi, both started fresh for each test file, and TAP
+# output (one line per behaviour).
+#
+# Needs: top_srcdir, top_builddir (set by make check), root.
+
+set -u
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+SAFECGI="$top_builddir/src/safecgi"
+
+# Outside /tmp: scripts get a private /tmp, so they could not run from it.
+T=$(mktemp -d /srv/safecgi-test.XXXXXX)
+chmod 755 "$T"
+DOCROOT="$T/www"
+CGIBIN="$DOCROOT/cgi-bin"
+SOCK="$T/safecgi.sock"
+AUDIT="$T/audit.jsonl"
+ERRLOG="$T/safecgi.log"
+PORT=$((20000 + $$ % 20000))
+BASE="http://127.0.0.1:$PORT"
+SAFECGI_PID=
+NGINX_PID=
+TESTNO=0
+FAILED=0
+
+mkdir -p "$CGIBIN" "$T/nginx" "$T/profiles"
+chmod 755 "$DOCROOT" "$CGIBIN"
+
+cleanup() {
+	[ -n "$SAFECGI_PID" ] && kill -INT "$SAFECGI_PID" 2>/dev/null
+	[ -f "$T/nginx/nginx.pid" ] && kill "$(cat "$T/nginx/nginx.pid")" 2>/dev/null
+	sleep 0.3
+	[ -n "$SAFECGI_PID" ] && kill -KILL "$SAFECGI_PID" 2>/dev/null
+	if [ -n "${KEEP_TEST_DIR:-}" ]; then
+		echo "# kept $T" >&2
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+
+ok() {
+	TESTNO=$((TESTNO + 1))
+	echo "ok $TESTNO - $1"
+}
+
+not_ok() {
+	TESTNO=$((TESTNO + 1))
+	FAILED=$((FAILED + 1))
+	echo "not ok $TESTNO - $1"
+	shift
+	for line in "$@"; do
+		printf '%s\n' "$line" | sed 's/^/#   /'
+	done
+}
+
+# check NAME CONDITION-COMMAND... : one behaviour, one line.
+check() {
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
+}
+
+done_testing() {
+	echo "1..$TESTNO"
+	if [ "$FAILED" -ne 0 ]; then
+		echo "# safecgi log:" ; sed 's/^/#   /' "$ERRLOG" 2>/dev/null | tail -40
+		echo "# nginx error log:" ; sed 's/^/#   /' "$T/nginx/error.log" 2>/dev/null | tail -20
+	fi
+	[ "$FAILED" -eq 0 ]
+}
+
+install_script() {	# install_script SRC [NAME]
+	name=${2:-$(basename "$1")}
+	install -m 0755 -o root -g root "$1" "$CGIBIN/$name"
+}
+
+install_test_scripts() {
+	for s in "$top_srcdir"/tests/cgi/scripts/*; do
+		install_script "$s"
+	done
+	for c in hello hostile vuln_system; do
+		[ -x "$top_builddir/tests/cgi/$c" ] &&
+		    install_script "$top_builddir/tests/cgi/$c" "$c"
+	done
+	return 0
+}
+
+start_nginx() {	# extra location blocks may be given in $NGINX_EXTRA
+	cat > "$T/nginx/nginx.conf" <<NGINX
+user www-data;
+worker_processes 2;
+error_log $T/nginx/error.log info;
+pid $T/nginx/nginx.pid;
+events { worker_connections 1024; }
+http {
+	access_log $T/nginx/access.log;
+	client_body_temp_path $T/nginx/body;
+	fastcgi_temp_path $T/nginx/fastcgi;
+	proxy_temp_path $T/nginx/proxy;
+	uwsgi_temp_path $T/nginx/uwsgi;
+	scgi_temp_path $T/nginx/scgi;
+	client_max_body_size 0;
+	server {
+		listen 127.0.0.1:$PORT;
+		root $DOCROOT;
+		location /cgi-bin/ {
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
+			fastcgi_pass unix:$SOCK;
+			fastcgi_read_timeout 300s;
+			fastcgi_request_buffering off;
+			fastcgi_buffering off;
+		}
+		${NGINX_EXTRA:-}
+	}
+}
+NGINX
+	nginx -c "$T/nginx/nginx.conf" -p "$T/nginx" -e "$T/nginx/error.log" ||
+	    { echo "Bail out! nginx did not start"; exit 1; }
+}
+
+start_safecgi() {	# extra flags as arguments
+	"$SAFECGI" -s "unix:$SOCK" --socket-group www-data \
+	    --error-log "$ERRLOG" --audit-log "$AUDIT" \
+	    --profile-dir "$T/profiles" "$@" &
+	SAFECGI_PID=$!
+	i=0
+	while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	[ -S "$SOCK" ] || { echo "Bail out! safecgi did not start"; cat "$ERRLOG"; exit 1; }
+	# the workers need a moment to build their jails
+	i=0
+	while ! curl -s -o /dev/null "$BASE/cgi-bin/fast.sh" && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# http_status URL [curl args]
+http_status() {
+	url=$1
+	shift
+	curl -s -o "$T/body" -w '%{http_code}' --max-time 30 "$@" "$url"
+}
+
+body() { cat "$T/body"; }
+
+# wait_gone PATTERN SECONDS: true when no process matches any more
+wait_gone() {
+	i=0
+	while pgrep -f "$1" >/dev/null && [ $i -lt $(($2 * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	! pgrep -f "$1" >/dev/null
+}
+
+# audit_has EVENT [FIELD VALUE]: the JSON audit log has such an event
+audit_has() {
+	sleep 0.3
+	if [ $# -ge 3 ]; then
+		grep "\"event\":\"$1\"" "$AUDIT" 2>/dev/null | grep -q "\"$2\":\"$3"
+	else
+		grep -q "\"event\":\"$1\"" "$AUDIT" 2>/dev/null
+	fi
+}

@@ -1,0 +1,123 @@
+#!/bin/sh
+# The core gateway behind the real nginx: one line per behaviour.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+install_test_scripts
+chmod 0644 "$CGIBIN/fast.sh" && cp "$CGIBIN/fast.sh" "$CGIBIN/noexec.sh" &&
+    chmod 0755 "$CGIBIN/fast.sh"
+chmod 0644 "$CGIBIN/noexec.sh"
+install -m 0777 "$top_srcdir/tests/cgi/scripts/fast.sh" "$CGIBIN/worldw.sh"
+mkdir -p "$DOCROOT/other" && chmod 755 "$DOCROOT/other"
+install -m 0755 "$top_srcdir/tests/cgi/scripts/fast.sh" "$DOCROOT/other/x.sh"
+printf '#!/nonexistent/interpreter\n' > "$CGIBIN/badinterp.sh"
+chmod 755 "$CGIBIN/badinterp.sh"
+start_nginx
+start_safecgi -t 4
+
+s=$(http_status "$BASE/cgi-bin/fast.sh")
+check "shell script answers 200 with its body" \
+    [ "$s" = 200 -a "$(body)" = fast ]
+
+s=$(http_status "$BASE/cgi-bin/hello")
+check "C program answers 200" [ "$s" = 200 -a "$(body)" = hello ]
+
+s=$(http_status "$BASE/cgi-bin/missing.cgi")
+check "missing script is 404" [ "$s" = 404 ]
+check "missing script is logged with its reason" \
+    grep -q "404 Not Found: script not found" "$ERRLOG"
+
+s=$(http_status "$BASE/cgi-bin/noexec.sh")
+check "script without execute bit is 403" [ "$s" = 403 ]
+
+s=$(http_status "$BASE/cgi-bin/worldw.sh")
+check "world-writable script is 403" [ "$s" = 403 ]
+
+s=$(http_status "$BASE/cgi-bin/badinterp.sh")
+check "exec failure is 502" [ "$s" = 502 ]
+check "exec failure is logged with strerror" \
+    grep -q "execve failed: No such file or directory" "$ERRLOG"
+
+s=$(http_status "$BASE/cgi-bin/badheader.sh")
+check "malformed header block is 502, not forwarded" \
+    [ "$s" = 502 ] && ! grep -q "not a header" "$T/body"
+
+s=$(http_status "$BASE/cgi-bin/noheader.sh")
+check "script exiting without headers is 500" [ "$s" = 500 ]
+
+s=$(http_status "$BASE/cgi-bin/status.sh")
+check "Status header reaches the client" [ "$s" = 418 ]
+
+s=$(http_status "$BASE/cgi-bin/env.sh/extra/path?a=1")
+check "PATH_INFO is split from the script path" \
+    grep -q '^PATH_INFO=/extra/path$' "$T/body"
+check "GATEWAY_INTERFACE is CGI/1.1" grep -q '^GATEWAY_INTERFACE=CGI/1.1$' "$T/body"
+check "SERVER_SOFTWARE names safecgi" grep -q '^SERVER_SOFTWARE=safecgi/' "$T/body"
+
+s=$(http_status "$BASE/cgi-bin/env.sh" -H 'Proxy: http://evil.example/')
+check "HTTP_PROXY never reaches the script (httpoxy)" \
+    [ "$s" = 200 ] && ! grep -q '^HTTP_PROXY=' "$T/body"
+
+s=$(http_status "$BASE/cgi-bin/hello?fds")
+check "script inherits exactly fds 0 1 2" \
+    [ "$(tr '\n' ' ' < "$T/body")" = "0 1 2 " ]
+
+s=$(http_status "$BASE/cgi-bin/stderr.sh")
+check "script stderr goes to the error log" grep -q "stderr-marker-7781" "$ERRLOG"
+
+# streaming both ways: 64 MiB through `exec cat`
+head -c 67108864 /dev/urandom > "$T/big"
+s=$(curl -s --max-time 60 -o "$T/big.out" -w '%{http_code}' \
+    --data-binary @"$T/big" -H 'Content-Type: application/octet-stream' \
+    "$BASE/cgi-bin/echo.sh")
+check "request body streams through exec cat unchanged" \
+    [ "$s" = 200 ] && cmp -s "$T/big" "$T/big.out"
+rm -f "$T/big" "$T/big.out"
+
+# output reaches the client as the script produces it
+start=$(date +%s%N)
+curl -s -N --max-time 10 "$BASE/cgi-bin/stream.sh" | head -1 > "$T/first" &
+cpid=$!
+i=0
+while [ ! -s "$T/first" ] && [ $i -lt 50 ]; do sleep 0.05; i=$((i + 1)); done
+first_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+wait $cpid 2>/dev/null
+check "output is streamed before the script ends (${first_ms}ms)" \
+    [ "$(cat "$T/first")" = first -a "$first_ms" -lt 2500 ]
+
+start=$(date +%s)
+s=$(http_status "$BASE/cgi-bin/background.sh")
+took=$(( $(date +%s) - start ))
+check "background child does not hold the response open" \
+    [ "$s" = 200 -a "$took" -lt 3 ]
+check "background child does not outlive the request" \
+    [ "$(body)" = backgrounded ] && wait_gone "sleep 417" 3
+
+s=$(http_status "$BASE/cgi-bin/daemon.sh")
+check "setsid daemon does not outlive the request" \
+    [ "$(body)" = daemonized ] && wait_gone "sleep 419" 3
+
+start=$(date +%s)
+s=$(http_status "$BASE/cgi-bin/grandchild.sh")
+took=$(( $(date +%s) - start ))
+check "timeout answers 504" [ "$s" = 504 ]
+check "timeout kills the script and its grandchild" \
+    [ "$took" -ge 3 ] && wait_gone "sleep 421" 5
+check "timeout is recorded in the audit log" audit_has timeout_kill
+
+curl -s --max-time 30 "$BASE/cgi-bin/sleep.sh?423" >/dev/null 2>&1 &
+cpid=$!
+i=0
+while ! pgrep -f "sleep 423" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+started=$(pgrep -f "sleep 423" | wc -l)
+kill "$cpid" 2>/dev/null
+check "client abort kills the script" \
+    [ "$started" -ge 1 ] && wait_gone "sleep 423" 5
+
+check "access log line has status and exit code" \
+    grep -q 'access client=127.0.0.1 method=GET script=.*/fast.sh status=200 bytes=[0-9]* ms=[0-9]* exit=0' "$ERRLOG"
+
+ls -l "$SOCK" > "$T/sockmode"
+check "socket is mode 0660 with the configured group" \
+    grep -q '^srw-rw---- .* root www-data ' "$T/sockmode"
+
+done_testing

@@ -1,0 +1,168 @@
+/* Unit tests for audit.c formatting: what reaches a log is always safe. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+
+/* A string is valid UTF-8 without control bytes. */
+static int
+clean_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int n;
+
+	while (*p) {
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		n = (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 :
+		    (*p & 0xf8) == 0xf0 ? 3 : -1;
+		if (n < 0)
+			return 0;
+		for (p++; n > 0; n--, p++)
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+START_TEST(test_json_escape_quotes_and_backslashes)
+{
+	char	out[64];
+
+	json_escape("a\"b\\c", 5, out, sizeof(out));
+	ck_assert_str_eq(out, "a\\\"b\\\\c");
+}
+END_TEST
+
+START_TEST(test_json_escape_control_bytes)
+{
+	char	out[64];
+
+	json_escape("a\nb\033c\x7f", 6, out, sizeof(out));
+	ck_assert_str_eq(out, "a\\nb\\u001bc\\u007f");
+}
+END_TEST
+
+START_TEST(test_json_escape_invalid_utf8_becomes_escapes)
+{
+	char	out[64];
+
+	json_escape("\xff\xc3(", 3, out, sizeof(out));
+	ck_assert_str_eq(out, "\\u00ff\\u00c3(");
+	ck_assert(clean_utf8(out));
+}
+END_TEST
+
+START_TEST(test_json_escape_keeps_valid_utf8)
+{
+	char	out[64];
+
+	json_escape("Grüße 日本", strlen("Grüße 日本"), out, sizeof(out));
+	ck_assert_str_eq(out, "Grüße 日本");
+}
+END_TEST
+
+START_TEST(test_json_escape_never_overflows)
+{
+	char	out[8];
+
+	json_escape("\n\n\n\n\n\n\n\n", 8, out, sizeof(out));
+	ck_assert(strlen(out) < sizeof(out));
+}
+END_TEST
+
+START_TEST(test_event_json_has_the_stable_fields)
+{
+	struct audit_req	r = { 7, "203.0.113.7", "GET", "/cgi-bin/x?a",
+	    "/usr/lib/cgi-bin/x.cgi", "default", 100, 101 };
+	struct audit_event	ev = { 0 };
+	struct timespec		ts = { 1700000000, 123000000 };
+	char			out[2048];
+
+	ev.event = "syscall_blocked";
+	ev.req = &r;
+	audit_kv(&ev, "syscall", "socket");
+	audit_format_json(&ev, "100-7", &ts, out, sizeof(out));
+	ck_assert_ptr_nonnull(strstr(out, "\"event\":\"syscall_blocked\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"request_id\":\"100-7\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"client\":\"203.0.113.7\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"script\":\"/usr/lib/cgi-bin/x.cgi\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"worker_pid\":100"));
+	ck_assert_ptr_nonnull(strstr(out, "\"script_pid\":101"));
+	ck_assert_ptr_nonnull(strstr(out, "\"syscall\":\"socket\""));
+	ck_assert_ptr_nonnull(strstr(out, ".123"));
+	ck_assert_int_eq(out[0], '{');
+	ck_assert_int_eq(out[strlen(out) - 1], '}');
+}
+END_TEST
+
+START_TEST(test_hostile_uri_cannot_break_the_json_line)
+{
+	struct audit_req	r = { 1, "1.2.3.4", "GET",
+	    "/x\n{\"event\":\"forged\"}\r\xff", "/s", "p", 1, 0 };
+	struct audit_event	ev = { 0 };
+	struct timespec		ts = { 0, 0 };
+	char			out[2048];
+
+	ev.event = "request_refused";
+	ev.req = &r;
+	audit_format_json(&ev, "1-1", &ts, out, sizeof(out));
+	ck_assert(clean_utf8(out));
+	ck_assert_ptr_null(strstr(out, "\"event\":\"forged\""));
+}
+END_TEST
+
+START_TEST(test_syslog_line_escapes_spaces_and_controls)
+{
+	struct audit_req	r = { 1, "1.2.3.4", "GET", "/a b\n", "/s", "p",
+	    1, 0 };
+	struct audit_event	ev = { 0 };
+	char			out[512];
+
+	ev.event = "syscall_blocked";
+	ev.req = &r;
+	audit_kv(&ev, "syscall", "socket(AF_INET,SOCK_STREAM)");
+	audit_format_line(&ev, "1-1", out, sizeof(out));
+	ck_assert_ptr_nonnull(strstr(out, "client=1.2.3.4"));
+	ck_assert_ptr_nonnull(strstr(out, "uri=/a\\x20b\\x0a"));
+	ck_assert_ptr_nonnull(strstr(out,
+	    "syscall=socket(AF_INET,SOCK_STREAM)"));
+	ck_assert(clean_utf8(out));
+}
+END_TEST
+
+static Suite *
+audit_suite(void)
+{
+	Suite	*s = suite_create("audit");
+	TCase	*tc = tcase_create("format");
+
+	tcase_add_test(tc, test_json_escape_quotes_and_backslashes);
+	tcase_add_test(tc, test_json_escape_control_bytes);
+	tcase_add_test(tc, test_json_escape_invalid_utf8_becomes_escapes);
+	tcase_add_test(tc, test_json_escape_keeps_valid_utf8);
+	tcase_add_test(tc, test_json_escape_never_overflows);
+	tcase_add_test(tc, test_event_json_has_the_stable_fields);
+	tcase_add_test(tc, test_hostile_uri_cannot_break_the_json_line);
+	tcase_add_test(tc, test_syslog_line_escapes_spaces_and_controls);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(audit_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

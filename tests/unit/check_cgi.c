@@ -1,0 +1,286 @@
+/* Unit tests for cgi.c: script resolution and the response header parser. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgi.h"
+
+/* A pretend filesystem: a list of files and directories. */
+static const char *const fake_files[] = {
+	"/srv/cgi-bin/app.cgi", "/srv/cgi-bin/mainfunction.cgi", NULL
+};
+static const char *const fake_dirs[] = {
+	"/srv", "/srv/cgi-bin", NULL
+};
+
+static enum cgi_ftype
+fake_stat(const char *path, void *arg)
+{
+	size_t	i;
+
+	(void)arg;
+	for (i = 0; fake_files[i] != NULL; i++)
+		if (strcmp(fake_files[i], path) == 0)
+			return FT_FILE;
+	for (i = 0; fake_dirs[i] != NULL; i++)
+		if (strcmp(fake_dirs[i], path) == 0)
+			return FT_DIR;
+	return FT_NONE;
+}
+
+START_TEST(test_script_filename_wins_over_document_root)
+{
+	struct cgi_target	t;
+
+	ck_assert_int_eq(cgi_resolve("/srv/cgi-bin/app.cgi", "/nowhere",
+	    "/x.cgi", NULL, fake_stat, NULL, &t), 0);
+	ck_assert_str_eq(t.path, "/srv/cgi-bin/app.cgi");
+	ck_assert_int_eq(t.split, 0);
+}
+END_TEST
+
+START_TEST(test_empty_script_filename_counts_as_unset)
+{
+	struct cgi_target	t;
+
+	ck_assert_int_eq(cgi_resolve("", "/srv", "/cgi-bin/app.cgi", "",
+	    fake_stat, NULL, &t), 0);
+	ck_assert_str_eq(t.path, "/srv/cgi-bin/app.cgi");
+}
+END_TEST
+
+START_TEST(test_path_info_is_split_from_the_script_path)
+{
+	struct cgi_target	t;
+
+	ck_assert_int_eq(cgi_resolve(NULL, "/srv",
+	    "/cgi-bin/mainfunction.cgi/apmcfgupload/x", NULL, fake_stat, NULL,
+	    &t), 0);
+	ck_assert_str_eq(t.path, "/srv/cgi-bin/mainfunction.cgi");
+	ck_assert_str_eq(t.path_info, "/apmcfgupload/x");
+	ck_assert_int_eq(t.split, 1);
+}
+END_TEST
+
+START_TEST(test_missing_script_is_404)
+{
+	struct cgi_target	t;
+
+	ck_assert_int_eq(cgi_resolve("/srv/cgi-bin/nope.cgi", NULL, NULL,
+	    NULL, fake_stat, NULL, &t), 404);
+}
+END_TEST
+
+START_TEST(test_directory_as_script_is_403)
+{
+	struct cgi_target	t;
+
+	ck_assert_int_eq(cgi_resolve("/srv/cgi-bin", NULL, NULL, NULL,
+	    fake_stat, NULL, &t), 403);
+}
+END_TEST
+
+START_TEST(test_no_script_named_is_400)
+{
+	struct cgi_target	t;
+
+	ck_assert_int_eq(cgi_resolve(NULL, NULL, NULL, NULL, fake_stat, NULL,
+	    &t), 400);
+	ck_assert_int_eq(cgi_resolve("", "/srv", "", NULL, fake_stat, NULL,
+	    &t), 400);
+}
+END_TEST
+
+START_TEST(test_split_never_climbs_above_document_root)
+{
+	struct cgi_target	t;
+
+	/* /srv exists as a directory but is the root itself */
+	ck_assert_int_eq(cgi_resolve(NULL, "/srv/cgi-bin", "/nothing/here",
+	    NULL, fake_stat, NULL, &t), 404);
+}
+END_TEST
+
+static enum cgi_parse
+feed_all(struct cgi_headers *h, const char *s, size_t *used)
+{
+	cgi_headers_init(h);
+	return cgi_headers_feed(h, s, strlen(s), used);
+}
+
+START_TEST(test_lf_header_block_is_accepted)
+{
+	static struct cgi_headers	h;
+	size_t				used;
+	const char			*s = "Content-Type: text/plain\n\nbody";
+
+	ck_assert_int_eq(feed_all(&h, s, &used), CGI_DONE);
+	ck_assert_str_eq(s + used, "body");
+	ck_assert_str_eq(h.out, "Content-Type: text/plain\r\n\r\n");
+	ck_assert_int_eq(h.status, 200);
+}
+END_TEST
+
+START_TEST(test_crlf_header_block_is_accepted)
+{
+	static struct cgi_headers	h;
+	size_t				used;
+	const char *s = "Status: 404 Not Found\r\nContent-Type: text/html\r\n"
+	    "\r\n<p>";
+
+	ck_assert_int_eq(feed_all(&h, s, &used), CGI_DONE);
+	ck_assert_str_eq(s + used, "<p>");
+	ck_assert_int_eq(h.status, 404);
+}
+END_TEST
+
+START_TEST(test_header_block_split_across_reads)
+{
+	static struct cgi_headers	h;
+	size_t				used;
+
+	cgi_headers_init(&h);
+	ck_assert_int_eq(cgi_headers_feed(&h, "Content-Ty", 10, &used),
+	    CGI_MORE);
+	ck_assert_int_eq(used, 10);
+	ck_assert_int_eq(cgi_headers_feed(&h, "pe: a/b\r", 8, &used),
+	    CGI_MORE);
+	ck_assert_int_eq(cgi_headers_feed(&h, "\n\r\nXY", 5, &used),
+	    CGI_DONE);
+	ck_assert_int_eq(used, 3);
+	ck_assert_str_eq(h.out, "Content-Type: a/b\r\n\r\n");
+}
+END_TEST
+
+START_TEST(test_location_alone_is_a_redirect)
+{
+	static struct cgi_headers	h;
+	size_t				used;
+
+	ck_assert_int_eq(feed_all(&h, "Location: http://x/\n\n", &used),
+	    CGI_DONE);
+	ck_assert_int_eq(h.status, 302);
+}
+END_TEST
+
+START_TEST(test_block_without_cgi_field_is_invalid)
+{
+	static struct cgi_headers	h;
+	size_t				used;
+
+	ck_assert_int_eq(feed_all(&h, "X-Foo: bar\n\n", &used), CGI_INVALID);
+	ck_assert_ptr_nonnull(h.error);
+}
+END_TEST
+
+START_TEST(test_garbage_line_is_invalid)
+{
+	static struct cgi_headers	h;
+	size_t				used;
+
+	ck_assert_int_eq(feed_all(&h, "hello world\n\n", &used), CGI_INVALID);
+	ck_assert_str_eq(h.error, "header line without a colon");
+}
+END_TEST
+
+START_TEST(test_bad_status_is_invalid)
+{
+	static struct cgi_headers	h;
+	size_t				used;
+
+	ck_assert_int_eq(feed_all(&h, "Status: 99x\n\n", &used), CGI_INVALID);
+	ck_assert_int_eq(feed_all(&h, "Status: 700 Odd\n\n", &used),
+	    CGI_INVALID);
+}
+END_TEST
+
+START_TEST(test_control_byte_in_value_is_invalid)
+{
+	static struct cgi_headers	h;
+	size_t				used;
+
+	ck_assert_int_eq(feed_all(&h, "Content-Type: a\033b\n\n", &used),
+	    CGI_INVALID);
+}
+END_TEST
+
+START_TEST(test_unterminated_block_is_invalid_at_eof)
+{
+	static struct cgi_headers	h;
+	size_t				used;
+
+	ck_assert_int_eq(feed_all(&h, "Content-Type: text/plain\n", &used),
+	    CGI_MORE);
+	ck_assert_int_eq(cgi_headers_eof(&h), CGI_INVALID);
+}
+END_TEST
+
+START_TEST(test_oversized_block_is_invalid)
+{
+	static struct cgi_headers	h;
+	static char			big[CGI_HEADER_MAX + 10];
+	size_t				used;
+
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "X-A: ", 5);
+	cgi_headers_init(&h);
+	ck_assert_int_eq(cgi_headers_feed(&h, big, sizeof(big), &used),
+	    CGI_INVALID);
+}
+END_TEST
+
+START_TEST(test_shebang_gives_interpreter)
+{
+	char	interp[64];
+
+	ck_assert_int_eq(cgi_shebang("#!/usr/bin/perl -w\n", 19, interp,
+	    sizeof(interp)), 0);
+	ck_assert_str_eq(interp, "/usr/bin/perl");
+	ck_assert_int_eq(cgi_shebang("#! /bin/sh\n", 11, interp,
+	    sizeof(interp)), 0);
+	ck_assert_str_eq(interp, "/bin/sh");
+	ck_assert_int_eq(cgi_shebang("\177ELF", 4, interp, sizeof(interp)),
+	    -1);
+}
+END_TEST
+
+static Suite *
+cgi_suite(void)
+{
+	Suite	*s = suite_create("cgi");
+	TCase	*tr = tcase_create("resolve"), *th = tcase_create("headers");
+
+	tcase_add_test(tr, test_script_filename_wins_over_document_root);
+	tcase_add_test(tr, test_empty_script_filename_counts_as_unset);
+	tcase_add_test(tr, test_path_info_is_split_from_the_script_path);
+	tcase_add_test(tr, test_missing_script_is_404);
+	tcase_add_test(tr, test_directory_as_script_is_403);
+	tcase_add_test(tr, test_no_script_named_is_400);
+	tcase_add_test(tr, test_split_never_climbs_above_document_root);
+	tcase_add_test(th, test_lf_header_block_is_accepted);
+	tcase_add_test(th, test_crlf_header_block_is_accepted);
+	tcase_add_test(th, test_header_block_split_across_reads);
+	tcase_add_test(th, test_location_alone_is_a_redirect);
+	tcase_add_test(th, test_block_without_cgi_field_is_invalid);
+	tcase_add_test(th, test_garbage_line_is_invalid);
+	tcase_add_test(th, test_bad_status_is_invalid);
+	tcase_add_test(th, test_control_byte_in_value_is_invalid);
+	tcase_add_test(th, test_unterminated_block_is_invalid_at_eof);
+	tcase_add_test(th, test_oversized_block_is_invalid);
+	tcase_add_test(th, test_shebang_gives_interpreter);
+	suite_add_tcase(s, tr);
+	suite_add_tcase(s, th);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(cgi_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
