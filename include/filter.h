@@ -7,6 +7,26 @@
  * is answered (with the profile's errno, never CONTINUE) by the worker that
  * holds the listener fd, after it has been reported.  If the listener goes
  * away, denied calls fail with ENOSYS: the filter fails closed.
+ *
+ * The policy, in systemd's vocabulary (see safecgi-profile(5)):
+ *   - allowed unless denied; the default deny set is @privileged @setuid
+ *     @mount @debug @module @raw-io @reboot @swap @clock @cpu-emulation
+ *     @obsolete @keyring, bpf, perf_event_open, io_uring_*, userfaultfd,
+ *     unshare, setns, ptrace, process_vm_*, syslog, memfd_create,
+ *     execveat, and personality other than the query and PER_LINUX;
+ *   - setresuid/setresgid only to the profile's own uid/gid, setgroups
+ *     with at most one group: what the jail needs to leave root;
+ *   - socket() for AF_UNIX only (plus AF_INET/AF_INET6 when the profile
+ *     opens TCP ports); clone() without namespace flags (CLONE_NEWPID
+ *     stays: the spawner needs it); clone3() fails with ENOSYS so that
+ *     libc falls back to clone(), whose flags the filter can see;
+ *   - any architecture but x86-64, and x32 system calls, kill the process;
+ *   - syscall_allow entries take names out of the default deny set,
+ *     syscall_deny entries add names; a deny wins over an allow.
+ * In complain mode the same filter is attached and every denied call is
+ * reported and then let through; x32/i386 and clone3 stay refused.
+ * With deny_action = kill, denied calls kill the script (SIGSYS) without
+ * a report; the listener stays idle.
  */
 #ifndef SAFECGI_FILTER_H
 #define SAFECGI_FILTER_H
@@ -23,19 +43,34 @@ struct filter {
 	int	 complain;	/* profile in complain mode */
 };
 
-/* Compile; returns 0 or -1 with a message in err. */
+/*
+ * Compile; returns 0 or -1 with a message in err.  A name that is not a
+ * system call or group, a "~" in syscall_allow, or a deny of a call the
+ * spawner itself needs (execve, clone, ...) is an error.
+ */
 int	filter_build(const struct profile *, struct filter *,
 	    char *err, size_t errsz);
 void	filter_free(struct filter *);
 
 /*
- * Attach to the calling process (no_new_privs must be set).  Returns the
- * listener fd, or -1 with errno set.
+ * Attach to the calling process (no_new_privs must be set, else EPERM).
+ * Returns the listener fd (close-on-exec), or -1 with errno set.
  */
 int	filter_attach(const struct filter *);
 
-/* Expand a systemd-style group ("@mount") into syscall names; NULL if none. */
+/*
+ * The members of a systemd-style group ("@mount"), NULL-terminated, as
+ * `systemd-analyze syscall-filter` lists them: system call names, some
+ * of other architectures, and nested groups ("@chown" in "@privileged").
+ * NULL if there is no such group.
+ */
 const char * const *filter_group(const char *name);
+
+#define FILTER_NR_UNKNOWN	(-1)	/* not a system call anywhere */
+#define FILTER_NR_FOREIGN	(-2)	/* a system call, not on this arch */
+
+/* The native number of a system call name, or one of the above. */
+int	filter_syscall_resolve(const char *name);
 
 /* A decoded denied call, for the audit log. */
 struct filter_event {
@@ -47,9 +82,11 @@ struct filter_event {
 
 /*
  * Receive one notification from the listener fd, decode it into ev
- * (reading string arguments through /proc/pid/mem when possible), and
- * answer it with -deny_errno (or kill when kill is set).  Returns 0, or -1
- * if nothing could be received.
+ * (reading string and address arguments through /proc/pid/mem when
+ * possible), and answer it: -deny_errno (EPERM if that is not an errno),
+ * or CONTINUE when complain is set.  Returns 0 when a call was received
+ * (even if its caller died before the answer), or -1 if nothing could be
+ * received; ENOENT then means the caller died first, which is harmless.
  */
 int	filter_notify_handle(int fd, int deny_errno, int complain,
 	    struct filter_event *ev);
@@ -57,5 +94,19 @@ int	filter_notify_handle(int fd, int deny_errno, int complain,
 /* Decode arguments of syscall nr into buf (pure; for tests and the log). */
 void	filter_decode_args(int nr, const uint64_t args[6],
 	    const char *str0, char *buf, size_t bufsz);
+
+/*
+ * What was read from the caller's memory for filter_decode_call(): its
+ * string arguments in order (NULL where unread) and its socket address.
+ * str0 of filter_decode_args() is str[0].
+ */
+struct filter_mem {
+	const char	*str[3];
+	const void	*sa;
+	size_t		 salen;
+};
+
+void	filter_decode_call(int nr, const uint64_t args[6],
+	    const struct filter_mem *, char *buf, size_t bufsz);
 
 #endif

@@ -41,26 +41,26 @@ struct strlist {
 
 struct profile {
 	char			 name[PROFILE_NAME_MAX];
-	char			*file;		/* where it came from; NULL: built in */
-	unsigned		 name_line;	/* 0: name taken from the file name */
+	char			*file;		/* NULL: built in */
+	unsigned		 name_line;	/* 0: from the file name */
 	struct strlist		 match;		/* globs on the canonical path */
 	enum profile_mode	 mode;
 
-	/* identity */
+	/* identity; the loader refuses uid 0 and gid 0 */
 	char			*user;		/* default "nobody" */
-	char			*group;		/* default: user's primary group */
+	char			*group;		/* default: user's group */
 	uid_t			 uid;		/* resolved at load; */
 	gid_t			 gid;		/* (uid_t)-1 until then */
 
-	/* limits; PROFILE_UNLIMITED where the key allows "infinity" */
+	/* limits; never 0; PROFILE_UNLIMITED where "infinity" is allowed */
 	unsigned		 timeout;	/* seconds, wall clock, >= 1 */
 	unsigned long long	 limit_cpu;	/* seconds */
 	unsigned long long	 limit_as;	/* bytes */
 	unsigned long long	 limit_nproc;
 	unsigned long long	 limit_nofile;	/* never unlimited */
-	unsigned long long	 limit_fsize;	/* bytes; 0: no file may grow */
+	unsigned long long	 limit_fsize;	/* bytes */
 	unsigned long long	 limit_output;	/* response bytes */
-	unsigned long long	 limit_body;	/* request body bytes; 0: none */
+	unsigned long long	 limit_body;	/* request body bytes */
 
 	/*
 	 * filesystem.  All absolute, without "." or ".." components; a path
@@ -70,7 +70,7 @@ struct profile {
 	 * the directory before it, otherwise walk the literal leading
 	 * directory and keep what matches.
 	 */
-	struct strlist		 exec_allow;	/* beyond script + interpreter */
+	struct strlist		 exec_allow;	/* beyond script, interpreter */
 	struct strlist		 writable;
 	struct strlist		 hidden;
 	struct strlist		 bind_ro;	/* same path inside the jail */
@@ -78,7 +78,7 @@ struct profile {
 	/* network; see "NETWORK" in safecgi-profile(5) */
 	int			 net_none;	/* 1 unless opened below */
 	struct strlist		 net_unix;	/* socket paths, connect only */
-	struct strlist		 net_tcp;	/* "5432": host 127.0.0.1:5432 */
+	struct strlist		 net_tcp;	/* "5432": host loopback */
 
 	/*
 	 * syscalls, in systemd's vocabulary: "@mount", "bpf".  allow takes
@@ -105,10 +105,11 @@ struct profile_set {
 };
 
 /*
- * Load every *.conf in dir (dot files are skipped).  On error returns -1
- * and writes "file:line: message" into err; the set is left empty, so a
- * reload can keep the old set.  A set always contains a profile named
- * "default" (built in when no file defines it).
+ * Load every *.conf in dir (dot files are skipped); dir NULL gives the
+ * built-in default alone.  On error returns -1 and writes
+ * "file:line: message" into err; the set is left empty, so a reload can
+ * keep the old set.  A set always contains a profile named "default"
+ * (built in when no file defines it).
  */
 int	profile_load_dir(const char *dir, struct profile_set *,
 	    char *err, size_t errsz);

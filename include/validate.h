@@ -3,8 +3,10 @@
  *
  * Turns the FastCGI params of one request into the environment of the
  * script, plus a list of findings.  Pure: no I/O, no globals, no
- * allocation beyond the result it returns.  Every rule lives in the table
- * in validate.c; nothing else in safecgi decides what a script may see.
+ * allocation beyond the result it returns (and a scratch buffer freed
+ * before returning).  Every rule lives in the table in validate.c;
+ * nothing else in safecgi decides what a script may see.  The table and
+ * the limits below are documented in safecgi-env(7).
  */
 #ifndef SAFECGI_VALIDATE_H
 #define SAFECGI_VALIDATE_H
@@ -29,6 +31,16 @@ enum finding_kind {
 	FINDING_SUSPICIOUS,	/* an injection signature matched */
 	FINDING_FLAGGED,	/* shell metacharacters in a path variable */
 };
+
+/* Built-in limits; a request over any of them is refused, never truncated. */
+#define VALIDATE_ENV_MAX	(128 * 1024)	/* whole environment, bytes */
+#define VALIDATE_VALUE_MAX	(8 * 1024)	/* most values */
+#define VALIDATE_LONG_MAX	(16 * 1024)	/* query, URI, cookie */
+#define VALIDATE_PATH_MAX	4096		/* path variables */
+#define VALIDATE_NAME_MAX	256		/* a variable name */
+#define VALIDATE_PARAMS_MAX	1024		/* params in one request */
+#define VALIDATE_FINDINGS_MAX	64		/* findings kept; see _lost */
+#define VALIDATE_PROFILE_MAX	64		/* SAFECGI_PROFILE, with NUL */
 
 #define FINDING_VAR_MAX		64
 #define FINDING_RULE_MAX	40
@@ -65,16 +77,34 @@ struct validate_result {
 	struct finding	*findings;
 	size_t		 nfindings;
 	void		*arena;		/* owns env strings; freed by _free */
+
+	/* Added to the first contract; validate_params() fills them too. */
+	size_t		 nfindings_lost;	/* past VALIDATE_FINDINGS_MAX */
+	long long	 content_length;	/* -1: unset or empty */
+	char		 profile[VALIDATE_PROFILE_MAX];	/* SAFECGI_PROFILE */
 };
 
 /*
  * Build the script's environment from params.  Always fills *res (even on
  * refusal, so findings can be reported); returns 0, or -1 only on memory
- * exhaustion.
+ * exhaustion (then status is 500 and env is NULL).  opts may be NULL for
+ * the defaults.  On refusal env is an empty list: nothing may run.
+ * The first of two params with the same name wins, as under fcgiwrap.
+ * CONTENT_LENGTH is only checked as a number: the caller must compare it
+ * with the body it streams.
  */
 int	validate_params(const struct param *, size_t,
 	    const struct validate_opts *, struct validate_result *);
 void	validate_result_free(struct validate_result *);
+
+/* The value of name in the built environment, or NULL. */
+const char *validate_getenv(const struct validate_result *, const char *);
+
+/* "refused", "dropped", "suspicious", "flagged". */
+const char *finding_kind_name(enum finding_kind);
+
+/* The i-th variable of the table ("LD_*" for a prefix), NULL past the end. */
+const char *validate_table_name(size_t);
 
 /*
  * Canonical re-escaping of a query string.  Writes a NUL-terminated result
@@ -91,7 +121,12 @@ ssize_t	query_canonical(const char *, size_t, char *, size_t);
 const char *script_check(const struct stat *st, const struct stat *dst,
 	    uid_t owner);
 
-/* Escape untrusted bytes into printable ASCII for logs (\xNN for others). */
+/*
+ * Escape untrusted bytes into printable ASCII for logs: a backslash
+ * becomes \\, anything outside 0x20-0x7e \xNN.  Always NUL-terminates
+ * (when the size is not 0), ends in "..." when cut short, and returns
+ * the length written.
+ */
 size_t	escape_excerpt(const char *, size_t, char *, size_t);
 
 #endif

@@ -378,7 +378,14 @@ static int
 make_writable(const char *path)
 {
 	struct mnt_attr	rw = { 0 };
+	struct stat	st;
 
+	/* Missing: there is nothing to write to, which grants nothing. */
+	if (stat(path, &st) == -1 && errno == ENOENT) {
+		log_msg(LOG_WARNING, "writable path %s does not exist",
+		    path);
+		return 0;
+	}
 	/* A bind of the path onto itself is a mount we can flip to rw. */
 	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) == -1)
 		return fail("bind", path);

@@ -90,6 +90,10 @@ struct req {
 	int			 exit_status;	/* wait status, or -1 */
 	const char		*why;		/* for the access log */
 	int64_t			 start;
+	char			**env;		/* overrides, or NULL */
+	char			 ov_path_info[4200];
+	char			 ov_script_name[4200];
+	char			 ov_script_filename[PATH_MAX + 32];
 };
 
 static const char *
@@ -521,7 +525,9 @@ pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
 		snprintf(sig, sizeof(sig), "%d", WTERMSIG(r->exit_status));
 		event(r, "script_crash", "signal", sig, NULL, NULL);
 	}
-	if (aborted || limit)
+	/* a response cut short must not look complete to nginx */
+	if (aborted || limit || (timedout && r->headers_sent &&
+	    h->done))
 		shutdown(r->fr.ipcFd, SHUT_RDWR);
 out:
 	if (in_w != -1)
@@ -548,11 +554,12 @@ access_line(struct req *r)
 	else
 		snprintf(how, sizeof(how), "exit=%d",
 		    WEXITSTATUS(r->exit_status));
-	log_msg(LOG_INFO, "access client=%s method=%s script=%s status=%d "
-	    "bytes=%llu ms=%lld %s%s%s",
+	log_msg(LOG_INFO, "access client=%s method=%s script=%s profile=%s "
+	    "status=%d bytes=%llu ms=%lld %s%s%s",
 	    r->ar.client ? r->ar.client : "-",
 	    r->ar.method ? r->ar.method : "-",
-	    r->ar.script ? r->ar.script : "-", r->status, r->bytes,
+	    r->ar.script ? r->ar.script : "-",
+	    r->ar.profile ? r->ar.profile : "-", r->status, r->bytes,
 	    (long long)(now_ms() - r->start), how,
 	    r->why ? " why=" : "", r->why ? r->why : "");
 }
@@ -579,6 +586,51 @@ findings_report(struct req *r, const struct validate_result *vr)
 		audit_kv(&ev, "excerpt", f->excerpt);
 		audit_emit(&ev);
 	}
+}
+
+/*
+ * When the script path was split, the script must see the split:
+ * PATH_INFO is the tail, SCRIPT_NAME loses it, SCRIPT_FILENAME is the
+ * canonical file.  The strings live in r, the array in vr's arena.
+ */
+static int
+env_override(struct validate_result *vr, struct req *r,
+    const struct cgi_target *t)
+{
+	static const char *const names[] = {
+		"PATH_INFO=", "SCRIPT_NAME=", "SCRIPT_FILENAME="
+	};
+	const char	*sn = param(r, "SCRIPT_NAME");
+	char		**env;
+	size_t		 i, j, k = 0, pl = strlen(t->path_info), snl;
+
+	snprintf(r->ov_path_info, sizeof(r->ov_path_info), "PATH_INFO=%s",
+	    t->path_info);
+	snprintf(r->ov_script_filename, sizeof(r->ov_script_filename),
+	    "SCRIPT_FILENAME=%s", r->script);
+	r->ov_script_name[0] = '\0';
+	if (sn != NULL && (snl = strlen(sn)) >= pl &&
+	    strcmp(sn + snl - pl, t->path_info) == 0)
+		snprintf(r->ov_script_name, sizeof(r->ov_script_name),
+		    "SCRIPT_NAME=%.*s", (int)(snl - pl), sn);
+	if ((env = calloc(vr->nenv + 4, sizeof(*env))) == NULL)
+		return -1;
+	for (i = 0; i < vr->nenv; i++) {
+		for (j = 0; j < nitems(names); j++)
+			if (strncmp(vr->env[i], names[j],
+			    strlen(names[j])) == 0)
+				break;
+		if (j == nitems(names) ||
+		    (j == 1 && r->ov_script_name[0] == '\0'))
+			env[k++] = vr->env[i];
+	}
+	env[k++] = r->ov_path_info;
+	env[k++] = r->ov_script_filename;
+	if (r->ov_script_name[0] != '\0')
+		env[k++] = r->ov_script_name;
+	env[k] = NULL;
+	r->env = env;
+	return 0;
 }
 
 static void
@@ -642,6 +694,10 @@ serve(struct req *r)
 		goto done;
 	}
 
+	if (t->split && env_override(&vr, r, t) == -1) {
+		respond_error(r, 500, "out of memory");
+		goto done;
+	}
 	if ((sp = spawner_for(r->profile)) == NULL) {
 		respond_error(r, 500, "no spawner for the profile");
 		goto done;
@@ -656,7 +712,8 @@ serve(struct req *r)
 	fcntl(pout[0], F_SETFL, O_NONBLOCK);
 	fcntl(perr[0], F_SETFL, O_NONBLOCK);
 	if (spawn_request((struct spawner *)sp, r->script, r->dir,
-	    r->interp[0] ? r->interp : NULL, vr.env, pin[0], pout[1],
+	    r->interp[0] ? r->interp : NULL, r->env ? r->env : vr.env,
+	    pin[0], pout[1],
 	    perr[1], ctl[1]) == -1) {
 		respond_error(r, 500, "spawner unavailable");
 		goto done;
@@ -690,6 +747,8 @@ serve(struct req *r)
 	pin[1] = pout[0] = perr[0] = -1;
 done:
 	access_line(r);
+	free(r->env);
+	r->env = NULL;
 	validate_result_free(&vr);
 	free(t);
 	if (pin[0] != -1) close(pin[0]);

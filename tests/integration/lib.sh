@@ -169,3 +169,18 @@ audit_has() {
 		grep -q "\"event\":\"$1\"" "$AUDIT" 2>/dev/null
 	fi
 }
+
+# A profile for the test scripts: they may run the few tools they use.
+write_test_profile() {
+	cat > "$T/profiles/tests.conf" <<PROFILE
+[profile]
+name = tests
+match = $CGIBIN/*
+[limits]
+; counted per user across all requests: room for 64 at once
+processes = 1024
+[filesystem]
+exec = /usr/bin/sleep /usr/bin/cat /usr/bin/env /usr/bin/sort /usr/bin/setsid /usr/bin/dash /usr/bin/bash
+${TEST_PROFILE_EXTRA:-}
+PROFILE
+}

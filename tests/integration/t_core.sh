@@ -3,6 +3,7 @@
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 install_test_scripts
+write_test_profile
 chmod 0644 "$CGIBIN/fast.sh" && cp "$CGIBIN/fast.sh" "$CGIBIN/noexec.sh" &&
     chmod 0755 "$CGIBIN/fast.sh"
 chmod 0644 "$CGIBIN/noexec.sh"
@@ -114,7 +115,7 @@ check "client abort kills the script" \
     [ "$started" -ge 1 ] && wait_gone "sleep 423" 5
 
 check "access log line has status and exit code" \
-    grep -q 'access client=127.0.0.1 method=GET script=.*/fast.sh status=200 bytes=[0-9]* ms=[0-9]* exit=0' "$ERRLOG"
+    grep -q 'access client=127.0.0.1 method=GET script=.*/fast.sh profile=tests status=200 bytes=[0-9]* ms=[0-9]* exit=0' "$ERRLOG"
 
 ls -l "$SOCK" > "$T/sockmode"
 check "socket is mode 0660 with the configured group" \

@@ -1,0 +1,1251 @@
+/*
+ * A hostile CGI: each request makes ONE attempt to get out of the jail,
+ * chosen by QUERY_STRING ("attempt" or "attempt=value"), and answers with
+ * a single line the tests assert on:
+ *
+ *	BLOCKED <attempt> <errno name or reason>
+ *	ALLOWED <attempt> <what it got>
+ *
+ * Every attempt is real: connects go to the address given, execs call
+ * execve, writes open(O_CREAT) the file.  Loops are bounded, so the
+ * program is safe to run outside a jail too (the report script runs it
+ * under fcgiwrap as nobody), except where noted: forkbomb, membomb,
+ * cpuloop and flood rely on limits and are not meant to run unjailed.
+ *
+ *   tcp_host_loopback=PORT  TCP connect to 127.0.0.1:PORT
+ *   udp=PORT                UDP datagram to 127.0.0.1:PORT
+ *   ipv6=PORT               TCP connect to [::1]:PORT
+ *   raw, packet, netlink    raw IP, AF_PACKET and NETLINK_ROUTE sockets
+ *   socket_families         socket() in every family but AF_UNIX
+ *   fastcgi_socket=PATH     connect to a unix socket (safecgi's own)
+ *   abstract=NAME           connect to the abstract unix socket @NAME
+ *   exec_sh, exec_wget=PORT, exec_curl=PORT
+ *   write_etc, write_dev, write_usr, write_own_dir   create hostile-pwned
+ *   tmp_exec                copy ourselves to /tmp (/var/tmp, /dev/shm)
+ *                           and execve the copy
+ *   memfd_exec              the same through memfd_create + fexecve
+ *   mknod                   a block device node
+ *   read_shadow, see_root, proc1_environ, write_proc_sys
+ *   setuid0, mount, unshare, clone_ns, setns, ptrace_parent
+ *   bpf, perf, io_uring, keyctl, userfaultfd, personality, compat_syscalls
+ *   kill_outside=PID        SIGKILL PID, and probe kill(-1, 0)
+ *   daemon                  double fork, setsid, "hostile-daemon", sleep 60
+ *   forkbomb                fork until refused, at most 10000
+ *   membomb                 allocate and touch up to 8 GiB
+ *   cpuloop                 a child spins until something kills it
+ *   flood                   write up to 2 GiB of output
+ */
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <linux/bpf.h>
+#include <linux/io_uring.h>
+#include <linux/keyctl.h>
+#include <linux/netlink.h>
+#include <linux/perf_event.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_ether.h>
+#include <netinet/in.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PWNED		"hostile-pwned"
+#define RAN_CODE	42	/* exit code of a copy of us that ran */
+#define CONNECT_MS	3000
+
+static const char	*attempt = "";
+static const char	*arg = "";
+
+/* ----------------------------------------------------------- output */
+
+static const char *
+ename(int e)
+{
+	const char	*s = strerrorname_np(e);
+
+	return s != NULL ? s : "E?";
+}
+
+static int
+report(int blocked, const char *fmt, ...)
+{
+	va_list	ap;
+
+	printf("Content-Type: text/plain\r\n\r\n%s %s ",
+	    blocked ? "BLOCKED" : "ALLOWED", attempt);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	return 0;
+}
+
+/* Append to a fixed buffer; never overflows, silently truncates. */
+static void
+note(char *buf, size_t sz, const char *fmt, ...)
+{
+	size_t	l = strlen(buf);
+	va_list	ap;
+
+	if (l + 1 >= sz)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + l, sz - l, fmt, ap);
+	va_end(ap);
+}
+
+static const char *
+status_text(int st, char *buf, size_t sz)
+{
+	if (WIFEXITED(st))
+		snprintf(buf, sz, "exit %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(buf, sz, "killed by %s", sigabbrev_np(WTERMSIG(st)) ?
+		    sigabbrev_np(WTERMSIG(st)) : "signal");
+	else
+		snprintf(buf, sz, "status %#x", st);
+	return buf;
+}
+
+static int
+port_arg(void)
+{
+	long	p = strtol(arg, NULL, 10);
+
+	return p > 0 && p < 65536 ? (int)p : 9;
+}
+
+static void
+devnull_stdio(void)
+{
+	int	fd;
+
+	if ((fd = open("/dev/null", O_RDWR)) == -1)
+		return;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+}
+
+/* ---------------------------------------------------------- network */
+
+/* Connect with a deadline.  Returns the socket or -1; *stage says where. */
+static int
+connect_to(int family, int type, const struct sockaddr *sa, socklen_t len,
+    const char **stage)
+{
+	struct pollfd	pfd;
+	socklen_t	elen = sizeof(int);
+	int		s, err = 0;
+
+	*stage = "socket";
+	if ((s = socket(family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) == -1)
+		return -1;
+	*stage = "connect";
+	if (connect(s, sa, len) == -1) {
+		if (errno != EINPROGRESS)
+			goto fail;
+		pfd.fd = s;
+		pfd.events = POLLOUT;
+		if (poll(&pfd, 1, CONNECT_MS) != 1) {
+			errno = ETIMEDOUT;
+			goto fail;
+		}
+		if (getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &elen) == -1)
+			goto fail;
+		if (err != 0) {
+			errno = err;
+			goto fail;
+		}
+	}
+	return s;
+fail:
+	err = errno;
+	close(s);
+	errno = err;
+	return -1;
+}
+
+static int
+connect_report(int family, int type, const struct sockaddr *sa,
+    socklen_t len, const char *where, const char *hello)
+{
+	const char	*stage;
+	int		 s;
+
+	if ((s = connect_to(family, type, sa, len, &stage)) == -1)
+		return report(1, "%s (%s)", ename(errno), stage);
+	(void)write(s, hello, strlen(hello));
+	close(s);
+	return report(0, "connected to %s", where);
+}
+
+static int
+do_tcp(void)
+{
+	struct sockaddr_in	sin = { 0 };
+	char			where[64];
+
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port_arg());
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	snprintf(where, sizeof(where), "127.0.0.1:%d", port_arg());
+	return connect_report(AF_INET, SOCK_STREAM, (struct sockaddr *)&sin,
+	    sizeof(sin), where, "HOSTILE tcp_host_loopback\n");
+}
+
+static int
+do_ipv6(void)
+{
+	struct sockaddr_in6	sin6 = { 0 };
+	char			where[64];
+
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons(port_arg());
+	sin6.sin6_addr = in6addr_loopback;
+	snprintf(where, sizeof(where), "[::1]:%d", port_arg());
+	return connect_report(AF_INET6, SOCK_STREAM, (struct sockaddr *)&sin6,
+	    sizeof(sin6), where, "HOSTILE ipv6\n");
+}
+
+static int
+do_udp(void)
+{
+	struct sockaddr_in	sin = { 0 };
+	const char		msg[] = "HOSTILE udp\n";
+	int			s;
+
+	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return report(1, "%s (socket)", ename(errno));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port_arg());
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (sendto(s, msg, sizeof(msg) - 1, 0, (struct sockaddr *)&sin,
+	    sizeof(sin)) == -1) {
+		close(s);
+		return report(1, "%s (sendto)", ename(errno));
+	}
+	close(s);
+	return report(0, "sent a datagram to 127.0.0.1:%d", port_arg());
+}
+
+static int
+do_raw(void)
+{
+	int	s;
+
+	if ((s = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP)) == -1)
+		return report(1, "%s (socket)", ename(errno));
+	close(s);
+	return report(0, "raw ICMP socket opened");
+}
+
+static int
+do_packet(void)
+{
+	int	s;
+
+	if ((s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC,
+	    htons(ETH_P_ALL))) == -1)
+		return report(1, "%s (socket)", ename(errno));
+	close(s);
+	return report(0, "AF_PACKET socket opened");
+}
+
+static int
+do_netlink(void)
+{
+	struct {
+		struct nlmsghdr		nh;
+		struct ifinfomsg	ifi;
+	} rq = { 0 };
+	struct nlmsghdr	*nh;
+	char		 buf[16384];
+	ssize_t		 n;
+	int		 s, links = 0, done = 0, rounds = 0;
+
+	if ((s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+	    NETLINK_ROUTE)) == -1)
+		return report(1, "%s (socket)", ename(errno));
+	rq.nh.nlmsg_len = sizeof(rq);
+	rq.nh.nlmsg_type = RTM_GETLINK;
+	rq.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rq.ifi.ifi_family = AF_UNSPEC;
+	if (send(s, &rq, sizeof(rq), 0) == -1) {
+		close(s);
+		return report(0, "netlink socket opened (send: %s)",
+		    ename(errno));
+	}
+	while (!done && rounds++ < 64 &&
+	    (n = recv(s, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
+		    nh = NLMSG_NEXT(nh, n)) {
+			if (nh->nlmsg_type == NLMSG_DONE ||
+			    nh->nlmsg_type == NLMSG_ERROR) {
+				done = 1;
+				break;
+			}
+			if (nh->nlmsg_type == RTM_NEWLINK)
+				links++;
+		}
+	close(s);
+	return report(0, "netlink route socket opened, %d links listed",
+	    links);
+}
+
+static int
+do_socket_families(void)
+{
+	static const int types[] = {
+		SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET
+	};
+	char	got[1024] = "";
+	int	fam, i, s, n = 0;
+
+	for (fam = 0; fam < 64; fam++) {
+		if (fam == AF_UNIX)
+			continue;
+		for (i = 0; i < (int)(sizeof(types) / sizeof(types[0])); i++) {
+			if ((s = socket(fam, types[i] | SOCK_CLOEXEC, 0)) ==
+			    -1)
+				continue;
+			close(s);
+			note(got, sizeof(got), "%s%d/%d", n ? "," : "", fam,
+			    types[i]);
+			n++;
+		}
+	}
+	if (n == 0)
+		return report(1, "no family but AF_UNIX opens a socket");
+	return report(0, "%d sockets (family/type): %s", n, got);
+}
+
+static int
+unix_connect(const char *path, int abstract)
+{
+	struct sockaddr_un	sun = { 0 };
+	socklen_t		len;
+	const char		*stage;
+	char			where[sizeof(sun.sun_path) + 2];
+	int			s;
+	size_t			l = strlen(path);
+
+	if (l == 0 || l >= sizeof(sun.sun_path) - 1)
+		return report(1, "bad path argument");
+	sun.sun_family = AF_UNIX;
+	if (abstract) {
+		memcpy(sun.sun_path + 1, path, l);
+		len = offsetof(struct sockaddr_un, sun_path) + 1 + l;
+		snprintf(where, sizeof(where), "@%s", path);
+	} else {
+		memcpy(sun.sun_path, path, l);
+		len = sizeof(sun);
+		snprintf(where, sizeof(where), "%s", path);
+	}
+	if ((s = connect_to(AF_UNIX, SOCK_STREAM, (struct sockaddr *)&sun,
+	    len, &stage)) == -1)
+		return report(1, "%s (%s)", ename(errno), stage);
+	/* a FastCGI BEGIN_REQUEST would follow; being connected is enough */
+	(void)write(s, "HOSTILE unix\n", 13);
+	close(s);
+	return report(0, "connected to %s", where);
+}
+
+/* ------------------------------------------------------------- exec */
+
+/*
+ * fork, execve in the child, and say what happened: the child sends its
+ * execve errno through a close-on-exec pipe, so an empty pipe means the
+ * program ran.
+ */
+static int
+run(const char *path, char *const argv[], int fd, int *err, int *status)
+{
+	char *const	envp[] = { "PATH=/usr/bin:/bin", "QUERY_STRING=", NULL };
+	int		p[2], e;
+	pid_t		pid;
+	ssize_t		n;
+
+	*err = 0;
+	*status = 0;
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		*err = errno;
+		return -1;
+	}
+	switch ((pid = fork())) {
+	case -1:
+		*err = errno;
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	case 0:
+		close(p[0]);
+		devnull_stdio();
+		if (fd != -1)
+			syscall(SYS_execveat, fd, "", argv, envp,
+			    AT_EMPTY_PATH);
+		else
+			execve(path, argv, envp);
+		e = errno;
+		(void)write(p[1], &e, sizeof(e));
+		_exit(127);
+	}
+	close(p[1]);
+	do
+		n = read(p[0], &e, sizeof(e));
+	while (n == -1 && errno == EINTR);
+	close(p[0]);
+	while (waitpid(pid, status, 0) == -1 && errno == EINTR)
+		;
+	if (n == sizeof(e)) {
+		*err = e;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+exec_report(const char *path, char *const argv[])
+{
+	char	st[64];
+	int	err, status;
+
+	if (run(path, argv, -1, &err, &status) == -1)
+		return report(1, "%s (%s)", ename(err),
+		    err == ENOENT ? "execve: not installed" : "execve");
+	return report(0, "ran %s, %s", path, status_text(status, st,
+	    sizeof(st)));
+}
+
+static int
+do_exec_sh(void)
+{
+	char *const	argv[] = { "sh", "-c", "echo pwned", NULL };
+
+	return exec_report("/bin/sh", argv);
+}
+
+static int
+do_exec_wget(void)
+{
+	char		url[64];
+	char *const	argv[] = { "wget", "-q", "-T", "3", "-t", "1", "-O",
+			    "/dev/null", url, NULL };
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/exec_wget",
+	    port_arg());
+	return exec_report("/usr/bin/wget", argv);
+}
+
+static int
+do_exec_curl(void)
+{
+	char		url[64];
+	char *const	argv[] = { "curl", "-s", "-m", "3", "-o", "/dev/null",
+			    url, NULL };
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/exec_curl",
+	    port_arg());
+	return exec_report("/usr/bin/curl", argv);
+}
+
+/* Copy /proc/self/exe to fd; 0 or -1. */
+static int
+copy_self(int out)
+{
+	char	buf[65536];
+	ssize_t	n;
+	int	in;
+
+	if ((in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n) {
+			close(in);
+			return -1;
+		}
+	close(in);
+	return n == 0 ? 0 : -1;
+}
+
+static int
+do_tmp_exec(void)
+{
+	static const char *const dirs[] = { "/tmp", "/var/tmp", "/dev/shm" };
+	char *const	argv[] = { "hostile-copy", "--ran", NULL };
+	char		path[PATH_MAX], res[512] = "", st[64];
+	size_t		i;
+	int		fd, err, status, ran = 0;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/hostile-exec.%d", dirs[i],
+		    (int)getpid());
+		note(res, sizeof(res), "%s%s: ", i ? ", " : "", dirs[i]);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+		if (fd == -1) {
+			note(res, sizeof(res), "%s (create)", ename(errno));
+			continue;
+		}
+		if (copy_self(fd) == -1) {
+			note(res, sizeof(res), "%s (write)", ename(errno));
+			close(fd);
+			unlink(path);
+			continue;
+		}
+		close(fd);
+		if (run(path, argv, -1, &err, &status) == -1)
+			note(res, sizeof(res), "%s (execve)", ename(err));
+		else if (WIFEXITED(status) && WEXITSTATUS(status) == RAN_CODE) {
+			note(res, sizeof(res), "ran");
+			ran++;
+		} else
+			note(res, sizeof(res), "execve ok, %s",
+			    status_text(status, st, sizeof(st)));
+		unlink(path);
+	}
+	return report(!ran, "%s", res);
+}
+
+static int
+do_memfd_exec(void)
+{
+	char *const	argv[] = { "hostile-memfd", "--ran", NULL };
+	char		st[64];
+	int		fd, err, status;
+
+	if ((fd = (int)syscall(SYS_memfd_create, "hostile", 0)) == -1)
+		return report(1, "%s (memfd_create)", ename(errno));
+	if (copy_self(fd) == -1) {
+		close(fd);
+		return report(1, "%s (write)", ename(errno));
+	}
+	if (run(NULL, argv, fd, &err, &status) == -1) {
+		close(fd);
+		return report(1, "%s (execveat)", ename(err));
+	}
+	close(fd);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == RAN_CODE)
+		return report(0, "memfd copy ran");
+	return report(1, "execveat ok but %s", status_text(status, st,
+	    sizeof(st)));
+}
+
+/* ------------------------------------------------------- filesystem */
+
+static int
+create_report(const char *path)
+{
+	int	fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd == -1)
+		return report(1, "%s (open %s)", ename(errno), path);
+	(void)write(fd, "pwned\n", 6);
+	close(fd);
+	return report(0, "created %s", path);
+}
+
+static int
+do_write_own_dir(void)
+{
+	const char	*sf = getenv("SCRIPT_FILENAME");
+	char		 dir[PATH_MAX], path[PATH_MAX + 32];
+	char		*slash;
+	ssize_t		 n;
+
+	if (sf != NULL && sf[0] == '/')
+		snprintf(dir, sizeof(dir), "%s", sf);
+	else if ((n = readlink("/proc/self/exe", dir, sizeof(dir) - 1)) > 0)
+		dir[n] = '\0';
+	else
+		return report(1, "cannot tell its own directory");
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	snprintf(path, sizeof(path), "%s/" PWNED, dir);
+	return create_report(path);
+}
+
+static int
+do_mknod(void)
+{
+	const char	*path = "/tmp/hostile-disk";
+
+	if (mknod(path, S_IFBLK | 0600, makedev(8, 0)) == -1)
+		return report(1, "%s (mknod %s)", ename(errno), path);
+	unlink(path);
+	return report(0, "created block device %s", path);
+}
+
+static int
+do_read_shadow(void)
+{
+	char	buf[256], *colon;
+	ssize_t	n;
+	int	fd;
+
+	if ((fd = open("/etc/shadow", O_RDONLY | O_CLOEXEC)) == -1)
+		return report(1, "%s (open)", ename(errno));
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n == -1)
+		return report(1, "%s (read)", ename(errno));
+	if (n == 0)
+		return report(1, "masked: /etc/shadow reads as empty");
+	buf[n] = '\0';
+	if ((colon = strchr(buf, ':')) != NULL)
+		*colon = '\0';
+	return report(0, "read %zd bytes, first account %.32s", n, buf);
+}
+
+static int
+do_see_root(void)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		 names[256] = "";
+	int		 n = 0;
+
+	if ((d = opendir("/root")) == NULL)
+		return report(1, "%s (opendir)", ename(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n < 5)
+			note(names, sizeof(names), " %.40s", de->d_name);
+		n++;
+	}
+	closedir(d);
+	if (n == 0)
+		return report(1, "masked: /root is empty");
+	return report(0, "/root lists %d entries:%s", n, names);
+}
+
+static int
+do_proc1_environ(void)
+{
+	char	buf[4096], self[32];
+	ssize_t	n, l;
+	int	fd;
+
+	l = readlink("/proc/self", self, sizeof(self) - 1);
+	self[l > 0 ? l : 0] = '\0';
+	if ((fd = open("/proc/1/environ", O_RDONLY | O_CLOEXEC)) == -1)
+		return report(1, "%s (open)", ename(errno));
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n == -1)
+		return report(1, "%s (read)", ename(errno));
+	if (strcmp(self, "1") == 0)
+		return report(1, "pid 1 of this /proc is the script itself");
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "=")] = '\0';
+	return report(0, "read %zd bytes of pid 1's environment (%.40s=...)",
+	    n, buf);
+}
+
+static int
+do_write_proc_sys(void)
+{
+	/* opened for writing only; nothing is ever written */
+	static const char *const paths[] = {
+		"/proc/sys/kernel/core_pattern", "/proc/sysrq-trigger",
+		"/proc/sys/vm/drop_caches", "/sys/kernel/uevent_helper",
+	};
+	char	res[512] = "";
+	size_t	i;
+	int	fd;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if ((fd = open(paths[i], O_WRONLY | O_CLOEXEC)) != -1) {
+			close(fd);
+			return report(0, "opened %s for writing", paths[i]);
+		}
+		note(res, sizeof(res), "%s%s: %s", i ? ", " : "", paths[i],
+		    ename(errno));
+	}
+	return report(1, "%s", res);
+}
+
+/* ------------------------------------------------------- privileges */
+
+static int
+do_setuid0(void)
+{
+	gid_t	g = 0;
+
+	if (setuid(0) == 0 && getuid() == 0)
+		return report(0, "setuid(0) made us root");
+	if (setresuid(0, 0, 0) == 0)
+		return report(0, "setresuid(0) made us root");
+	if (setgroups(1, &g) == 0)
+		return report(0, "setgroups(0) succeeded");
+	return report(1, "%s (setuid, uid still %d)", ename(errno),
+	    (int)getuid());
+}
+
+static int
+do_mount(void)
+{
+	char	res[256] = "";
+	int	fd;
+
+	if (mount("none", "/tmp", "tmpfs", 0, "size=1m") == 0)
+		return report(0, "mounted a tmpfs on /tmp");
+	note(res, sizeof(res), "%s (mount)", ename(errno));
+	/* the masks are mounts: taking one away would unmask a secret */
+	if (umount2("/root", MNT_DETACH) == 0)
+		return report(0, "unmounted the mask on /root");
+	note(res, sizeof(res), ", %s (umount /root)", ename(errno));
+	if ((fd = (int)syscall(SYS_fsopen, "tmpfs", 0)) != -1) {
+		close(fd);
+		return report(0, "fsopen(tmpfs) succeeded");
+	}
+	note(res, sizeof(res), ", %s (fsopen)", ename(errno));
+	return report(1, "%s", res);
+}
+
+static int
+do_unshare(void)
+{
+	char	res[256] = "";
+
+	/* a user namespace hands out every capability inside it */
+	if (unshare(CLONE_NEWUSER) == 0)
+		return report(0, "unshare(CLONE_NEWUSER) succeeded");
+	note(res, sizeof(res), "%s (unshare user)", ename(errno));
+	if (unshare(CLONE_NEWNS) == 0)
+		return report(0, "unshare(CLONE_NEWNS) succeeded");
+	note(res, sizeof(res), ", %s (unshare mount)", ename(errno));
+	if (unshare(CLONE_NEWNET) == 0)
+		return report(0, "unshare(CLONE_NEWNET) succeeded");
+	note(res, sizeof(res), ", %s (unshare net)", ename(errno));
+	return report(1, "%s", res);
+}
+
+static int
+do_clone_ns(void)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal,
+		    stack, stack_size, tls;
+	} ca = { 0 };
+	char	res[256] = "";
+	int	st;
+	pid_t	pid;
+
+	pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL,
+	    NULL, NULL);
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0) {
+		waitpid(pid, &st, 0);
+		return report(0, "clone(CLONE_NEWUSER) made a child");
+	}
+	note(res, sizeof(res), "%s (clone)", ename(errno));
+	ca.flags = CLONE_NEWUSER | CLONE_NEWNS;
+	ca.exit_signal = SIGCHLD;
+	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0) {
+		waitpid(pid, &st, 0);
+		return report(0, "clone3(CLONE_NEWUSER) made a child");
+	}
+	note(res, sizeof(res), ", %s (clone3)", ename(errno));
+	return report(1, "%s", res);
+}
+
+static int
+do_setns(void)
+{
+	int	fd;
+
+	/* our own namespace: harmless if it works, but the call must not */
+	if ((fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) == -1)
+		return report(1, "%s (open /proc/self/ns/net)", ename(errno));
+	if (setns(fd, CLONE_NEWNET) == 0) {
+		close(fd);
+		return report(0, "setns succeeded");
+	}
+	close(fd);
+	return report(1, "%s (setns)", ename(errno));
+}
+
+static int
+do_ptrace_parent(void)
+{
+	char	res[256] = "", st[64];
+	int	status;
+	pid_t	pp = getppid(), me = getpid(), pid;
+
+	if (pp == 0)
+		note(res, sizeof(res), "parent outside the PID namespace, ");
+	else if (ptrace(PTRACE_SEIZE, pp, NULL, NULL) == 0)
+		return report(0, "seized the parent, pid %d", (int)pp);
+	else
+		note(res, sizeof(res), "%s (parent %d), ", ename(errno),
+		    (int)pp);
+	/* a child of ours tries it on us, its parent: same uid, no Yama
+	 * here, so only the filter stands in the way; SEIZE stops nothing */
+	switch ((pid = fork())) {
+	case -1:
+		return report(1, "%sfork: %s", res, ename(errno));
+	case 0:
+		_exit(ptrace(PTRACE_SEIZE, me, NULL, NULL) == 0 ? 0 : errno);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return report(0, "%sa child seized its parent", res);
+	if (WIFEXITED(status))
+		return report(1, "%s%s (child seizing its parent)", res,
+		    ename(WEXITSTATUS(status)));
+	return report(1, "%schild %s", res, status_text(status, st,
+	    sizeof(st)));
+}
+
+/* ----------------------------------------------------- kernel calls */
+
+static int
+do_bpf(void)
+{
+	union bpf_attr	a;
+	int		fd;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_ARRAY;
+	a.key_size = 4;
+	a.value_size = 4;
+	a.max_entries = 1;
+	if ((fd = (int)syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a))) == -1)
+		return report(1, "%s (bpf map create)", ename(errno));
+	close(fd);
+	return report(0, "created a bpf map");
+}
+
+static int
+do_perf(void)
+{
+	struct perf_event_attr	a;
+	int			fd;
+
+	memset(&a, 0, sizeof(a));
+	a.type = PERF_TYPE_SOFTWARE;
+	a.size = sizeof(a);
+	a.config = PERF_COUNT_SW_CPU_CLOCK;
+	a.disabled = 1;
+	a.exclude_kernel = 1;
+	a.exclude_hv = 1;
+	if ((fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0)) == -1)
+		return report(1, "%s (perf_event_open)", ename(errno));
+	close(fd);
+	return report(0, "opened a perf event on itself");
+}
+
+static int
+do_io_uring(void)
+{
+	struct io_uring_params	p;
+	int			fd;
+
+	memset(&p, 0, sizeof(p));
+	if ((fd = (int)syscall(SYS_io_uring_setup, 8, &p)) == -1)
+		return report(1, "%s (io_uring_setup)", ename(errno));
+	close(fd);
+	return report(0, "set up an io_uring");
+}
+
+static int
+do_keyctl(void)
+{
+	long	id;
+
+	id = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID,
+	    KEY_SPEC_SESSION_KEYRING, 0);
+	if (id != -1)
+		return report(0, "keyctl: session keyring %ld", id);
+	id = syscall(SYS_add_key, "user", "hostile", "x", (size_t)1,
+	    KEY_SPEC_PROCESS_KEYRING);
+	if (id != -1)
+		return report(0, "add_key: key %ld", id);
+	return report(1, "%s (keyctl, add_key)", ename(errno));
+}
+
+static int
+do_userfaultfd(void)
+{
+	int	fd;
+
+	if ((fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC)) == -1)
+		return report(1, "%s (userfaultfd)", ename(errno));
+	close(fd);
+	return report(0, "opened a userfaultfd");
+}
+
+static int
+do_personality(void)
+{
+	int	old;
+
+	/* READ_IMPLIES_EXEC: every readable page executable */
+	if ((old = personality(0xffffffff)) == -1)
+		return report(1, "%s (query)", ename(errno));
+	if (personality(old | READ_IMPLIES_EXEC) == -1)
+		return report(1, "%s (personality)", ename(errno));
+	if (personality(0xffffffff) & READ_IMPLIES_EXEC)
+		return report(0, "READ_IMPLIES_EXEC set");
+	return report(1, "personality() returned but nothing changed");
+}
+
+/* int 0x80 and x32: the filter must judge these by architecture too. */
+static int
+do_compat_syscalls(void)
+{
+	char	res[256] = "", st[64];
+	int	status;
+	pid_t	pid;
+	long	r;
+
+	switch ((pid = fork())) {
+	case -1:
+		return report(1, "fork: %s", ename(errno));
+	case 0:
+		/* i386 getpid is 20 */
+		__asm__ volatile ("int $0x80" : "=a"(r) : "a"(20L) : "memory");
+		_exit(r > 0 ? 0 : r == -EPERM ? 1 : r == -ENOSYS ? 2 : 3);
+	}
+	waitpid(pid, &status, 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return report(0, "i386 getpid through int 0x80 ran");
+	note(res, sizeof(res), "i386: %s", WIFEXITED(status) ?
+	    (WEXITSTATUS(status) == 1 ? "EPERM" : WEXITSTATUS(status) == 2 ?
+	    "ENOSYS" : "error") : status_text(status, st, sizeof(st)));
+	switch ((pid = fork())) {
+	case -1:
+		return report(1, "%s, fork: %s", res, ename(errno));
+	case 0:
+		r = syscall(0x40000000L | SYS_getpid);
+		_exit(r > 0 ? 0 : errno == EPERM ? 1 : errno == ENOSYS ? 2 : 3);
+	}
+	waitpid(pid, &status, 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return report(0, "%s, x32 getpid ran", res);
+	note(res, sizeof(res), ", x32: %s", WIFEXITED(status) ?
+	    (WEXITSTATUS(status) == 1 ? "EPERM" : WEXITSTATUS(status) == 2 ?
+	    "ENOSYS" : "error") : status_text(status, st, sizeof(st)));
+	return report(1, "%s", res);
+}
+
+/* -------------------------------------------------------- processes */
+
+static int
+do_kill_outside(void)
+{
+	long	target = strtol(arg, NULL, 10);
+	char	res[256] = "";
+	int	fd;
+
+	if (target <= 1)
+		return report(1, "no target pid given");
+	if (kill((pid_t)target, SIGKILL) == 0)
+		return report(0, "SIGKILL sent to pid %ld", target);
+	note(res, sizeof(res), "%s (kill %ld)", ename(errno), target);
+	if ((fd = (int)syscall(SYS_pidfd_open, (pid_t)target, 0)) != -1) {
+		close(fd);
+		return report(0, "%s, but pidfd_open(%ld) worked", res,
+		    target);
+	}
+	note(res, sizeof(res), ", %s (pidfd_open)", ename(errno));
+	/* probe only: signal 0 asks whether anyone else is reachable */
+	if (kill(-1, 0) == 0)
+		return report(0, "%s, but kill(-1, 0) reaches other processes",
+		    res);
+	note(res, sizeof(res), ", %s (kill -1)", ename(errno));
+	return report(1, "%s", res);
+}
+
+static int
+do_daemon(void)
+{
+	struct timespec	ts = { 60, 0 };
+	char		c = 0;
+	int		p[2];
+	pid_t		pid;
+
+	if (pipe(p) == -1)
+		return report(1, "%s (pipe)", ename(errno));
+	switch ((pid = fork())) {
+	case -1:
+		return report(1, "%s (fork)", ename(errno));
+	case 0:
+		close(p[0]);
+		if (setsid() == -1)
+			_exit(1);
+		if (fork() != 0)
+			_exit(0);
+		/* the daemon: detached, its own session, no stdio */
+		prctl(PR_SET_NAME, "hostile-daemon", 0, 0, 0);
+		devnull_stdio();
+		(void)write(p[1], "d", 1);
+		close(p[1]);
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(p[1]);
+	waitpid(pid, NULL, 0);
+	/* answer only once the daemon has its name */
+	if (read(p[0], &c, 1) != 1)
+		return report(1, "the daemon did not start");
+	close(p[0]);
+	return report(0, "started (double fork, setsid, sleeps 60 s); it must "
+	    "not outlive the request");
+}
+
+static int
+do_forkbomb(void)
+{
+	char	c;
+	int	p[2], n = 0, err = 0;
+	pid_t	pid;
+
+	if (pipe(p) == -1)
+		return report(1, "%s (pipe)", ename(errno));
+	while (n < 10000) {
+		if ((pid = fork()) == -1) {
+			err = errno;
+			break;
+		}
+		if (pid == 0) {
+			/* wait until the parent closes its end, then go */
+			close(p[1]);
+			devnull_stdio();
+			(void)read(p[0], &c, 1);
+			_exit(0);
+		}
+		n++;
+	}
+	close(p[1]);
+	close(p[0]);
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	if (err != 0)
+		return report(1, "%s after %d forks", ename(err), n);
+	return report(0, "%d forks", n);
+}
+
+static int
+do_membomb(void)
+{
+	const size_t	chunk = 64UL << 20, max = 8UL << 30;
+	size_t		got = 0;
+	char		*m;
+
+	while (got < max) {
+		m = mmap(NULL, chunk, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return report(1, "%s after %zu MiB", ename(errno),
+			    got >> 20);
+		memset(m, 0xa5, chunk);
+		got += chunk;
+	}
+	return report(0, "allocated and touched %zu MiB", got >> 20);
+}
+
+static int
+do_cpuloop(void)
+{
+	struct rusage	ru;
+	struct timespec	t0, t1;
+	volatile unsigned long	spin = 0;
+	char		st[64];
+	int		status;
+	pid_t		pid;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	switch ((pid = fork())) {
+	case -1:
+		return report(1, "%s (fork)", ename(errno));
+	case 0:
+		devnull_stdio();
+		for (;;)
+			spin++;
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	getrusage(RUSAGE_CHILDREN, &ru);
+	return report(1, "spinning child %s after %ld.%02lds CPU, %lds wall",
+	    status_text(status, st, sizeof(st)), (long)ru.ru_utime.tv_sec,
+	    (long)ru.ru_utime.tv_usec / 10000,
+	    (long)(t1.tv_sec - t0.tv_sec));
+}
+
+static int
+do_flood(void)
+{
+	static char	buf[65536];
+	unsigned long long	n = 0, max = 2ULL << 30;
+
+	memset(buf, 'A', sizeof(buf));
+	buf[sizeof(buf) - 1] = '\n';
+	printf("Content-Type: text/plain\r\n\r\n");
+	fflush(stdout);
+	while (n < max) {
+		if (write(1, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			return 1;	/* cut off: nobody to tell */
+		n += sizeof(buf);
+	}
+	printf("ALLOWED flood wrote %llu MiB\n", n >> 20);
+	return 0;
+}
+
+/* ------------------------------------------------------------- main */
+
+static const struct {
+	const char	*name;
+	int		(*fn)(void);
+} attempts[] = {
+	{ "tcp_host_loopback",	do_tcp },
+	{ "udp",		do_udp },
+	{ "ipv6",		do_ipv6 },
+	{ "raw",		do_raw },
+	{ "packet",		do_packet },
+	{ "netlink",		do_netlink },
+	{ "socket_families",	do_socket_families },
+	{ "fastcgi_socket",	NULL },
+	{ "abstract",		NULL },
+	{ "exec_sh",		do_exec_sh },
+	{ "exec_wget",		do_exec_wget },
+	{ "exec_curl",		do_exec_curl },
+	{ "write_etc",		NULL },
+	{ "write_dev",		NULL },
+	{ "write_usr",		NULL },
+	{ "write_own_dir",	do_write_own_dir },
+	{ "tmp_exec",		do_tmp_exec },
+	{ "memfd_exec",		do_memfd_exec },
+	{ "mknod",		do_mknod },
+	{ "read_shadow",	do_read_shadow },
+	{ "see_root",		do_see_root },
+	{ "proc1_environ",	do_proc1_environ },
+	{ "write_proc_sys",	do_write_proc_sys },
+	{ "setuid0",		do_setuid0 },
+	{ "mount",		do_mount },
+	{ "unshare",		do_unshare },
+	{ "clone_ns",		do_clone_ns },
+	{ "setns",		do_setns },
+	{ "ptrace_parent",	do_ptrace_parent },
+	{ "bpf",		do_bpf },
+	{ "perf",		do_perf },
+	{ "io_uring",		do_io_uring },
+	{ "keyctl",		do_keyctl },
+	{ "userfaultfd",	do_userfaultfd },
+	{ "personality",	do_personality },
+	{ "compat_syscalls",	do_compat_syscalls },
+	{ "kill_outside",	do_kill_outside },
+	{ "daemon",		do_daemon },
+	{ "forkbomb",		do_forkbomb },
+	{ "membomb",		do_membomb },
+	{ "cpuloop",		do_cpuloop },
+	{ "flood",		do_flood },
+};
+
+static int
+hexval(int c)
+{
+	return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
+}
+
+static char *
+url_decode(const char *s)
+{
+	char	*o, *d;
+
+	if ((d = o = strdup(s)) == NULL)
+		return NULL;
+	for (; *s != '\0'; s++)
+		if (*s == '%' && isxdigit((unsigned char)s[1]) &&
+		    isxdigit((unsigned char)s[2])) {
+			*o++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
+			s += 2;
+		} else
+			*o++ = *s == '+' ? ' ' : *s;
+	*o = '\0';
+	return d;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char	*q = getenv("QUERY_STRING");
+	char		*name, *eq;
+	size_t		 i;
+
+	/* a copy of us that got executed (tmp_exec, memfd_exec) */
+	if (argc > 1 && strcmp(argv[1], "--ran") == 0)
+		return RAN_CODE;
+	if (q == NULL || *q == '\0') {
+		printf("Content-Type: text/plain\r\n\r\nusage: ?attempt[=arg]\n");
+		return 0;
+	}
+	if ((name = strdup(q)) == NULL)
+		return 1;
+	if ((eq = strchr(name, '=')) != NULL) {
+		*eq = '\0';
+		if ((arg = url_decode(eq + 1)) == NULL)
+			return 1;
+	}
+	attempt = name;
+	for (i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++) {
+		if (strcmp(attempts[i].name, name) != 0)
+			continue;
+		if (attempts[i].fn != NULL)
+			return attempts[i].fn();
+		if (strcmp(name, "fastcgi_socket") == 0)
+			return unix_connect(arg, 0);
+		if (strcmp(name, "abstract") == 0)
+			return unix_connect(arg, 1);
+		if (strcmp(name, "write_etc") == 0)
+			return create_report("/etc/" PWNED);
+		if (strcmp(name, "write_dev") == 0)
+			return create_report("/dev/" PWNED);
+		if (strcmp(name, "write_usr") == 0)
+			return create_report("/usr/" PWNED);
+	}
+	printf("Status: 400 Bad Request\r\nContent-Type: text/plain\r\n\r\n"
+	    "unknown attempt %s\n", name);
+	return 0;
+}

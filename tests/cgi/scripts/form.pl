@@ -1,0 +1,11 @@
+#!/usr/bin/perl
+# A CGI.pm form, as countless old admin pages are written.
+use strict;
+use warnings;
+use CGI;
+
+my $q = CGI->new;
+print $q->header(-type => 'text/plain', -charset => 'utf-8');
+for my $name (sort $q->param) {
+	print "$name=", scalar $q->param($name), "\n";
+}

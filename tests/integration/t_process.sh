@@ -1,0 +1,150 @@
+#!/bin/sh
+# The process model: concurrency, signals, respawn, sockets, -p, --check.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+install_test_scripts
+write_test_profile
+start_nginx
+start_safecgi --grace 10
+
+# 64 slow requests and a stream of fast ones at the same time
+i=0
+slow=
+while [ $i -lt 64 ]; do
+	curl -s -o /dev/null --max-time 30 "$BASE/cgi-bin/sleep.sh?5" &
+	slow="$slow $!"
+	i=$((i + 1))
+done
+sleep 0.5
+worst=0
+n=0
+while [ $n -lt 20 ]; do
+	t0=$(date +%s%N)
+	s=$(http_status "$BASE/cgi-bin/fast.sh")
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	[ "$s" = 200 ] || worst=99999
+	[ $ms -gt $worst ] && worst=$ms
+	n=$((n + 1))
+done
+running=$(pgrep -cf "sleep 5")
+check "fast requests stay prompt beside 64 slow ones (worst ${worst}ms, $running slow running)" \
+    [ "$worst" -lt 1000 -a "$running" -ge 60 ]
+# shellcheck disable=SC2086
+wait $slow
+
+# SIGTERM drains: an in-flight request finishes, then exit 0
+curl -s -o "$T/drain.out" --max-time 30 "$BASE/cgi-bin/sleep.sh?2" &
+cpid=$!
+sleep 0.5
+kill -TERM "$SAFECGI_PID"
+wait "$cpid"
+wait "$SAFECGI_PID"
+rc=$?
+check "SIGTERM lets the request in flight finish" grep -q slept "$T/drain.out"
+check "SIGTERM exits 0" [ "$rc" = 0 ]
+check "SIGTERM removes the socket file" [ ! -e "$SOCK" ]
+SAFECGI_PID=
+
+# a stale socket file is replaced
+python3 -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])" "$SOCK"
+start_safecgi
+s=$(http_status "$BASE/cgi-bin/fast.sh")
+check "a stale socket file is replaced" [ "$s" = 200 ]
+
+# a live socket is refused
+"$SAFECGI" -s "unix:$SOCK" --profile-dir "$T/profiles" 2>"$T/second.err"
+rc=$?
+check "a socket another instance listens on is refused" \
+    [ "$rc" = 1 ] && grep -q "in use by another" "$T/second.err"
+
+# a dead worker is replaced
+wpid=$(pgrep -P "$SAFECGI_PID" | head -1)
+kill -KILL "$wpid"
+sleep 1.5
+s=$(http_status "$BASE/cgi-bin/fast.sh")
+check "a killed worker is restarted" \
+    [ "$s" = 200 -a "$(pgrep -cP "$SAFECGI_PID")" -ge 2 ] &&
+    grep -q "worker $wpid killed by signal 9; restarting" "$ERRLOG"
+
+# SIGHUP reload keeps serving, keeps the old set on a bad profile
+curl -s -o "$T/reload.out" --max-time 30 "$BASE/cgi-bin/sleep.sh?2" &
+cpid=$!
+sleep 0.5
+kill -HUP "$SAFECGI_PID"
+sleep 0.5
+s=$(http_status "$BASE/cgi-bin/fast.sh")
+wait "$cpid"
+check "SIGHUP reload does not drop the request in flight" \
+    grep -q slept "$T/reload.out"
+check "SIGHUP reload keeps serving" [ "$s" = 200 ] && grep -q "reloaded:" "$ERRLOG"
+printf '[profile]\nbogus = 1\n' > "$T/profiles/broken.conf"
+kill -HUP "$SAFECGI_PID"
+sleep 0.5
+s=$(http_status "$BASE/cgi-bin/fast.sh")
+check "a bad profile on reload keeps the old set and says file:line" \
+    [ "$s" = 200 ] && grep -q "reload failed.*broken.conf:2" "$ERRLOG" &&
+    audit_has policy_reload_failed
+rm -f "$T/profiles/broken.conf"
+
+# SIGINT: prompt exit, scripts killed
+curl -s -o /dev/null --max-time 30 "$BASE/cgi-bin/sleep.sh?431" &
+sleep 0.7
+kill -INT "$SAFECGI_PID"
+wait "$SAFECGI_PID"
+check "SIGINT exits at once and kills running scripts" wait_gone "sleep 431" 3
+SAFECGI_PID=
+
+# the master's death takes the workers with it
+start_safecgi
+wpids=$(pgrep -P "$SAFECGI_PID")
+kill -KILL "$SAFECGI_PID"
+alive() { for p in $wpids; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
+i=0
+while alive && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+check "workers do not outlive a killed master ($(echo $wpids | wc -w) workers)" \
+    [ -n "$wpids" ] && ! alive
+SAFECGI_PID=
+rm -f "$SOCK"
+
+# -p restricts to the listed scripts, compared canonically
+ln -s fast.sh "$CGIBIN/alias.sh"
+start_safecgi -p "$CGIBIN/../cgi-bin/fast.sh"
+check "-p allows the listed script" [ "$(http_status "$BASE/cgi-bin/fast.sh")" = 200 ]
+check "-p refuses other scripts with 403" [ "$(http_status "$BASE/cgi-bin/env.sh")" = 403 ]
+check "-p follows symlinks before comparing" [ "$(http_status "$BASE/cgi-bin/alias.sh")" = 200 ]
+kill -INT "$SAFECGI_PID"; wait "$SAFECGI_PID"; SAFECGI_PID=
+
+# systemd socket activation: the socket arrives as fd 3
+python3 - "$SOCK" "$SAFECGI" "$T/profiles" "$ERRLOG" <<'PY' &
+import os, socket, sys
+path, exe, pdir, log = sys.argv[1:5]
+s = socket.socket(socket.AF_UNIX)
+s.bind(path); os.chmod(path, 0o666); s.listen(64)
+os.dup2(s.fileno(), 3)
+os.set_inheritable(3, True)
+env = dict(os.environ, LISTEN_FDS="1", LISTEN_PID=str(os.getpid()))
+os.execve(exe, [exe, "--profile-dir", pdir, "--error-log", log, "-s", "unix:/nonexistent/never.sock"], env)
+PY
+SAFECGI_PID=$!
+sleep 1.5
+check "systemd socket activation serves on the passed socket" \
+    [ "$(http_status "$BASE/cgi-bin/fast.sh")" = 200 ] &&
+    grep -q "socket passed by the service manager" "$ERRLOG"
+kill -INT "$SAFECGI_PID"; wait "$SAFECGI_PID"; SAFECGI_PID=
+
+# configuration errors name file:line
+printf '[safecgi]\ntimeout = 30\nworkers = lots\n' > "$T/bad.ini"
+"$SAFECGI" --config "$T/bad.ini" --check >/dev/null 2>"$T/cfg.err"
+check "a bad config file is refused with file:line" \
+    grep -q "bad.ini:3: workers" "$T/cfg.err"
+"$SAFECGI" --socket-mode 0666 --check >/dev/null 2>"$T/mode.err"
+check "a world-accessible socket mode is refused" \
+    grep -q "must not give access to others" "$T/mode.err"
+"$SAFECGI" --profile-dir "$T/profiles" --check > "$T/check.out" 2>&1
+check "--check prints the jail layers and profiles" \
+    grep -q "landlock: on" "$T/check.out" && grep -q "profile default" "$T/check.out"
+"$SAFECGI" --profile-dir "$T/profiles" --check --script "$CGIBIN/fast.sh" > "$T/check.out" 2>&1
+check "--check --script names the profile and why" \
+    grep -q "profile tests" "$T/check.out"
+
+done_testing
