@@ -338,7 +338,7 @@ run_one()
 {
 	out=$work/wrk/$1-$2-$4.txt
 	rc=0
-	timeout $(($5 + 30)) wrk --latency -t"$THREADS" -c"$CONNS" \
+	timeout --foreground $(($5 + 30)) wrk --latency -t"$THREADS" -c"$CONNS" \
 	    -d"$5s" "$3" >"$out" 2>&1 || rc=$?
 	[ "$4" = warmup ] && return 0
 	# shellcheck disable=SC2046 # four words from parse_wrk

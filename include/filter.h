@@ -4,16 +4,18 @@
  * filter_build() turns a profile's syscall policy into a BPF program once,
  * in the master.  filter_attach() loads it into a long-lived spawner with
  * a user-notification listener: every denied call stops in the kernel and
- * is answered (with the profile's errno, never CONTINUE) by the worker that
- * holds the listener fd, after it has been reported.  If the listener goes
+ * is answered (with the profile's errno, never CONTINUE outside complain
+ * mode) by the worker that holds the listener fd, after it has been
+ * reported.  If the listener goes
  * away, denied calls fail with ENOSYS: the filter fails closed.
  *
  * The policy, in systemd's vocabulary (see safecgi-profile(5)):
  *   - allowed unless denied; the default deny set is @privileged @setuid
  *     @mount @debug @module @raw-io @reboot @swap @clock @cpu-emulation
  *     @obsolete @keyring, bpf, perf_event_open, io_uring_*, userfaultfd,
- *     unshare, setns, ptrace, process_vm_*, syslog, memfd_create,
- *     execveat, and personality other than the query and PER_LINUX;
+ *     unshare, setns, ptrace, process_vm_*, setfsgid, syslog,
+ *     open_tree_attr, memfd_create, execveat, and personality other
+ *     than the query and PER_LINUX;
  *   - setresuid/setresgid only to the profile's own uid/gid, setgroups
  *     with at most one group: what the jail needs to leave root;
  *   - socket() for AF_UNIX only (plus AF_INET/AF_INET6 when the profile
@@ -22,7 +24,11 @@
  *     libc falls back to clone(), whose flags the filter can see;
  *   - any architecture but x86-64, and x32 system calls, kill the process;
  *   - syscall_allow entries take names out of the default deny set,
- *     syscall_deny entries add names; a deny wins over an allow.
+ *     syscall_deny entries add names; a deny wins over an allow.  What
+ *     the spawner itself calls after attaching (execve, clone, recvmsg,
+ *     ...) cannot be denied: by name it is an error, in a group it is
+ *     left out.  clone, clone3, unshare, setns and socket keep their
+ *     fixed rules: allowing one by name is an error.
  * In complain mode the same filter is attached and every denied call is
  * reported and then let through; x32/i386 and clone3 stay refused.
  * With deny_action = kill, denied calls kill the script (SIGSYS) without

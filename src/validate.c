@@ -1379,8 +1379,9 @@ rule_lookup(const unsigned char *name, size_t len)
 			lo = mid + 1;
 	}
 	for (i = 0; i < NITEMS(prefix_rules); i++) {
+		/* As in a glob, the '*' also matches nothing: "LD_" is LD_*. */
 		plen = strlen(prefix_rules[i].name) - 1;
-		if (len > plen && memcmp(name, prefix_rules[i].name, plen) == 0)
+		if (len >= plen && memcmp(name, prefix_rules[i].name, plen) == 0)
 			return &prefix_rules[i];
 	}
 	return &custom_rule;

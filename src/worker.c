@@ -299,9 +299,74 @@ fcgi_buffered(FCGX_Stream *in)
 }
 
 /*
- * The request's life after the spawn: body in, output out, both at once,
- * under the deadline.  Returns when the script is gone and its output
- * drained.
+ * The request body, read by a thread of its own: libfcgi reads records
+ * into a buffer we cannot see, so polling the socket cannot tell whether
+ * more body is coming.  Blocking reads here, while the pump streams the
+ * output, keep both directions moving at once in constant memory.
+ */
+struct body {
+	struct req		*r;
+	int			 in_w;		/* script stdin, blocking */
+	int			 wake;		/* pump's wake-up pipe */
+	volatile int		 done;		/* all of the body was read */
+	volatile int		 over;		/* the body limit was passed */
+	unsigned long long	 bytes;
+	char			 buf[IOBUF];
+};
+
+static void *
+body_thread(void *arg)
+{
+	struct body		*b = arg;
+	FCGX_Stream		*in = b->r->fr.in;
+	unsigned long long	 max = b->r->profile->limit_body;
+	size_t			 n, off;
+	ssize_t			 k;
+	int			 c;
+
+	for (;;) {
+		/* take what libfcgi holds, or wait for the next record */
+		if ((n = fcgi_buffered(in)) == 0) {
+			if ((c = FCGX_GetChar(in)) == EOF)
+				break;
+			b->buf[0] = (char)c;
+			n = 1;
+		} else {
+			if (n > IOBUF)
+				n = IOBUF;
+			n = FCGX_GetStr(b->buf, (int)n, in);
+		}
+		b->bytes += n;
+		if (max != 0 && max != PROFILE_UNLIMITED && b->bytes > max) {
+			b->over = 1;
+			break;
+		}
+		for (off = 0; b->in_w != -1 && off < n; off += k) {
+			k = write(b->in_w, b->buf + off, n - off);
+			if (k == -1 && errno == EINTR) {
+				k = 0;
+				continue;
+			}
+			if (k <= 0) {
+				/* the script stopped reading: drop the rest */
+				close(b->in_w);
+				b->in_w = -1;
+				break;
+			}
+		}
+	}
+	if (b->in_w != -1)
+		close(b->in_w);
+	b->in_w = -1;
+	b->done = 1;
+	(void)write(b->wake, "b", 1);
+	return NULL;
+}
+
+/*
+ * The request's life after the spawn: body in (body_thread), output out,
+ * both at once, under the deadline.  Returns when the script is gone and
+ * its output drained.
  */
 static void
 pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
@@ -309,62 +374,59 @@ pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
 	struct cgi_headers	*h;
 	struct spawn_reply	 rep;
 	struct pollfd		 pfd[5];
-	char			*inbuf, *buf, errline[1024];
-	size_t			 inlen = 0, inoff = 0, used, errlen = 0;
+	struct body		*b = NULL;
+	pthread_t		 bt;
+	char			*buf, errline[1024], c;
+	size_t			 used, errlen = 0;
 	int64_t			 deadline, killat = 0, drain = 0, t;
-	int			 body_done = 0, exited = 0, aborted = 0;
+	int			 exited = 0, aborted = 0, have_bt = 0;
 	int			 timedout = 0, invalid = 0, limit = 0;
-	int			 n, c, conn = r->fr.ipcFd;
+	int			 wake[2] = { -1, -1 }, conn = r->fr.ipcFd;
 	unsigned long long	 outmax = r->profile->limit_output;
-	unsigned long long	 bodymax = r->profile->limit_body, body = 0;
 	ssize_t			 k;
 	unsigned		 timeout;
 
 	h = malloc(sizeof(*h));
-	inbuf = malloc(IOBUF);
 	buf = malloc(IOBUF);
-	if (h == NULL || inbuf == NULL || buf == NULL) {
+	b = calloc(1, sizeof(*b));
+	if (h == NULL || buf == NULL || b == NULL ||
+	    pipe2(wake, O_CLOEXEC | O_NONBLOCK) == -1) {
 		spawn_signal(ctl, SIGKILL);
 		respond_error(r, 500, "out of memory");
 		goto out;
 	}
+	if (outmax == PROFILE_UNLIMITED)
+		outmax = 0;
 	cgi_headers_init(h);
 	timeout = r->profile->timeout ? r->profile->timeout : W.cf->timeout;
 	if (W.cf->timeout < timeout)
 		timeout = W.cf->timeout;
 	deadline = r->start + (int64_t)timeout * 1000;
 
-	while (out_r != -1 || err_r != -1 || !exited) {
-		/* body bytes libfcgi already holds need no poll */
-		if (!body_done && inlen == 0 && in_w != -1 &&
-		    fcgi_buffered(r->fr.in) > 0) {
-			size_t	avail = fcgi_buffered(r->fr.in);
+	b->r = r;
+	b->in_w = in_w;
+	b->wake = wake[1];
+	in_w = -1;
+	if (pthread_create(&bt, NULL, body_thread, b) != 0) {
+		close(b->in_w);
+		spawn_signal(ctl, SIGKILL);
+		respond_error(r, 500, "cannot start the body reader");
+		goto out;
+	}
+	have_bt = 1;
 
-			if (avail > IOBUF)
-				avail = IOBUF;
-			inlen = FCGX_GetStr(inbuf, (int)avail, r->fr.in);
-			inoff = 0;
-			body += inlen;
-		}
-		if (bodymax && body > bodymax && !limit) {
-			limit = 1;
-			event(r, "limit_hit", "limit", "body", NULL, NULL);
-			respond_error(r, 413, "request body over the limit");
-			spawn_signal(ctl, SIGKILL);
-		}
-		n = 0;
+	while (out_r != -1 || err_r != -1 || !exited) {
 		pfd[0].fd = out_r;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = err_r;
 		pfd[1].events = POLLIN;
-		pfd[2].fd = inlen > 0 ? in_w : -1;
-		pfd[2].events = POLLOUT;
-		/* more body, or (once it is in) a closed connection */
-		pfd[3].fd = (inlen == 0 || body_done) ? conn : -1;
-		pfd[3].events = body_done ? POLLRDHUP : POLLIN | POLLRDHUP;
+		pfd[2].fd = wake[0];
+		pfd[2].events = POLLIN;
+		/* once the body is in, a readable socket means nginx left */
+		pfd[3].fd = b->done ? conn : -1;
+		pfd[3].events = POLLRDHUP;
 		pfd[4].fd = exited ? -1 : ctl;
 		pfd[4].events = POLLIN;
-		n = 5;
 
 		t = now_ms();
 		if (!timedout && t >= deadline) {
@@ -383,12 +445,20 @@ pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
 		t = (killat ? killat : drain ? drain : deadline) - t;
 		if (timedout && !killat && !drain)
 			t = 1000;
-		if (poll(pfd, n, t < 0 ? 0 : (int)t) == -1) {
+		if (poll(pfd, 5, t < 0 ? 0 : (int)t) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-
+		if (pfd[2].revents & POLLIN)
+			while (read(wake[0], &c, 1) == 1)
+				;
+		if (b->over && !limit) {
+			limit = 1;
+			event(r, "limit_hit", "limit", "body", NULL, NULL);
+			respond_error(r, 413, "request body over the limit");
+			spawn_signal(ctl, SIGKILL);
+		}
 		if (pfd[4].revents & (POLLIN | POLLHUP | POLLERR)) {
 			if (spawn_read_reply(ctl, &rep) == 0 &&
 			    rep.type == SPAWN_EXITED)
@@ -398,52 +468,12 @@ pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
 			exited = 1;
 			drain = now_ms() + DRAIN_MS;
 		}
-		if (pfd[3].revents & (POLLIN | POLLRDHUP | POLLHUP | POLLERR)) {
-			if (!body_done) {
-				c = FCGX_GetChar(r->fr.in);
-				if (c == EOF) {
-					body_done = 1;
-					if (in_w != -1) {
-						close(in_w);
-						in_w = -1;
-					}
-				} else {
-					inbuf[0] = (char)c;
-					inlen = 1;
-					inoff = 0;
-					body++;
-				}
-			} else if (recv(conn, buf, 1, MSG_PEEK | MSG_DONTWAIT)
-			    <= 0 && errno != EAGAIN) {
-				/* nginx closed: the client went away */
-				aborted = 1;
-				spawn_signal(ctl, SIGKILL);
-				r->why = "client closed the connection";
-				conn = -1;
-			} else
-				conn = -1;	/* data we do not expect */
-		}
-		if (pfd[2].revents & (POLLOUT | POLLERR | POLLHUP)) {
-			k = write(in_w, inbuf + inoff, inlen);
-			if (k > 0) {
-				inoff += k;
-				inlen -= k;
-				if (inlen > 0)
-					memmove(inbuf, inbuf + inoff, inlen);
-				inoff = 0;
-			} else if (k == -1 && errno != EAGAIN) {
-				/* the script stopped reading: drop the rest */
-				close(in_w);
-				in_w = -1;
-				inlen = 0;
-			}
-		}
-		if (inlen == 0 && in_w == -1 && !body_done) {
-			/* keep consuming the body nobody wants */
-			while (fcgi_buffered(r->fr.in) > 0)
-				(void)FCGX_GetStr(buf, (int)(fcgi_buffered(
-				    r->fr.in) > IOBUF ? IOBUF :
-				    fcgi_buffered(r->fr.in)), r->fr.in);
+		if (pfd[3].revents & (POLLRDHUP | POLLHUP | POLLERR)) {
+			/* nginx closed: the client went away */
+			aborted = 1;
+			spawn_signal(ctl, SIGKILL);
+			r->why = "client closed the connection";
+			conn = -1;
 		}
 		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 			k = read(err_r, buf, IOBUF);
@@ -526,18 +556,26 @@ pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
 		event(r, "script_crash", "signal", sig, NULL, NULL);
 	}
 	/* a response cut short must not look complete to nginx */
-	if (aborted || limit || (timedout && r->headers_sent &&
-	    h->done))
+	if (aborted || limit || (timedout && r->headers_sent && h->done))
 		shutdown(r->fr.ipcFd, SHUT_RDWR);
+	else if (!b->done)
+		/* the script is gone; stop waiting for a body nobody reads */
+		shutdown(r->fr.ipcFd, SHUT_RD);
 out:
+	if (have_bt)
+		pthread_join(bt, NULL);
 	if (in_w != -1)
 		close(in_w);
 	if (out_r != -1)
 		close(out_r);
 	if (err_r != -1)
 		close(err_r);
+	if (wake[0] != -1) {
+		close(wake[0]);
+		close(wake[1]);
+	}
+	free(b);
 	free(h);
-	free(inbuf);
 	free(buf);
 }
 
@@ -708,7 +746,6 @@ serve(struct req *r)
 		respond_error(r, 500, "out of file descriptors");
 		goto done;
 	}
-	fcntl(pin[1], F_SETFL, O_NONBLOCK);
 	fcntl(pout[0], F_SETFL, O_NONBLOCK);
 	fcntl(perr[0], F_SETFL, O_NONBLOCK);
 	if (spawn_request((struct spawner *)sp, r->script, r->dir,

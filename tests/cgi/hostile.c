@@ -30,7 +30,11 @@
  *   bpf, perf, io_uring, keyctl, userfaultfd, personality, compat_syscalls
  *   kill_outside=PID        SIGKILL PID, and probe kill(-1, 0)
  *   daemon                  double fork, setsid, "hostile-daemon", sleep 60
- *   forkbomb                fork until refused, at most 10000
+ *   forkbomb[=SECONDS]      fork until refused, at most 10000; hold the
+ *                           children SECONDS (at most 30) before reporting
+ *   hold=SECONDS            just stay around (at most 30 s)
+ *   peek=MARKER             look for MARKER in every visible process's
+ *                           environment (another request's query)
  *   membomb                 allocate and touch up to 8 GiB
  *   cpuloop                 a child spins until something kills it
  *   flood                   write up to 2 GiB of output
@@ -129,8 +133,9 @@ status_text(int st, char *buf, size_t sz)
 	if (WIFEXITED(st))
 		snprintf(buf, sz, "exit %d", WEXITSTATUS(st));
 	else if (WIFSIGNALED(st))
-		snprintf(buf, sz, "killed by %s", sigabbrev_np(WTERMSIG(st)) ?
-		    sigabbrev_np(WTERMSIG(st)) : "signal");
+		snprintf(buf, sz, "killed by SIG%s",
+		    sigabbrev_np(WTERMSIG(st)) != NULL ?
+		    sigabbrev_np(WTERMSIG(st)) : "?");
 	else
 		snprintf(buf, sz, "status %#x", st);
 	return buf;
@@ -1037,10 +1042,15 @@ do_daemon(void)
 static int
 do_forkbomb(void)
 {
-	char	c;
-	int	p[2], n = 0, err = 0;
-	pid_t	pid;
+	struct timespec	ts = { 0, 0 };
+	char		c;
+	int		p[2], n = 0, err = 0;
+	pid_t		pid;
 
+	/* forkbomb=SECONDS holds the children that long (at most 30) */
+	ts.tv_sec = strtol(arg, NULL, 10);
+	if (ts.tv_sec < 0 || ts.tv_sec > 30)
+		ts.tv_sec = 0;
 	if (pipe(p) == -1)
 		return report(1, "%s (pipe)", ename(errno));
 	while (n < 10000) {
@@ -1057,6 +1067,8 @@ do_forkbomb(void)
 		}
 		n++;
 	}
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
 	close(p[1]);
 	close(p[0]);
 	while (wait(NULL) > 0 || errno == EINTR)
@@ -1064,6 +1076,69 @@ do_forkbomb(void)
 	if (err != 0)
 		return report(1, "%s after %d forks", ename(err), n);
 	return report(0, "%d forks", n);
+}
+
+/* hold=SECONDS: a quiet request that stays around (at most 30 s). */
+static int
+do_hold(void)
+{
+	struct timespec	ts = { strtol(arg, NULL, 10), 0 };
+
+	if (ts.tv_sec < 0 || ts.tv_sec > 30)
+		ts.tv_sec = 5;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+	return report(1, "held");
+}
+
+/*
+ * peek=MARKER: look through every process this /proc shows for MARKER
+ * in its environment (another request's QUERY_STRING, say).
+ */
+static int
+do_peek(void)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		 path[300], buf[65536], self[32], res[512] = "";
+	ssize_t		 n, l;
+	size_t		 ml = strlen(arg);
+	int		 fd, seen = 0, denied = 0, err = 0;
+
+	if (ml == 0)
+		return report(1, "no marker given");
+	l = readlink("/proc/self", self, sizeof(self) - 1);
+	self[l > 0 ? l : 0] = '\0';
+	if ((d = opendir("/proc")) == NULL)
+		return report(1, "%s (opendir /proc)", ename(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (!isdigit((unsigned char)de->d_name[0]) ||
+		    strcmp(de->d_name, self) == 0)
+			continue;
+		seen++;
+		snprintf(path, sizeof(path), "/proc/%s/environ", de->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+			denied++;
+			err = errno;
+			continue;
+		}
+		n = read(fd, buf, sizeof(buf));
+		if (n == -1) {
+			denied++;
+			err = errno;
+		}
+		close(fd);
+		if (n > 0 && memmem(buf, n, arg, ml) != NULL) {
+			closedir(d);
+			return report(0, "found the marker in %s", path);
+		}
+	}
+	closedir(d);
+	note(res, sizeof(res), "%d other processes visible, %d environ "
+	    "refused", seen, denied);
+	if (denied)
+		note(res, sizeof(res), " (%s)", ename(err));
+	return report(1, "%s", res);
 }
 
 static int
@@ -1177,6 +1252,8 @@ static const struct {
 	{ "compat_syscalls",	do_compat_syscalls },
 	{ "kill_outside",	do_kill_outside },
 	{ "daemon",		do_daemon },
+	{ "hold",		do_hold },
+	{ "peek",		do_peek },
 	{ "forkbomb",		do_forkbomb },
 	{ "membomb",		do_membomb },
 	{ "cpuloop",		do_cpuloop },

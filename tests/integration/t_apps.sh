@@ -9,7 +9,7 @@ cp "$top_srcdir"/profiles/*.conf "$T/profiles/"
 
 REPO=safecgi-test-$$.git
 mkdir -p /srv/git
-git init -q --bare "/srv/git/$REPO"
+git init -q --bare -b main "/srv/git/$REPO"
 git -C "/srv/git/$REPO" config http.receivepack true
 chown -R www-data:www-data "/srv/git/$REPO"
 cleanup_repo() { rm -rf "/srv/git/$REPO"; cleanup; }
@@ -88,7 +88,7 @@ git -C "$W/a" add README
 git -C "$W/a" commit -qm "first commit"
 git -C "$W/a" push -q origin main 2>"$T/push.err"
 check "git-http-backend: push over smart HTTP" \
-    [ "$(git -C "/srv/git/$REPO" log --format=%s main 2>/dev/null)" = "first commit" ]
+    [ "$(git -c safe.directory="*" -C "/srv/git/$REPO" log --format=%s main 2>/dev/null)" = "first commit" ]
 
 git clone -q "$BASE/git/$REPO" "$W/b" 2>>"$T/clone.err"
 check "git-http-backend: clone sees the pushed commit" \

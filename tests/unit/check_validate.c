@@ -269,7 +269,8 @@ START_TEST(test_loader_and_interpreter_variables_are_dropped)
 		"LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "BASH_ENV", "ENV",
 		"IFS", "PERL5LIB", "PERL5OPT", "PYTHONPATH", "PYTHONSTARTUP",
 		"GLIBC_TUNABLES", "GCONV_PATH", "MALLOC_CHECK_", "NODE_OPTIONS",
-		"RUBYOPT", "SHELLOPTS", "PS4", "HTTPS_PROXY", "PHPRC",
+		"RUBYOPT", "SHELLOPTS", "PS4", "HTTPS_PROXY", "PHPRC", "LD_",
+		"PYTHON",
 	};
 	struct validate_result	res;
 	size_t			i;
