@@ -44,9 +44,18 @@
 struct profile;
 
 struct filter {
-	void	*bpf;		/* struct sock_filter[] */
-	size_t	 len;		/* instructions */
-	int	 complain;	/* profile in complain mode */
+	void		*bpf;		/* struct sock_filter[] */
+	size_t		 len;		/* instructions */
+	int		 complain;	/* profile in complain mode */
+	/*
+	 * Every execve() stops in the worker to be recorded, except the
+	 * one that starts the script: the spawner's child passes this key,
+	 * drawn at random in the master, in the three argument registers
+	 * execve() does not use.  A script cannot read it (it lives in
+	 * the spawner's memory and the kernel's), and if it could, it
+	 * would only skip the record: Landlock still decides what runs.
+	 */
+	uint64_t	 exec_key[3];
 };
 
 /*
@@ -80,11 +89,22 @@ int	filter_syscall_resolve(const char *name);
 
 /* A decoded denied call, for the audit log. */
 struct filter_event {
+	uint64_t	 id;		/* the kernel's notification id */
 	pid_t		 pid;
 	int		 nr;
 	char		 name[32];	/* "socket" */
 	char		 args[256];	/* "AF_INET,SOCK_STREAM" / "\"/bin/sh\"" */
+	char		 path[1024];	/* execve: the path, raw; or "" */
 };
+
+/*
+ * The two halves of filter_notify_handle(), for calls whose answer
+ * depends on more than the filter (execve): receive and decode, then
+ * answer with -error, or CONTINUE when error is 0.  CONTINUE is only for
+ * calls the filter did not deny: it is no security control.
+ */
+int	filter_notify_recv(int fd, struct filter_event *ev);
+int	filter_notify_reply(int fd, const struct filter_event *ev, int error);
 
 /*
  * Receive one notification from the listener fd, decode it into ev

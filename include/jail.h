@@ -58,6 +58,7 @@ struct jail_exec {
 	const char		*interp;	/* shebang interpreter or NULL */
 	char *const		*argv;
 	char *const		*envp;
+	const uint64_t		*exec_key;	/* see struct filter */
 	/* written by the child when it fails before execve */
 	volatile int		 fail_stage;	/* enum jail_stage */
 	volatile int		 fail_errno;

@@ -270,14 +270,37 @@ audit_format_line(const struct audit_event *ev, const char *id, char *out,
     size_t outsz)
 {
 	struct buf	 b = { out, outsz, 0 };
+	char		 call[512];
+	const char	*name = NULL, *args = NULL;
 	size_t		 i;
 
 	if (outsz == 0)
 		return 0;
 	out[0] = '\0';
-	put(&b, ev->event);
-	for (i = 0; i < ev->nkv; i++)
-		put_kv(&b, ev->keys[i], ev->vals[i]);
+	/*
+	 * "blocked syscall=socket(AF_INET,SOCK_STREAM) client=... req=...":
+	 * the shape operators grep for, and what the fail2ban filter reads.
+	 */
+	if (strcmp(ev->event, "syscall_blocked") == 0) {
+		for (i = 0; i < ev->nkv; i++) {
+			if (strcmp(ev->keys[i], "syscall") == 0)
+				name = ev->vals[i];
+			else if (strcmp(ev->keys[i], "args") == 0)
+				args = ev->vals[i];
+		}
+		put(&b, "blocked");
+		snprintf(call, sizeof(call), "%s(%s)", name ? name : "?",
+		    args ? args : "");
+		put_kv(&b, "syscall", call);
+		for (i = 0; i < ev->nkv; i++)
+			if (strcmp(ev->keys[i], "syscall") != 0 &&
+			    strcmp(ev->keys[i], "args") != 0)
+				put_kv(&b, ev->keys[i], ev->vals[i]);
+	} else {
+		put(&b, ev->event);
+		for (i = 0; i < ev->nkv; i++)
+			put_kv(&b, ev->keys[i], ev->vals[i]);
+	}
 	if (ev->req != NULL) {
 		put_kv(&b, "client", ev->req->client);
 		put_kv(&b, "method", ev->req->method);

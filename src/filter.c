@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -427,6 +428,7 @@ struct build {
 	char			*err;
 	size_t			 errsz;
 	unsigned char		 deny[NR_MAX];
+	uint64_t		 exec_key[3];
 };
 
 static int __attribute__((format(printf, 2, 3)))
@@ -696,7 +698,7 @@ static int
 build_rules(struct build *b, scmp_filter_ctx ctx, uint32_t act)
 {
 	struct scmp_arg_cmp	c;
-	int			nr, rc;
+	int			nr, rc, i;
 
 	for (nr = 0; nr < NR_MAX; nr++) {
 		if (!b->deny[nr] || nr == __NR_socket || nr == __NR_clone ||
@@ -731,6 +733,16 @@ build_rules(struct build *b, scmp_filter_ctx ctx, uint32_t act)
 	}
 	if (rule_socket(b, ctx, act) == -1 || rule_clone(b, ctx, act) == -1)
 		return -1;
+	/*
+	 * execve: reported to the worker unless it carries the spawner's
+	 * key (see filter.h), whatever the profile's deny action: the
+	 * worker records it and lets Landlock decide.
+	 */
+	for (i = 0; i < 3; i++) {
+		c = SCMP_CMP64(3 + i, SCMP_CMP_NE, b->exec_key[i]);
+		if (rule(b, ctx, SCMP_ACT_NOTIFY, __NR_execve, 1, &c) == -1)
+			return -1;
+	}
 	/*
 	 * clone3() passes its flags in memory, out of BPF's reach.  ENOSYS
 	 * makes libc fall back to clone(), whose flags are checked above;
@@ -848,8 +860,14 @@ filter_build(const struct profile *p, struct filter *f, char *err,
 		    strerror(-r));
 		goto out;
 	}
+	if (getrandom(b->exec_key, sizeof(b->exec_key), 0) !=
+	    (ssize_t)sizeof(b->exec_key)) {
+		build_fail(b, "getrandom: %s", strerror(errno));
+		goto out;
+	}
 	if (build_rules(b, ctx, act) == -1 || build_export(b, ctx, f) == -1)
 		goto out;
+	memcpy(f->exec_key, b->exec_key, sizeof(f->exec_key));
 	f->complain = p->mode == MODE_COMPLAIN;
 	rc = 0;
 out:
@@ -1473,11 +1491,9 @@ syscall_name(uint32_t arch, int nr, char *buf, size_t bufsz)
 }
 
 int
-filter_notify_handle(int fd, int deny_errno, int complain,
-    struct filter_event *ev)
+filter_notify_recv(int fd, struct filter_event *ev)
 {
 	struct seccomp_notif		 req;
-	struct seccomp_notif_resp	 resp;
 	struct filter_mem		 mem;
 	struct peeked			 pk;
 	uint64_t			 args[6];
@@ -1490,6 +1506,7 @@ filter_notify_handle(int fd, int deny_errno, int complain,
 			return -1;
 
 	memset(ev, 0, sizeof(*ev));
+	ev->id = req.id;
 	ev->pid = req.pid;
 	ev->nr = req.data.nr;
 	syscall_name(req.data.arch, req.data.nr, ev->name, sizeof(ev->name));
@@ -1506,19 +1523,22 @@ filter_notify_handle(int fd, int deny_errno, int complain,
 		memset(&mem, 0, sizeof(mem));
 	filter_decode_call(req.data.nr, args, &mem, ev->args,
 	    sizeof(ev->args));
+	if (req.data.nr == __NR_execve && mem.str[0] != NULL)
+		snprintf(ev->path, sizeof(ev->path), "%s", mem.str[0]);
+	return 0;
+}
 
-	/*
-	 * Enforce: the call fails with the profile's errno, never
-	 * CONTINUE -- the arguments we checked could change before the
-	 * kernel ran it.  Complain mode blocks nothing by definition.
-	 */
+int
+filter_notify_reply(int fd, const struct filter_event *ev, int error)
+{
+	struct seccomp_notif_resp	resp;
+
 	memset(&resp, 0, sizeof(resp));
-	resp.id = req.id;
-	if (complain)
+	resp.id = ev->id;
+	if (error == 0)
 		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	else
-		resp.error = -(deny_errno > 0 && deny_errno <= 4095 ?
-		    deny_errno : EPERM);
+		resp.error = -(error > 0 && error <= 4095 ? error : EPERM);
 	while (ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) == -1) {
 		if (errno == EINTR)
 			continue;
@@ -1529,4 +1549,19 @@ filter_notify_handle(int fd, int deny_errno, int complain,
 		return -1;
 	}
 	return 0;
+}
+
+int
+filter_notify_handle(int fd, int deny_errno, int complain,
+    struct filter_event *ev)
+{
+	if (filter_notify_recv(fd, ev) == -1)
+		return -1;
+	/*
+	 * Enforce: the call fails with the profile's errno, never
+	 * CONTINUE -- the arguments we checked could change before the
+	 * kernel ran it.  Complain mode blocks nothing by definition.
+	 */
+	return filter_notify_reply(fd, ev, complain ? 0 :
+	    (deny_errno > 0 && deny_errno <= 4095 ? deny_errno : EPERM));
 }

@@ -679,7 +679,8 @@ jail_child_exec(void *arg)
 
 	/* 7. The seccomp filter is already in force, inherited: attaching
 	 *    one here would cost ~190 us per request. */
-	execve(x->path, x->argv, x->envp);
+	syscall(SYS_execve, x->path, x->argv, x->envp, x->exec_key[0],
+	    x->exec_key[1], x->exec_key[2]);
 	child_fail(x, STAGE_EXEC);
 	return 127;
 }

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "filter.h"
 #include "jail.h"
 #include "profile.h"
 #include "safecgi.h"
@@ -135,6 +136,8 @@ pidns_of(pid_t pid)
 }
 
 /* One request: unpack, clone, report. */
+static const struct filter	*spawn_filter;	/* for the exec key */
+
 static void
 spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
     struct child *slot)
@@ -173,6 +176,7 @@ spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
 	argv[1] = NULL;
 	x.argv = argv;
 	x.envp = envp;
+	x.exec_key = spawn_filter->exec_key;
 
 	/*
 	 * vfork-style: the child borrows our memory until it execs, which
@@ -211,6 +215,7 @@ spawner_main(const struct profile *p, const struct filter *f, int sock,
 	int		 fds[4], nfds, lfd, i, n, k;
 	ssize_t		 len;
 
+	spawn_filter = f;
 	/* die with the worker; it is our only reason to exist */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if ((lfd = jail_spawner_enter(p, f)) == -1) {

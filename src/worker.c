@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -40,9 +41,11 @@
 #define DRAIN_MS	2000	/* output still arriving after exit */
 #define MAX_PARAMS	512
 
+struct req;
+
 struct live {
 	uint64_t		 pidns;
-	struct audit_req	*req;
+	struct req		*req;
 };
 
 struct worker {
@@ -242,10 +245,9 @@ live_set(struct req *r, uint64_t ns)
 
 	pthread_mutex_lock(&W.mu);
 	for (i = 0; i < W.cf->max_requests; i++)
-		if (ns != 0 ? W.live[i].req == NULL :
-		    W.live[i].req == &r->ar) {
+		if (ns != 0 ? W.live[i].req == NULL : W.live[i].req == r) {
 			W.live[i].pidns = ns;
-			W.live[i].req = ns != 0 ? &r->ar : NULL;
+			W.live[i].req = ns != 0 ? r : NULL;
 			break;
 		}
 	pthread_mutex_unlock(&W.mu);
@@ -364,6 +366,22 @@ body_thread(void *arg)
 }
 
 /*
+ * Whether a body follows the params.  nginx always sends CONTENT_LENGTH
+ * with a body, except for chunked uploads without request buffering,
+ * where it is empty: then read until the end of the stream.
+ */
+static int
+has_body(struct req *r)
+{
+	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", r->fr.envp);
+	const char	*m = FCGX_GetParam("REQUEST_METHOD", r->fr.envp);
+
+	if (cl != NULL && *cl != '\0')
+		return strcmp(cl, "0") != 0;
+	return m == NULL || (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0);
+}
+
+/*
  * The request's life after the spawn: body in (body_thread), output out,
  * both at once, under the deadline.  Returns when the script is gone and
  * its output drained.
@@ -407,13 +425,18 @@ pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
 	b->in_w = in_w;
 	b->wake = wake[1];
 	in_w = -1;
-	if (pthread_create(&bt, NULL, body_thread, b) != 0) {
+	if (!has_body(r)) {
+		/* nothing to read: the script sees EOF on stdin at once */
+		close(b->in_w);
+		b->in_w = -1;
+		b->done = 1;
+	} else if (pthread_create(&bt, NULL, body_thread, b) != 0) {
 		close(b->in_w);
 		spawn_signal(ctl, SIGKILL);
 		respond_error(r, 500, "cannot start the body reader");
 		goto out;
-	}
-	have_bt = 1;
+	} else
+		have_bt = 1;
 
 	while (out_r != -1 || err_r != -1 || !exited) {
 		pfd[0].fd = out_r;
@@ -867,13 +890,51 @@ thread_start(void)
 	return 0;
 }
 
+/*
+ * May this request run path?  The same list Landlock enforces: the
+ * script, its interpreter, the dynamic loader and the profile's exec
+ * allowlist.  Paths are compared after resolving symlinks; a relative
+ * path is taken from the script's directory, its working directory.
+ */
+static int
+exec_allowed(const struct profile *p, const struct req *r, const char *path,
+    char *canon, size_t csz)
+{
+	char	 buf[2 * PATH_MAX], ldso[PATH_MAX];
+	size_t	 i;
+
+	if (path[0] != '/' && r != NULL)
+		snprintf(buf, sizeof(buf), "%s/%s", r->dir, path);
+	else
+		snprintf(buf, sizeof(buf), "%s", path);
+	if (strlen(buf) >= PATH_MAX) {
+		snprintf(canon, csz, "%.*s", (int)csz - 1, buf);
+		return -1;
+	}
+	if (realpath(buf, canon) == NULL) {
+		/* nothing to run there: the kernel will say so itself */
+		snprintf(canon, csz, "%s", buf);
+		return -1;
+	}
+	if (r != NULL && (strcmp(canon, r->script) == 0 ||
+	    (r->interp[0] != '\0' && strcmp(canon, r->interp) == 0)))
+		return 1;
+	if (realpath("/lib64/ld-linux-x86-64.so.2", ldso) != NULL &&
+	    strcmp(canon, ldso) == 0)
+		return 1;
+	for (i = 0; i < p->exec_allow.n; i++)
+		if (profile_glob_match(p->exec_allow.v[i], canon) ||
+		    profile_glob_match(p->exec_allow.v[i], buf))
+			return 1;
+	return 0;
+}
+
 /* Seccomp notifications from every spawner: report, then answer. */
 static void *
 notify_thread(void *arg)
 {
 	struct pollfd		*pfd;
 	struct filter_event	 fe;
-	struct audit_req	 none = { 0 };
 	size_t			 i;
 
 	(void)arg;
@@ -892,47 +953,70 @@ notify_thread(void *arg)
 		for (i = 0; i < W.nsp; i++) {
 			const struct profile	*p = W.sp[i].profile;
 			struct audit_event	 ev = { 0 };
-			struct audit_req	 ar;
-			char			 nr[16], ns[64], link[64];
+			struct audit_req	 ar = { 0 };
+			struct req		*r = NULL;
+			char			 nr[16], link[64];
+			char			 canon[PATH_MAX];
 			struct stat		 st;
-			int			 j;
+			int			 j, answer, allowed = 1;
+			int			 complain;
 
 			if (pfd[i].revents & (POLLHUP | POLLERR))
 				pfd[i].fd = -1;
 			if (!(pfd[i].revents & POLLIN))
 				continue;
-			if (filter_notify_handle(pfd[i].fd, p->deny_errno,
-			    p->mode == MODE_COMPLAIN, &fe) == -1)
+			if (filter_notify_recv(pfd[i].fd, &fe) == -1)
 				continue;
+			complain = p->mode == MODE_COMPLAIN;
+
 			/* which request: the caller's PID namespace says */
 			snprintf(link, sizeof(link), "/proc/%d/ns/pid",
 			    (int)fe.pid);
-			ar = none;
-			ar.worker_pid = W.pid;
-			ar.profile = p->name;
 			pthread_mutex_lock(&W.mu);
 			if (stat(link, &st) == 0)
 				for (j = 0; j < W.cf->max_requests; j++)
 					if (W.live[j].req != NULL &&
 					    W.live[j].pidns == st.st_ino) {
-						ar = *W.live[j].req;
+						r = W.live[j].req;
+						ar = r->ar;
 						break;
 					}
-			/* copy the strings while the request is pinned */
-			snprintf(nr, sizeof(nr), "%d", fe.nr);
-			ev.event = "syscall_blocked";
-			ev.req = &ar;
+			if (r == NULL) {
+				ar.worker_pid = W.pid;
+				ar.profile = p->name;
+			}
 			ar.script_pid = fe.pid;
-			audit_kv(&ev, "syscall", fe.name);
-			audit_kv(&ev, "nr", nr);
-			audit_kv(&ev, "args", fe.args);
-			if (p->mode == MODE_COMPLAIN)
-				audit_kv(&ev, "mode", "complain");
-			snprintf(ns, sizeof(ns), "%d", p->deny_errno);
-			audit_kv(&ev, "action", p->deny_action == DENY_KILL ?
-			    "kill" : "errno");
-			audit_emit(&ev);
+			ev.req = &ar;
+
+			if (fe.nr == __NR_execve) {
+				/* recorded, then left to Landlock when it
+				 * may run; refused as Landlock would when
+				 * not (complain mode lets it run) */
+				allowed = fe.path[0] == '\0' ||
+				    exec_allowed(p, r, fe.path, canon,
+				    sizeof(canon)) != 0;
+				answer = allowed || complain ? 0 : EACCES;
+				if (!allowed) {
+					ev.event = "exec_denied";
+					audit_kv(&ev, "path", canon);
+					if (complain)
+						audit_kv(&ev, "mode",
+						    "complain");
+					audit_emit(&ev);
+				}
+			} else {
+				answer = complain ? 0 : p->deny_errno;
+				snprintf(nr, sizeof(nr), "%d", fe.nr);
+				ev.event = "syscall_blocked";
+				audit_kv(&ev, "syscall", fe.name);
+				audit_kv(&ev, "nr", nr);
+				audit_kv(&ev, "args", fe.args);
+				audit_kv(&ev, "action", complain ?
+				    "complain" : "errno");
+				audit_emit(&ev);
+			}
 			pthread_mutex_unlock(&W.mu);
+			filter_notify_reply(pfd[i].fd, &fe, answer);
 		}
 	}
 }

@@ -127,8 +127,11 @@ START_TEST(test_syslog_line_escapes_spaces_and_controls)
 
 	ev.event = "syscall_blocked";
 	ev.req = &r;
-	audit_kv(&ev, "syscall", "socket(AF_INET,SOCK_STREAM)");
+	audit_kv(&ev, "syscall", "socket");
+	audit_kv(&ev, "args", "AF_INET,SOCK_STREAM");
 	audit_format_line(&ev, "1-1", out, sizeof(out));
+	ck_assert_msg(strncmp(out, "blocked syscall=", 16) == 0,
+	    "line starts with the action: %s", out);
 	ck_assert_ptr_nonnull(strstr(out, "client=1.2.3.4"));
 	ck_assert_ptr_nonnull(strstr(out, "uri=/a\\x20b\\x0a"));
 	ck_assert_ptr_nonnull(strstr(out,

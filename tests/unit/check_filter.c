@@ -180,6 +180,9 @@ child_main(const struct filter *f, int sock, body_fn body, int listener)
  * Run body in a child under p's filter, answering its notifications
  * here.  listener == 0: the child closes the listener instead.
  */
+/* The filter of the current run, for bodies that need its exec key. */
+static const struct filter	*cur_filter;
+
 static void
 run_with(const struct profile *p, body_fn body, int listener,
     struct run *r)
@@ -193,6 +196,7 @@ run_with(const struct profile *p, body_fn body, int listener,
 	memset(r, 0, sizeof(*r));
 	ck_assert_msg(filter_build(p, &f, err, sizeof(err)) == 0,
 	    "filter_build failed: %s", err);
+	cur_filter = &f;
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 	    sv), 0);
 	r->pid = fork();
@@ -897,7 +901,10 @@ jail_sequence(void *arg)
 	STEP(q, 10, syscall(SYS_capget, &hdr, cd));
 	STEP(q, 11, prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0));
 	q->step = 12;
-	execve("/nonexistent-safecgi", argv, envp);
+	/* as jail_child_exec() does: with the spawner's exec key */
+	syscall(SYS_execve, "/nonexistent-safecgi", argv, envp,
+	    cur_filter->exec_key[0], cur_filter->exec_key[1],
+	    cur_filter->exec_key[2]);
 	q->err = errno;
 	return errno == ENOENT ? 0 : 1;
 }
@@ -1097,6 +1104,51 @@ body_execveat_sh(int out)
 	report(out, syscall(SYS_execveat, AT_FDCWD, "/bin/sh", argv, envp,
 	    0));
 }
+
+static void
+body_execve_without_key(int out)
+{
+	char	*argv[] = { "x", NULL }, *envp[] = { NULL };
+
+	report(out, execve("/nonexistent-safecgi-2", argv, envp));
+}
+
+START_TEST(test_execve_without_the_key_is_reported_with_its_path)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	run(&p, body_execve_without_key, &r);
+	ck_assert_msg(event_for(&r, "execve") != NULL,
+	    "an execve without the spawner's key was not reported");
+	ck_assert_str_eq(event_for(&r, "execve")->path,
+	    "/nonexistent-safecgi-2");
+}
+END_TEST
+
+static void
+body_execve_with_key(int out)
+{
+	char	*argv[] = { "x", NULL }, *envp[] = { NULL };
+
+	report(out, syscall(SYS_execve, "/nonexistent-safecgi-3", argv, envp,
+	    cur_filter->exec_key[0], cur_filter->exec_key[1],
+	    cur_filter->exec_key[2]));
+}
+
+START_TEST(test_execve_with_the_key_is_not_reported)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	run(&p, body_execve_with_key, &r);
+	ck_assert_msg(event_for(&r, "execve") == NULL,
+	    "the spawner's own execve was reported");
+	ck_assert_msg(r.res[0].ret == -1 && r.res[0].err == ENOENT,
+	    "the keyed execve did not reach the kernel: %s",
+	    strerror(r.res[0].err));
+}
+END_TEST
 
 START_TEST(test_execveat_event_shows_path)
 {
@@ -1805,6 +1857,8 @@ filter_suite(void)
 	tcase_add_test(tproc, test_personality_query_is_allowed);
 	tcase_add_test(tproc, test_personality_linux_is_allowed);
 	tcase_add_test(tproc, test_execveat_event_shows_path);
+	tcase_add_test(tproc, test_execve_without_the_key_is_reported_with_its_path);
+	tcase_add_test(tproc, test_execve_with_the_key_is_not_reported);
 
 	tcase_add_test(tmode,
 	    test_complain_mode_lets_socket_inet_through_and_reports);
