@@ -420,6 +420,13 @@ spread()
 	      else printf "%.1f%%\n", 100 * (hi - lo) / m }' "$results"
 }
 
+# $1 with $2 decimals, or "-"
+fmt()
+{
+	awk -v x="$1" -v d="$2" 'BEGIN {
+		if (x == "-") print x; else printf "%.*f\n", d, x }'
+}
+
 ratio()
 {
 	awk -v a="$1" -v b="$2" 'BEGIN {
@@ -433,8 +440,9 @@ printf '%-6s %-9s %10s %9s %8s\n' script server req/s "p99 ms" spread
 for s in C shell; do
 	for v in fcgiwrap safecgi; do
 		m=$(median "$s" "$v" 3)
-		printf '%-6s %-9s %10s %9s %8s\n' "$s" "$v" "$m" \
-		    "$(median "$s" "$v" 4)" "$(spread "$s" "$v" "$m")"
+		printf '%-6s %-9s %10s %9s %8s\n' "$s" "$v" "$(fmt "$m" 1)" \
+		    "$(fmt "$(median "$s" "$v" 4)" 2)" \
+		    "$(spread "$s" "$v" "$m")"
 	done
 done
 

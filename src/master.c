@@ -587,6 +587,11 @@ main(int argc, char **argv)
 		audit_kv(&ev, "profiles", np);
 		audit_kv(&ev, "landlock_abi", caps.landlock_abi ? "7" : "0");
 		audit_emit(&ev);
+		memset(&ev, 0, sizeof(ev));
+		ev.event = "policy_loaded";
+		audit_kv(&ev, "profiles", np);
+		audit_kv(&ev, "reason", "start");
+		audit_emit(&ev);
 		log_msg(LOG_INFO, "safecgi %s starting: %d workers on %s",
 		    PACKAGE_VERSION, cur->cf.workers, cur->cf.listen);
 		for (l = report; (line = strsep(&l, "\n")) != NULL;)

@@ -125,16 +125,6 @@ reply(int ctl, int type, pid_t pid, int stage, int err, int status,
 	(void)send(ctl, &r, sizeof(r), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
-static uint64_t
-pidns_of(pid_t pid)
-{
-	char		path[64];
-	struct stat	st;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
-	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
-}
-
 /* One request: unpack, clone, report. */
 static const struct filter	*spawn_filter;	/* for the exec key */
 
@@ -202,7 +192,7 @@ spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
 	slot->pid = pid;
 	slot->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	slot->ctl = fds[3];
-	reply(fds[3], SPAWN_STARTED, pid, 0, 0, 0, pidns_of(pid));
+	reply(fds[3], SPAWN_STARTED, pid, 0, 0, 0, 0);
 }
 
 static void __attribute__((noreturn))

@@ -176,38 +176,69 @@ static const struct var_rule custom_rule =
 
 /* ------------------------------------------------------------ bytes */
 
+/*
+ * Byte classes.  C_SCAN marks the bytes a signature can start at, so
+ * that the scanner skips all others with one lookup.
+ */
+#define C_LOWER	0x01
+#define C_UPPER	0x02
+#define C_DIGIT	0x04
+#define C_HEX	0x08
+#define C_SCAN	0x10
+#define C_QUOTE	0x20	/* ' " and backslash: vanish inside a shell word */
+
+static const unsigned char cls[256] = {
+	['0' ... '9'] = C_DIGIT | C_HEX,
+	['A' ... 'F'] = C_UPPER | C_HEX,
+	['G' ... 'Z'] = C_UPPER,
+	['a' ... 'f'] = C_LOWER | C_HEX,
+	['g' ... 'z'] = C_LOWER,
+	['\n'] = C_SCAN, ['\r'] = C_SCAN, ['$'] = C_SCAN, ['%'] = C_SCAN,
+	['&'] = C_SCAN, ['.'] = C_SCAN, ['/'] = C_SCAN, [';'] = C_SCAN,
+	['<'] = C_SCAN, ['>'] = C_SCAN, ['`'] = C_SCAN, ['{'] = C_SCAN,
+	['|'] = C_SCAN,
+	['\''] = C_SCAN | C_QUOTE, ['"'] = C_SCAN | C_QUOTE,
+	['\\'] = C_SCAN | C_QUOTE,
+};
+
 static int
-is_digit(int c)
+is_digit(unsigned char c)
 {
-	return c >= '0' && c <= '9';
+	return cls[c] & C_DIGIT;
 }
 
 static int
-is_lower(int c)
+is_lower(unsigned char c)
 {
-	return c >= 'a' && c <= 'z';
+	return cls[c] & C_LOWER;
 }
 
 static int
-is_alpha(int c)
+is_alpha(unsigned char c)
 {
-	return is_lower(c) || (c >= 'A' && c <= 'Z');
+	return cls[c] & (C_LOWER | C_UPPER);
 }
 
 static int
-is_alnum(int c)
+is_alnum(unsigned char c)
 {
-	return is_alpha(c) || is_digit(c);
+	return cls[c] & (C_LOWER | C_UPPER | C_DIGIT);
 }
 
 static int
-is_hex(int c)
+is_hex(unsigned char c)
 {
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+	return cls[c] & C_HEX;
 }
 
 static int
-hex_val(int c)
+is_quotec(unsigned char c)
+{
+	return cls[c] & C_QUOTE;
+}
+
+static int
+hex_val(unsigned char c)
 {
 	if (is_digit(c))
 		return c - '0';
@@ -215,7 +246,7 @@ hex_val(int c)
 }
 
 static int
-is_space(int c)
+is_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
 	    c == '\v' || c == '\f';
@@ -223,25 +254,22 @@ is_space(int c)
 
 /* RFC 9110 tchar. */
 static int
-is_tchar(int c)
+is_tchar(unsigned char c)
 {
 	return is_alnum(c) || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
 }
 
 /* RFC 6838 restricted-name-chars, without '$': no type needs it. */
 static int
-is_mtchar(int c)
+is_mtchar(unsigned char c)
 {
 	return is_alnum(c) || (c != '\0' && strchr("!#&^_.+-", c));
 }
 
-static int
-has_prefix(const unsigned char *s, size_t len, size_t i, const char *p)
-{
-	size_t	n = strlen(p);
-
-	return len - i >= n && memcmp(s + i, p, n) == 0;
-}
+/* Does s[i..len) start with the string literal p? */
+#define has_prefix(s, len, i, p)					\
+	((len) - (i) >= sizeof(p) - 1 &&				\
+	    memcmp((s) + (i), (p), sizeof(p) - 1) == 0)
 
 /* ---------------------------------------------------------- grammars */
 
@@ -512,7 +540,7 @@ is_shellshock(const unsigned char *s, size_t len)
  * printf(3) reads specially.  '+' stays too, as it already means space.
  */
 static int
-query_raw_ok(int c)
+query_raw_ok(unsigned char c)
 {
 	return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == ',' ||
 	    c == ':' || c == '@' || c == '+';
@@ -649,7 +677,8 @@ command_lookup(const unsigned char *w, size_t len)
 	if (len == 0 || len > CMD_MAX)
 		return NULL;
 	for (i = 0; i < NITEMS(commands); i++)
-		if (strlen(commands[i].word) == len &&
+		if (commands[i].word[0] == w[0] &&
+		    strlen(commands[i].word) == len &&
 		    memcmp(commands[i].word, w, len) == 0)
 			return &commands[i];
 	return NULL;
@@ -803,11 +832,16 @@ command_at(const unsigned char *s, size_t len, size_t i, enum context ctx,
 		else
 			break;
 	}
-	/* The word is what follows the last '/' of a path. */
-	for (j = w = i; j < end && (is_alnum(s[j]) || s[j] == '/' ||
-	    s[j] == '.' || s[j] == '_' || s[j] == '-'); j++)
-		if (s[j] == '/')
-			w = j + 1;
+	/* Behind a path ("/bin/busybox", "./x"), the word follows the last '/'. */
+	w = i;
+	if (i < len && (s[i] == '/' || s[i] == '.')) {
+		for (j = i; j < end && (is_alnum(s[j]) || s[j] == '/' ||
+		    s[j] == '.' || s[j] == '_' || s[j] == '-'); j++)
+			if (s[j] == '/')
+				w = j + 1;
+	}
+	if (w == len || !is_lower(s[w]))
+		return NULL;
 	j = word_end(s, len, w);
 	if ((cmd = command_lookup(s + w, j - w)) == NULL ||
 	    !is_boundary(s, len, j))
@@ -910,7 +944,7 @@ brace_rule(const unsigned char *s, size_t len, size_t i)
 }
 
 static int
-is_pathc(int c)
+is_pathc(unsigned char c)
 {
 	return is_alnum(c) || c == '/' || c == '?' || c == '*' || c == '.' ||
 	    c == '_' || c == '-';
@@ -1042,63 +1076,71 @@ traversal_rule(const unsigned char *s, size_t len, size_t i)
 	return NULL;
 }
 
-static int
-is_quotec(int c)
-{
-	return c == '\'' || c == '"' || c == '\\';
-}
-
 /*
  * w'h'o'am'i, c\at: quotes and backslashes inside a word vanish in the
  * shell.  Only a word that becomes a command counts, so that O'Keefe,
- * rock'n'roll and C:\Users do not.  i starts a run (the caller only
- * calls at the start of one, so each byte is read once).
+ * rock'n'roll and C:\Users do not.  Called at a quote; *done is set to
+ * the end of the word, so that each word is read once.
  */
 static const char *
-quoted_word_rule(const unsigned char *s, size_t len, size_t i)
+quoted_word_rule(const unsigned char *s, size_t len, size_t i, size_t *done)
 {
 	unsigned char	word[CMD_MAX + 1];
-	size_t		j, n = 0, first = len, last = 0, quotes = 0, bs = 0;
+	size_t		start = i, j, n = 0, first = len, last = 0;
+	size_t		quotes = 0, bs = 0;
 
-	for (j = i; j < len && (is_alpha(s[j]) || is_quotec(s[j])); j++) {
+	while (start > 0 && i - start <= 3 * CMD_MAX &&
+	    (is_alpha(s[start - 1]) || is_quotec(s[start - 1])))
+		start--;
+	for (j = i; j < len && (is_alpha(s[j]) || is_quotec(s[j])); j++)
+		;
+	*done = j;
+	if (j - start > 3 * CMD_MAX)
+		return NULL;
+	for (j = start; j < *done; j++) {
 		if (is_alpha(s[j])) {
 			if (first == len)
 				first = j;
 			last = j;
 		}
 	}
-	if (j - i > 3 * CMD_MAX || first == len)
+	if (first == len)
 		return NULL;
 	for (j = first; j <= last; j++) {
 		if (s[j] == '\\')
 			bs++;
 		else if (is_quotec(s[j]))
 			quotes++;
-		else if (n < CMD_MAX)
-			word[n++] = s[j];
-		else
-			return NULL;
 	}
 	if (quotes < 2 && bs == 0)
 		return NULL;
+	for (j = first; j <= last; j++) {
+		if (is_quotec(s[j]))
+			continue;
+		if (n == CMD_MAX)
+			return NULL;
+		word[n++] = s[j];
+	}
 	return command_lookup(word, n) != NULL ? "quoted-word" : NULL;
 }
 
 /*
  * Scan one value.  Returns the name of the first signature found and
  * where, or NULL.  Linear: each rule looks at a bounded window, and the
- * two that read runs (paths, words) only start at the start of a run.
+ * two that read runs (paths, quoted words) read each run once.
  */
 static const char *
 scan(const unsigned char *s, size_t len, size_t *at)
 {
 	const char	*r;
-	size_t		 i;
+	size_t		 i, words_done = 0;
 
 	*at = 0;
 	if (is_shellshock(s, len))
 		return "shellshock";
 	for (i = 0; i < len; i++) {
+		if (!(cls[s[i]] & C_SCAN))
+			continue;
 		r = NULL;
 		switch (s[i]) {
 		case '$':
@@ -1120,9 +1162,6 @@ scan(const unsigned char *s, size_t len, size_t *at)
 		case '/':
 			r = slash_rule(s, len, i);
 			break;
-		case '\\':
-			r = escape_rule(s, len, i);
-			break;
 		case '%':
 			r = printf_rule(s, len, i);
 			break;
@@ -1133,11 +1172,14 @@ scan(const unsigned char *s, size_t len, size_t *at)
 		case '.':
 			r = traversal_rule(s, len, i);
 			break;
-		default:
-			if ((is_alpha(s[i]) || is_quotec(s[i])) && (i == 0 ||
-			    (!is_alnum(s[i - 1]) && !is_quotec(s[i - 1]) &&
-			    s[i - 1] != '_')))
-				r = quoted_word_rule(s, len, i);
+		case '\\':
+			if ((r = escape_rule(s, len, i)) != NULL)
+				break;
+			/* FALLTHROUGH */
+		case '\'':
+		case '"':
+			if (i >= words_done)
+				r = quoted_word_rule(s, len, i, &words_done);
 			break;
 		}
 		if (r != NULL) {

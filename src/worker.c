@@ -59,6 +59,7 @@ struct worker {
 
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
+	pthread_cond_t		 live_cv;	/* the live table changed */
 	int			*queue;		/* accepted connections */
 	int			 qhead, qlen;
 	int			 threads, idle, busy;
@@ -94,6 +95,10 @@ struct req {
 	const char		*why;		/* for the access log */
 	int64_t			 start;
 	char			**env;		/* overrides, or NULL */
+	unsigned		 nevents;	/* audit events of this request */
+	unsigned		 nsuppressed;	/* ... not written: flood */
+	unsigned		 nblocked;	/* denied calls */
+	int			 ctl;		/* to its spawner, or -1 */
 	char			 ov_path_info[4200];
 	char			 ov_script_name[4200];
 	char			 ov_script_filename[PATH_MAX + 32];
@@ -126,6 +131,59 @@ respond_error(struct req *r, int status, const char *why)
 	    r->ar.script ? r->ar.script : "-", status, text, why);
 }
 
+/*
+ * Flood control.  A script that makes a million denied calls, or a client
+ * that sends a million bad requests, must not fill the disk or slow other
+ * requests: at most EVENTS_PER_REQUEST events per request, and a token
+ * bucket per worker; what is dropped is counted in "suppressed" events.
+ * A script past BLOCKED_PER_REQUEST denied calls is killed (limit_hit).
+ */
+#define EVENTS_PER_REQUEST	64
+#define EVENTS_PER_SECOND	200
+#define EVENTS_BURST		400
+#define BLOCKED_PER_REQUEST	1000
+
+static struct {
+	double		tokens;
+	int64_t		last;		/* ms */
+	unsigned long	dropped;	/* since the last report */
+	int64_t		reported;	/* ms */
+} bucket = { EVENTS_BURST, 0, 0, 0 };
+
+/* Called with W.mu held. */
+static int
+event_admit(struct req *r)
+{
+	int64_t	t = now_ms();
+
+	if (r != NULL && ++r->nevents > EVENTS_PER_REQUEST) {
+		r->nsuppressed++;
+		return 0;
+	}
+	bucket.tokens += (t - bucket.last) * EVENTS_PER_SECOND / 1000.0;
+	if (bucket.tokens > EVENTS_BURST)
+		bucket.tokens = EVENTS_BURST;
+	bucket.last = t;
+	if (bucket.tokens < 1) {
+		bucket.dropped++;
+		return 0;
+	}
+	bucket.tokens--;
+	if (bucket.dropped > 0 && t - bucket.reported >= 1000) {
+		struct audit_event	ev = { 0 };
+		char			n[24];
+
+		snprintf(n, sizeof(n), "%lu", bucket.dropped);
+		ev.event = "suppressed";
+		audit_kv(&ev, "scope", "worker");
+		audit_kv(&ev, "count", n);
+		audit_emit(&ev);
+		bucket.dropped = 0;
+		bucket.reported = t;
+	}
+	return 1;
+}
+
 static void
 event(struct req *r, const char *name, const char *k1, const char *v1,
     const char *k2, const char *v2)
@@ -136,7 +194,10 @@ event(struct req *r, const char *name, const char *k1, const char *v1,
 	ev.req = &r->ar;
 	audit_kv(&ev, k1, v1);
 	audit_kv(&ev, k2, v2);
-	audit_emit(&ev);
+	pthread_mutex_lock(&W.mu);
+	if (event_admit(r))
+		audit_emit(&ev);
+	pthread_mutex_unlock(&W.mu);
 }
 
 static enum cgi_ftype
@@ -250,6 +311,7 @@ live_set(struct req *r, uint64_t ns)
 			W.live[i].req = ns != 0 ? r : NULL;
 			break;
 		}
+	pthread_cond_broadcast(&W.live_cv);
 	pthread_mutex_unlock(&W.mu);
 }
 
@@ -607,6 +669,18 @@ access_line(struct req *r)
 {
 	char	how[32];
 
+	if (r->nsuppressed > 0) {
+		struct audit_event	ev = { 0 };
+		char			n[24];
+
+		snprintf(n, sizeof(n), "%u", r->nsuppressed);
+		ev.event = "suppressed";
+		ev.req = &r->ar;
+		audit_kv(&ev, "scope", "request");
+		audit_kv(&ev, "count", n);
+		audit_emit(&ev);
+	}
+
 	if (r->exit_status == -1)
 		snprintf(how, sizeof(how), "-");
 	else if (WIFSIGNALED(r->exit_status))
@@ -645,7 +719,10 @@ findings_report(struct req *r, const struct validate_result *vr)
 		    f->kind == FINDING_FLAGGED ? "signature" : "rule",
 		    f->rule);
 		audit_kv(&ev, "excerpt", f->excerpt);
-		audit_emit(&ev);
+		pthread_mutex_lock(&W.mu);
+		if (event_admit(r))
+			audit_emit(&ev);
+		pthread_mutex_unlock(&W.mu);
 	}
 }
 
@@ -709,6 +786,8 @@ serve(struct req *r)
 	int			 perr[2] = { -1, -1 }, ctl[2] = { -1, -1 };
 
 	r->start = now_ms();
+	r->nevents = r->nsuppressed = r->nblocked = 0;
+	r->ctl = -1;
 	r->status = 200;
 	r->exit_status = -1;
 	pthread_mutex_lock(&W.mu);
@@ -801,9 +880,18 @@ serve(struct req *r)
 		goto done;
 	}
 	r->ar.script_pid = rep.pid;
-	live_set(r, rep.pidns ? rep.pidns : 1);
+	r->ctl = ctl[0];
+	/* its PID namespace names the request in seccomp notifications */
+	{
+		char		link[64];
+		struct stat	st;
+
+		snprintf(link, sizeof(link), "/proc/%d/ns/pid", (int)rep.pid);
+		live_set(r, stat(link, &st) == 0 ? (uint64_t)st.st_ino : 1);
+	}
 	pump(r, pin[1], pout[0], perr[0], ctl[0]);
 	live_set(r, 0);
+	r->ctl = -1;
 	pin[1] = pout[0] = perr[0] = -1;
 done:
 	access_line(r);
@@ -973,14 +1061,34 @@ notify_thread(void *arg)
 			snprintf(link, sizeof(link), "/proc/%d/ns/pid",
 			    (int)fe.pid);
 			pthread_mutex_lock(&W.mu);
-			if (stat(link, &st) == 0)
-				for (j = 0; j < W.cf->max_requests; j++)
-					if (W.live[j].req != NULL &&
-					    W.live[j].pidns == st.st_ino) {
-						r = W.live[j].req;
-						ar = r->ar;
+			/*
+			 * The script may run before its request thread has
+			 * heard from the spawner: wait a little for it.
+			 */
+			if (stat(link, &st) == 0) {
+				struct timespec	until;
+
+				clock_gettime(CLOCK_REALTIME, &until);
+				until.tv_nsec += 200 * 1000000L;
+				if (until.tv_nsec >= 1000000000L) {
+					until.tv_sec++;
+					until.tv_nsec -= 1000000000L;
+				}
+				for (;;) {
+					for (j = 0; j < W.cf->max_requests;
+					    j++)
+						if (W.live[j].req != NULL &&
+						    W.live[j].pidns ==
+						    st.st_ino) {
+							r = W.live[j].req;
+							ar = r->ar;
+							break;
+						}
+					if (r != NULL || pthread_cond_timedwait(
+					    &W.live_cv, &W.mu, &until) != 0)
 						break;
-					}
+				}
+			}
 			if (r == NULL) {
 				ar.worker_pid = W.pid;
 				ar.profile = p->name;
@@ -1002,7 +1110,8 @@ notify_thread(void *arg)
 					if (complain)
 						audit_kv(&ev, "mode",
 						    "complain");
-					audit_emit(&ev);
+					if (event_admit(r))
+						audit_emit(&ev);
 				}
 			} else {
 				answer = complain ? 0 : p->deny_errno;
@@ -1013,7 +1122,19 @@ notify_thread(void *arg)
 				audit_kv(&ev, "args", fe.args);
 				audit_kv(&ev, "action", complain ?
 				    "complain" : "errno");
-				audit_emit(&ev);
+				if (event_admit(r))
+					audit_emit(&ev);
+				/* a script that keeps trying is stopped */
+				if (r != NULL && !complain &&
+				    ++r->nblocked == BLOCKED_PER_REQUEST) {
+					struct audit_event lh = { 0 };
+
+					lh.event = "limit_hit";
+					lh.req = &ar;
+					audit_kv(&lh, "limit", "blocked_calls");
+					audit_emit(&lh);
+					spawn_signal(r->ctl, SIGKILL);
+				}
 			}
 			pthread_mutex_unlock(&W.mu);
 			filter_notify_reply(pfd[i].fd, &fe, answer);
@@ -1095,6 +1216,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 		return 1;
 	pthread_mutex_init(&W.mu, NULL);
 	pthread_cond_init(&W.cv, NULL);
+	pthread_cond_init(&W.live_cv, NULL);
 	if (FCGX_Init() != 0)
 		return 1;
 	if (pipe2(W.sigpipe, O_CLOEXEC | O_NONBLOCK) == -1)

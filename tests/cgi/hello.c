@@ -4,7 +4,10 @@
  *   fds      list the open file descriptors
  *   id       print uid, gid, groups and capability sets
  *   stderr   write a line to stderr too
+ *   crash    die of SIGSEGV after the headers
+ *   flood    make 5000 denied calls (socket AF_INET)
  */
+#include <sys/socket.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +44,16 @@ main(void)
 					fputs(line, stdout);
 			fclose(f);
 		}
+	} else if (strcmp(q, "crash") == 0) {
+		fflush(stdout);
+		*(volatile int *)0 = 1;
+	} else if (strcmp(q, "flood") == 0) {
+		int	i, denied = 0;
+
+		for (i = 0; i < 5000; i++)
+			if (socket(AF_INET, SOCK_STREAM, 0) == -1)
+				denied++;
+		printf("denied %d\n", denied);
 	} else if (strcmp(q, "stderr") == 0) {
 		fprintf(stderr, "a line for the error log\n");
 		printf("hello\n");

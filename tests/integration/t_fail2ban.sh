@@ -1,0 +1,256 @@
+#!/bin/sh
+# contrib/fail2ban: Debian's fail2ban-regex reads the audit log of a real
+# run (contrib/fail2ban/sample/) with our filters, and finds exactly the
+# attacks, by the right client, and nothing else; a forged "client" inside
+# a request cannot choose the address; fail2ban accepts the jail, and a
+# real fail2ban-server bans the attacking clients from the sample.
+#
+# No nginx or safecgi here: the samples were recorded from the real pair
+# (see contrib/fail2ban/README.md).  fail2ban missing is a failure, not a
+# skip: contrib/quickstart.sh installs it.
+
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+F2B="$top_srcdir/contrib/fail2ban"
+TESTNO=0
+FAILED=0
+
+ok() {
+	TESTNO=$((TESTNO + 1))
+	echo "ok $TESTNO - $1"
+}
+
+not_ok() {
+	TESTNO=$((TESTNO + 1))
+	FAILED=$((FAILED + 1))
+	echo "not ok $TESTNO - $1"
+	shift
+	for line in "$@"; do
+		printf '%s\n' "$line" | sed 's/^/#   /'
+	done
+}
+
+# is NAME GOT WANT
+is() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi
+}
+
+if ! command -v fail2ban-regex >/dev/null 2>&1 ||
+    [ ! -f /etc/fail2ban/filter.d/common.conf ]; then
+	not_ok "fail2ban-regex is installed (apt-get install fail2ban)"
+	echo "1..$TESTNO"
+	exit 1
+fi
+ok "fail2ban-regex is installed ($(fail2ban-regex -V 2>/dev/null))"
+
+W=$(mktemp -d /tmp/t_fail2ban.XXXXXX)
+SERVER_PID=
+cleanup() {
+	if [ -n "$SERVER_PID" ]; then
+		fail2ban-client -c "$W/etc" stop >/dev/null 2>&1
+		sleep 0.2
+		kill "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
+	fi
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+# The filters next to the common.conf they include, as under
+# /etc/fail2ban/filter.d.
+mkdir -p "$W/filter.d"
+cp /etc/fail2ban/filter.d/common.conf "$F2B"/filter.d/*.conf "$W/filter.d/"
+JSON="$W/filter.d/safecgi.conf"
+SYSLOG="$W/filter.d/safecgi-syslog.conf"
+
+# summary LOG FILTER: "LINES IGNORED MATCHED MISSED" from fail2ban-regex
+summary() {
+	fail2ban-regex "$1" "$2" 2>&1 | sed -n \
+	    's/^Lines: \([0-9]*\) lines, \([0-9]*\) ignored, \([0-9]*\) matched, \([0-9]*\) missed.*/\1 \2 \3 \4/p'
+}
+
+# hosts LOG FILTER: "COUNT ADDR" per address found, one line each, sorted
+hosts() {
+	fail2ban-regex -o ip "$1" "$2" 2>/dev/null | sort | uniq -c |
+	    awk '{ print $1, $2 }' | sort -k2
+}
+
+# only EVENT...: the sample's lines of these events
+only() {
+	pat=$(printf '"event":"%s"\\|' "$@")
+	grep -e "${pat%\\|}" "$F2B/sample/audit.jsonl"
+}
+
+# ------------------------------------------------- the JSON audit log
+
+SAMPLE="$F2B/sample/audit.jsonl"
+# 21 lines: startup, 2 policy_loaded, policy_reload_failed, 2
+# request_refused (Shellshock), 8 suspicious_input (4 requests, each seen
+# in QUERY_STRING and REQUEST_URI), 3 syscall_blocked (without a client;
+# see below), 2 exec_denied, timeout_kill, limit_hit.
+is "JSON sample: 12 of 21 lines are failures, none ignored" \
+    "$(summary "$SAMPLE" "$JSON")" "21 0 12 9"
+is "JSON sample: failures by client (7 of 203.0.113.7, 3 of 127.0.0.1, 2 of 2001:db8::66)" \
+    "$(hosts "$SAMPLE" "$JSON" | tr '\n' ' ')" \
+    "3 127.0.0.1 2 2001:db8::66 7 203.0.113.7 "
+is "every line's time is read with the explicit datepattern" \
+    "$(fail2ban-regex "$SAMPLE" "$JSON" | grep -c '^|  \[21\] ^\\{"time":"Year-Month-DayT24hour')" 1
+
+for ev in request_refused suspicious_input exec_denied; do
+	only "$ev" > "$W/ev.jsonl"
+	n=$(wc -l < "$W/ev.jsonl")
+	is "$ev: all $n sample lines are failures" \
+	    "$(summary "$W/ev.jsonl" "$JSON")" "$n 0 $n 0"
+done
+
+only startup policy_loaded policy_reload_failed > "$W/noreq.jsonl"
+is "startup, policy_loaded, policy_reload_failed (no client) never match" \
+    "$(summary "$W/noreq.jsonl" "$JSON")" "4 0 0 4"
+only timeout_kill limit_hit > "$W/limits.jsonl"
+is "timeout_kill and limit_hit (not attacks) do not match" \
+    "$(summary "$W/limits.jsonl" "$JSON")" "2 0 0 2"
+# syscall_blocked events of this build carry an empty client: nothing to
+# ban, and nothing else on the line may be taken for one.
+only syscall_blocked > "$W/blocked.jsonl"
+is "syscall_blocked with an empty client does not match" \
+    "$(summary "$W/blocked.jsonl" "$JSON")" "3 0 0 3"
+
+# The documented shape (safecgi(8), issue 6) of a syscall_blocked event.
+cat > "$W/synthetic.jsonl" <<'EOF'
+{"time":"2026-11-24T19:37:32.749+00:00","event":"syscall_blocked","request_id":"1234-7","client":"203.0.113.7","method":"GET","uri":"/cgi-bin/x?a","script":"/usr/lib/cgi-bin/x.cgi","profile":"default","worker_pid":1234,"script_pid":1240,"syscall":"socket","nr":"41","args":"AF_INET,SOCK_STREAM","action":"errno"}
+{"time":"2026-11-24T19:37:32.749+01:00","event":"syscall_blocked","request_id":"1234-8","client":"2001:db8::7","method":"GET","uri":"/cgi-bin/x","script":"/usr/lib/cgi-bin/x.cgi","profile":"default","worker_pid":1234,"script_pid":1241,"syscall":"connect","nr":"42","args":"AF_INET,192.0.2.1:80","action":"errno"}
+EOF
+is "syscall_blocked with a client matches, IPv4 and IPv6" \
+    "$(hosts "$W/synthetic.jsonl" "$JSON" | tr '\n' ' ')" \
+    "1 2001:db8::7 1 203.0.113.7 "
+# 19:37:32 at +00:00 and at +01:00, as seconds since the epoch
+is "the zone offset of \"time\" is honoured" \
+    "$(fail2ban-regex -o row "$W/synthetic.jsonl" "$JSON" |
+    sed -n 's/^\[[^,]*,[[:space:]]*\([0-9]*\),.*/\1/p' | tr '\n' ' ')" \
+    "$(date -u -d 2026-11-24T19:37:32Z +%s) $(date -u -d 2026-11-24T18:37:32Z +%s) "
+
+# Forgery.  In the sample (a real request): the uri carries
+# ","client":"198.51.100.9" - JSON-escaped by safecgi.
+grep -F '198.51.100.9' "$SAMPLE" > "$W/forged.jsonl"
+is "sample: a uri with a forged client is blamed on the real client" \
+    "$(hosts "$W/forged.jsonl" "$JSON" | tr '\n' ' ')" "2 203.0.113.7 "
+# And lines whose real client is empty or not an address: the forged one
+# in uri, excerpt or a later field must not be taken instead.
+cat > "$W/forged2.jsonl" <<'EOF'
+{"time":"2026-11-24T19:37:33.000+00:00","event":"suspicious_input","request_id":"1234-9","client":"","method":"GET","uri":"/cgi-bin/x?\",\"client\":\"198.51.100.9\",\"","script":"/usr/lib/cgi-bin/x.cgi","profile":"default","worker_pid":1234,"variable":"QUERY_STRING","signature":"cmd-subst","excerpt":"\",\"client\":\"198.51.100.9"}
+{"time":"2026-11-24T19:37:33.000+00:00","event":"request_refused","request_id":"1234-10","client":"unknown","method":"GET","uri":"/cgi-bin/x","script":"/usr/lib/cgi-bin/x.cgi","profile":"default","worker_pid":1234,"variable":"HTTP_X","rule":"shellshock","excerpt":"\",\"client\":\"198.51.100.9\""}
+{"time":"2026-11-24T19:37:33.000+00:00","event":"syscall_blocked","request_id":"1234-11","client":"","method":"","uri":"","script":"","profile":"default","worker_pid":1234,"script_pid":9,"syscall":"socket","nr":"41","args":"AF_INET,SOCK_DGRAM","action":"errno","client":"198.51.100.9"}
+{"time":"2026-11-24T19:37:33.000+00:00","event":"startup","uri":"\",\"client\":\"198.51.100.9\"","client":"198.51.100.9"}
+EOF
+is "a forged client after an empty or bogus one is never found" \
+    "$(summary "$W/forged2.jsonl" "$JSON")" "4 0 0 4"
+is "... and 198.51.100.9 is never a host" \
+    "$(fail2ban-regex -o ip "$W/forged2.jsonl" "$JSON" | grep -c 198.51.100.9)" 0
+# a date inside a value is not the line's date
+printf '%s\n' '{"time":"garbage","event":"syscall_blocked","request_id":"1-1","client":"192.0.2.9","method":"GET","uri":"{\"time\":\"2026-11-24T19:37:33.000+00:00\""}' > "$W/nodate.jsonl"
+is "a line without a valid leading time is not read" \
+    "$(summary "$W/nodate.jsonl" "$JSON")" "1 0 0 1"
+
+# suEXEC-style refusals are the script's fault, not the client's.
+cat > "$W/suexec.jsonl" <<'EOF'
+{"time":"2026-11-24T19:37:34.000+00:00","event":"request_refused","request_id":"1234-12","client":"192.0.2.3","method":"GET","uri":"/cgi-bin/x","script":"/usr/lib/cgi-bin/x.cgi","profile":"default","worker_pid":1234,"rule":"group-writable","variable":"SCRIPT_FILENAME"}
+{"time":"2026-11-24T19:37:34.000+00:00","event":"request_refused","request_id":"1234-13","client":"192.0.2.4","method":"GET","uri":"/cgi-bin/x?\",\"variable\":\"SCRIPT_FILENAME\"","script":"/usr/lib/cgi-bin/x.cgi","profile":"default","worker_pid":1234,"variable":"HTTP_USER_AGENT","rule":"shellshock"}
+EOF
+is "request_refused for SCRIPT_FILENAME is ignored, a forged one is not" \
+    "$(summary "$W/suexec.jsonl" "$JSON") $(hosts "$W/suexec.jsonl" "$JSON")" \
+    "2 1 1 0 1 192.0.2.4"
+
+# ------------------------------------------------------- the syslog form
+
+SAMPLE_SL="$F2B/sample/syslog"
+is "syslog sample: 12 of 21 lines are failures" \
+    "$(summary "$SAMPLE_SL" "$SYSLOG")" "21 0 12 9"
+is "syslog sample: the same clients as the JSON log" \
+    "$(hosts "$SAMPLE_SL" "$SYSLOG" | tr '\n' ' ')" \
+    "3 127.0.0.1 2 2001:db8::66 7 203.0.113.7 "
+cat > "$W/syslog" <<'EOF'
+Nov 24 20:02:20 web1 safecgi[4242]: blocked syscall=socket(AF_INET,SOCK_STREAM) nr=41 action=errno client=203.0.113.7 method=GET uri=/cgi-bin/x?a script=/usr/lib/cgi-bin/x.cgi profile=default req=4242-7
+Nov 24 20:02:21 web1 safecgi[4242]: suspicious_input variable=QUERY_STRING signature=cmd-subst excerpt=$(id)\x20client=198.51.100.9 method=GET uri=/cgi-bin/x?\x20client=198.51.100.9 script=/usr/lib/cgi-bin/x.cgi profile=default req=4242-8
+Nov 24 20:02:22 web1 safecgi[4242]: blocked syscall=socket(AF_INET,SOCK_DGRAM) nr=41 action=errno profile=default req=4242-0
+Nov 24 20:02:23 web1 sshd[99]: blocked syscall=socket(AF_INET,SOCK_STREAM) client=198.51.100.9 method=GET
+Nov 24 20:02:24 web1 safecgi[4242]: request_refused rule=not-regular variable=SCRIPT_FILENAME client=192.0.2.3 method=GET uri=/cgi-bin/x script=/usr/lib/cgi-bin/x profile=default req=4242-9
+EOF
+is "syslog: documented 'blocked' line matches; escaped, clientless, foreign and suEXEC lines do not" \
+    "$(summary "$W/syslog" "$SYSLOG") $(hosts "$W/syslog" "$SYSLOG")" \
+    "5 1 1 3 1 203.0.113.7"
+
+# ------------------------------------------------------------ the jail
+
+# A copy of Debian's /etc/fail2ban with our files, the jail enabled.
+cp -a /etc/fail2ban "$W/etc"
+rm -f "$W/etc/jail.d/"*.conf "$W/etc/jail.d/"*.local
+cp "$F2B"/filter.d/*.conf "$W/etc/filter.d/"
+cp "$F2B/jail.d/safecgi.conf" "$W/etc/jail.d/"
+: > "$W/audit.log"
+cat > "$W/etc/jail.d/safecgi.local" <<EOF
+[safecgi]
+enabled = true
+logpath = $W/audit.log
+EOF
+if out=$(fail2ban-client -c "$W/etc" -t 2>&1); then
+	ok "fail2ban-client -t accepts jail.d/safecgi.conf"
+else
+	not_ok "fail2ban-client -t accepts jail.d/safecgi.conf" "$out"
+fi
+dump=$(fail2ban-client -c "$W/etc" -d 2>/dev/null)
+is "the jail ships disabled" \
+    "$(sed -n 's/^enabled *= *//p' "$F2B/jail.d/safecgi.conf" | sort -u)" false
+is "jail: maxretry 3, port http,https, the safecgi filter's failregex" \
+    "$(printf '%s\n' "$dump" | grep -c \
+    -e "\['set', 'safecgi', 'maxretry', 3\]" \
+    -e "'port', 'http,https'" \
+    -e "\['set', 'safecgi', 'addfailregex', '^,\"event\"")" 3
+
+# A real fail2ban-server on the sample, its times moved to the last
+# minute, banning through the "dummy" action (a file): 203.0.113.7 (7
+# failures) and 127.0.0.1 (3) reach maxretry = 3, 2001:db8::66 (2) not.
+python3 - "$SAMPLE" "$W/audit.log" <<'EOF'
+import datetime, re, sys
+now = datetime.datetime.now(datetime.timezone.utc)
+lines = open(sys.argv[1]).readlines()
+with open(sys.argv[2], "w") as out:
+    for i, l in enumerate(lines):
+        t = now - datetime.timedelta(seconds=len(lines) - i)
+        out.write(re.sub(r'^\{"time":"[^"]*"', '{"time":"%s"'
+            % t.isoformat(timespec="milliseconds"), l))
+EOF
+cat > "$W/etc/jail.d/safecgi.local" <<EOF
+[safecgi]
+enabled = true
+logpath = $W/audit.log head
+action = dummy[target="$W/bans"]
+ignoreself = false
+EOF
+cat > "$W/etc/fail2ban.local" <<EOF
+[Definition]
+logtarget = $W/fail2ban.log
+socket = $W/fail2ban.sock
+pidfile = $W/fail2ban.pid
+dbfile = :memory:
+EOF
+timeout 60 fail2ban-server -f -x -c "$W/etc" >"$W/server.out" 2>&1 &
+SERVER_PID=$!
+i=0
+until [ "$(grep -c '^+' "$W/bans" 2>/dev/null)" -ge 2 ] || [ $i -ge 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.5	# a third ban would have come by now
+is "fail2ban-server bans 127.0.0.1 and 203.0.113.7, and not 2001:db8::66" \
+    "$(grep '^+' "$W/bans" 2>/dev/null | sort | tr '\n' ' ')" \
+    "+127.0.0.1 +203.0.113.7 "
+fail2ban-client -c "$W/etc" stop >/dev/null 2>&1
+wait "$SERVER_PID" 2>/dev/null
+SERVER_PID=
+
+echo "1..$TESTNO"
+if [ "$FAILED" -ne 0 ]; then
+	echo "# fail2ban-server log:"
+	sed 's/^/#   /' "$W/fail2ban.log" 2>/dev/null | tail -20
+fi
+[ "$FAILED" -eq 0 ]
