@@ -735,6 +735,34 @@ build_rules(struct build *b, scmp_filter_ctx ctx, uint32_t act)
 	if (rule_socket(b, ctx, act) == -1 || rule_clone(b, ctx, act) == -1)
 		return -1;
 	/*
+	 * Complain mode learns what enforce mode would refuse beyond the
+	 * deny set: opens for writing and connects are reported too (and
+	 * let through; the worker records those outside the profile).
+	 */
+	if (b->p->mode == MODE_COMPLAIN) {
+		static const int wflags[] = {
+			O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND
+		};
+
+		for (i = 0; i < (int)(sizeof(wflags) / sizeof(wflags[0]));
+		    i++) {
+			c = SCMP_CMP64(2, SCMP_CMP_MASKED_EQ, wflags[i],
+			    wflags[i]);
+			if (rule(b, ctx, SCMP_ACT_NOTIFY, __NR_openat, 1,
+			    &c) == -1)
+				return -1;
+			c = SCMP_CMP64(1, SCMP_CMP_MASKED_EQ, wflags[i],
+			    wflags[i]);
+			if (rule(b, ctx, SCMP_ACT_NOTIFY, __NR_open, 1,
+			    &c) == -1)
+				return -1;
+		}
+		if (rule(b, ctx, SCMP_ACT_NOTIFY, __NR_creat, 0, NULL) ==
+		    -1 || rule(b, ctx, SCMP_ACT_NOTIFY, __NR_connect, 0,
+		    NULL) == -1)
+			return -1;
+	}
+	/*
 	 * execve: reported to the worker unless it carries the spawner's
 	 * key (see filter.h), whatever the profile's deny action: the
 	 * worker records it and lets Landlock decide.
@@ -1528,7 +1556,9 @@ filter_notify_recv(int fd, struct filter_event *ev)
 		memset(&mem, 0, sizeof(mem));
 	filter_decode_call(req.data.nr, args, &mem, ev->args,
 	    sizeof(ev->args));
-	if (req.data.nr == __NR_execve && mem.str[0] != NULL)
+	if ((req.data.nr == __NR_execve || req.data.nr == __NR_openat ||
+	    req.data.nr == __NR_open || req.data.nr == __NR_creat) &&
+	    mem.str[0] != NULL)
 		snprintf(ev->path, sizeof(ev->path), "%s", mem.str[0]);
 	return 0;
 }

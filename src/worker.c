@@ -1017,6 +1017,36 @@ exec_allowed(const struct profile *p, const struct req *r, const char *path,
 	return 0;
 }
 
+/* May this request write path?  Landlock's write rules, in complain mode. */
+static int
+write_allowed(const struct profile *p, const struct req *r, const char *path)
+{
+	static const char *const always[] = {
+		"/tmp/", "/var/tmp/", "/dev/null", "/dev/zero", "/dev/full",
+		"/dev/random", "/dev/urandom", "/dev/fd/", "/dev/stdout",
+		"/dev/stderr", "/proc/self/fd/",
+	};
+	char	 buf[2 * PATH_MAX];
+	size_t	 i, n;
+
+	if (path[0] == '\0')
+		return 1;
+	if (path[0] != '/' && r != NULL)
+		snprintf(buf, sizeof(buf), "%s/%s", r->dir, path);
+	else
+		snprintf(buf, sizeof(buf), "%s", path);
+	for (i = 0; i < nitems(always); i++)
+		if (strncmp(buf, always[i], strlen(always[i])) == 0)
+			return 1;
+	for (i = 0; i < p->writable.n; i++) {
+		n = strlen(p->writable.v[i]);
+		if (strncmp(buf, p->writable.v[i], n) == 0 &&
+		    (buf[n] == '\0' || buf[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
 /* Seccomp notifications from every spawner: report, then answer. */
 static void *
 notify_thread(void *arg)
@@ -1113,6 +1143,24 @@ notify_thread(void *arg)
 					if (event_admit(r))
 						audit_emit(&ev);
 				}
+			} else if (complain && (fe.nr == __NR_openat ||
+			    fe.nr == __NR_open || fe.nr == __NR_creat)) {
+				/* would Landlock have refused this write? */
+				answer = 0;
+				if (!write_allowed(p, r, fe.path)) {
+					ev.event = "write_denied";
+					audit_kv(&ev, "path", fe.path);
+					audit_kv(&ev, "mode", "complain");
+					if (event_admit(r))
+						audit_emit(&ev);
+				}
+			} else if (complain && fe.nr == __NR_connect) {
+				answer = 0;
+				ev.event = "connect_denied";
+				audit_kv(&ev, "address", fe.args);
+				audit_kv(&ev, "mode", "complain");
+				if (event_admit(r))
+					audit_emit(&ev);
 			} else {
 				answer = complain ? 0 : p->deny_errno;
 				snprintf(nr, sizeof(nr), "%d", fe.nr);

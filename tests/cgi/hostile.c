@@ -5,6 +5,7 @@
  *
  *	BLOCKED <attempt> <errno name or reason>
  *	ALLOWED <attempt> <what it got>
+ *	UNTESTED <attempt> <why the attempt could not be made>
  *
  * Every attempt is real: connects go to the address given, execs call
  * execve, writes open(O_CREAT) the file.  Loops are bounded, so the
@@ -99,17 +100,39 @@ ename(int e)
 }
 
 static int
+vreport(const char *verdict, const char *fmt, va_list ap)
+{
+	printf("Content-Type: text/plain\r\n\r\n%s %s ", verdict, attempt);
+	vprintf(fmt, ap);
+	putchar('\n');
+	fflush(stdout);
+	return 0;
+}
+
+static int
 report(int blocked, const char *fmt, ...)
 {
 	va_list	ap;
 
-	printf("Content-Type: text/plain\r\n\r\n%s %s ",
-	    blocked ? "BLOCKED" : "ALLOWED", attempt);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vreport(blocked ? "BLOCKED" : "ALLOWED", fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
+	return 0;
+}
+
+/*
+ * The attempt could not even be made (a fork refused because the uid is
+ * at its process limit, say): that proves nothing either way, and must
+ * not pass for BLOCKED.
+ */
+static int
+untested(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vreport("UNTESTED", fmt, ap);
+	va_end(ap);
 	return 0;
 }
 
@@ -392,7 +415,7 @@ unix_connect(const char *path, int abstract)
 /*
  * fork, execve in the child, and say what happened: the child sends its
  * execve errno through a close-on-exec pipe, so an empty pipe means the
- * program ran.
+ * program ran.  -1: execve failed with *err; -2: no child to try it.
  */
 static int
 run(const char *path, char *const argv[], int fd, int *err, int *status)
@@ -406,14 +429,14 @@ run(const char *path, char *const argv[], int fd, int *err, int *status)
 	*status = 0;
 	if (pipe2(p, O_CLOEXEC) == -1) {
 		*err = errno;
-		return -1;
+		return -2;
 	}
 	switch ((pid = fork())) {
 	case -1:
 		*err = errno;
 		close(p[0]);
 		close(p[1]);
-		return -1;
+		return -2;
 	case 0:
 		close(p[0]);
 		devnull_stdio();
@@ -444,9 +467,11 @@ static int
 exec_report(const char *path, char *const argv[])
 {
 	char	st[64];
-	int	err, status;
+	int	err, status, rc;
 
-	if (run(path, argv, -1, &err, &status) == -1)
+	if ((rc = run(path, argv, -1, &err, &status)) == -2)
+		return untested("%s (fork)", ename(err));
+	if (rc == -1)
 		return report(1, "%s (%s)", ename(err),
 		    err == ENOENT ? "execve: not installed" : "execve");
 	return report(0, "ran %s, %s", path, status_text(status, st,
@@ -511,7 +536,7 @@ do_tmp_exec(void)
 	char *const	argv[] = { "hostile-copy", "--ran", NULL };
 	char		path[PATH_MAX], res[512] = "", st[64];
 	size_t		i;
-	int		fd, err, status, ran = 0;
+	int		fd, err, status, rc, ran = 0;
 
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		snprintf(path, sizeof(path), "%s/hostile-exec.%d", dirs[i],
@@ -529,7 +554,11 @@ do_tmp_exec(void)
 			continue;
 		}
 		close(fd);
-		if (run(path, argv, -1, &err, &status) == -1)
+		if ((rc = run(path, argv, -1, &err, &status)) == -2) {
+			unlink(path);
+			return untested("%s (fork)", ename(err));
+		}
+		if (rc == -1)
 			note(res, sizeof(res), "%s (execve)", ename(err));
 		else if (WIFEXITED(status) && WEXITSTATUS(status) == RAN_CODE) {
 			note(res, sizeof(res), "ran");
@@ -547,7 +576,7 @@ do_memfd_exec(void)
 {
 	char *const	argv[] = { "hostile-memfd", "--ran", NULL };
 	char		st[64];
-	int		fd, err, status;
+	int		fd, err, status, rc;
 
 	if ((fd = (int)syscall(SYS_memfd_create, "hostile", 0)) == -1)
 		return report(1, "%s (memfd_create)", ename(errno));
@@ -555,8 +584,10 @@ do_memfd_exec(void)
 		close(fd);
 		return report(1, "%s (write)", ename(errno));
 	}
-	if (run(NULL, argv, fd, &err, &status) == -1) {
+	if ((rc = run(NULL, argv, fd, &err, &status)) != 0) {
 		close(fd);
+		if (rc == -2)
+			return untested("%s (fork)", ename(err));
 		return report(1, "%s (execveat)", ename(err));
 	}
 	close(fd);
@@ -826,7 +857,7 @@ do_ptrace_parent(void)
 	 * here, so only the filter stands in the way; SEIZE stops nothing */
 	switch ((pid = fork())) {
 	case -1:
-		return report(1, "%sfork: %s", res, ename(errno));
+		return untested("%s%s (fork)", res, ename(errno));
 	case 0:
 		_exit(ptrace(PTRACE_SEIZE, me, NULL, NULL) == 0 ? 0 : errno);
 	}
@@ -945,7 +976,7 @@ do_compat_syscalls(void)
 
 	switch ((pid = fork())) {
 	case -1:
-		return report(1, "fork: %s", ename(errno));
+		return untested("%s (fork)", ename(errno));
 	case 0:
 		/* i386 getpid is 20 */
 		__asm__ volatile ("int $0x80" : "=a"(r) : "a"(20L) : "memory");
@@ -959,7 +990,7 @@ do_compat_syscalls(void)
 	    "ENOSYS" : "error") : status_text(status, st, sizeof(st)));
 	switch ((pid = fork())) {
 	case -1:
-		return report(1, "%s, fork: %s", res, ename(errno));
+		return untested("%s, %s (fork)", res, ename(errno));
 	case 0:
 		r = syscall(0x40000000L | SYS_getpid);
 		_exit(r > 0 ? 0 : errno == EPERM ? 1 : errno == ENOSYS ? 2 : 3);
@@ -1010,10 +1041,10 @@ do_daemon(void)
 	pid_t		pid;
 
 	if (pipe(p) == -1)
-		return report(1, "%s (pipe)", ename(errno));
+		return untested("%s (pipe)", ename(errno));
 	switch ((pid = fork())) {
 	case -1:
-		return report(1, "%s (fork)", ename(errno));
+		return untested("%s (fork)", ename(errno));
 	case 0:
 		close(p[0]);
 		if (setsid() == -1)
@@ -1033,7 +1064,7 @@ do_daemon(void)
 	waitpid(pid, NULL, 0);
 	/* answer only once the daemon has its name */
 	if (read(p[0], &c, 1) != 1)
-		return report(1, "the daemon did not start");
+		return untested("the daemon did not start (second fork refused?)");
 	close(p[0]);
 	return report(0, "started (double fork, setsid, sleeps 60 s); it must "
 	    "not outlive the request");
@@ -1052,7 +1083,7 @@ do_forkbomb(void)
 	if (ts.tv_sec < 0 || ts.tv_sec > 30)
 		ts.tv_sec = 0;
 	if (pipe(p) == -1)
-		return report(1, "%s (pipe)", ename(errno));
+		return untested("%s (pipe)", ename(errno));
 	while (n < 10000) {
 		if ((pid = fork()) == -1) {
 			err = errno;
@@ -1173,7 +1204,7 @@ do_cpuloop(void)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	switch ((pid = fork())) {
 	case -1:
-		return report(1, "%s (fork)", ename(errno));
+		return untested("%s (fork)", ename(errno));
 	case 0:
 		devnull_stdio();
 		for (;;)
