@@ -109,6 +109,7 @@ struct mnt_attr {
 #define NEWROOT		NEWROOT_BASE "/safecgi-root"
 
 static int	 ll_abi;		/* probed once, in the master */
+static const struct profile_set *jail_ps;	/* the worker's profiles */
 static uint64_t	 ll_fs_mask;		/* access rights this ABI handles */
 static int	 ll_fd_root = -1;	/* spawner: pre-opened rule anchors */
 static int	 ll_fd_ldso = -1;
@@ -242,6 +243,56 @@ mask_glob(const char *pattern)
 	return rc;
 }
 
+/*
+ * Make one host socket file visible at its own path inside the new root,
+ * even under a masked directory: the covering tmpfs is writable for as
+ * long as it takes to create the mount point, then read-only again.
+ */
+static int
+expose_socket(const char *path)
+{
+	char		 target[PATH_MAX], cover[PATH_MAX], *p;
+	struct stat	 st;
+	size_t		 i, n;
+	int		 fd;
+
+	if (stat(path, &st) == -1 || !S_ISSOCK(st.st_mode)) {
+		log_msg(LOG_WARNING, "network unix:%s: not a socket; scripts "
+		    "cannot reach it", path);
+		return 0;
+	}
+	cover[0] = '\0';
+	for (i = 0; i < nitems(masked); i++) {
+		n = strlen(masked[i]);
+		if (strpbrk(masked[i], "*?[") == NULL &&
+		    strncmp(path, masked[i], n) == 0 && path[n] == '/')
+			snprintf(cover, sizeof(cover), "%s%s", NEWROOT,
+			    masked[i]);
+	}
+	if (cover[0] == '\0')
+		return 0;	/* not masked: it is in sight already */
+	if (mount(NULL, cover, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV |
+	    MS_NOEXEC, "size=4k,mode=0755") == -1)
+		return fail("reopen", cover);
+	snprintf(target, sizeof(target), "%s%s", NEWROOT, path);
+	for (p = target + strlen(cover) + 1; (p = strchr(p, '/')) != NULL;
+	    p++) {
+		*p = '\0';
+		if (mkdir(target, 0755) == -1 && errno != EEXIST)
+			return fail("mkdir", target);
+		*p = '/';
+	}
+	if ((fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)) == -1)
+		return fail("create", target);
+	close(fd);
+	if (mount(path, target, NULL, MS_BIND, NULL) == -1)
+		return fail("bind", path);
+	if (mount(NULL, cover, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID |
+	    MS_NODEV | MS_NOEXEC, "size=4k,mode=0755") == -1)
+		return fail("close", cover);
+	return 0;
+}
+
 static int
 build_dev(void)
 {
@@ -302,7 +353,6 @@ jail_worker_enter(const struct config *cf, const struct profile_set *ps)
 	struct mnt_attr	 ro = { 0 };
 	size_t		 i;
 
-	(void)ps;
 	/* 1. Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		return fail("make private", "/");
@@ -343,6 +393,17 @@ jail_worker_enter(const struct config *cf, const struct profile_set *ps)
 	if (cf->profile_dir != NULL && cf->profile_dir[0] == '/' &&
 	    mask_one(cf->profile_dir) == -1)
 		return -1;
+
+	/* 4b. The unix sockets profiles may connect to, back in sight;
+	 *     each spawner hides those of other profiles again. */
+	jail_ps = ps;
+	for (i = 0; i < ps->n; i++) {
+		size_t	k;
+
+		for (k = 0; k < ps->v[i].net_unix.n; k++)
+			if (expose_socket(ps->v[i].net_unix.v[k]) == -1)
+				return -1;
+	}
 
 	/* 5. Swap roots and let go of the old one entirely. */
 	if (chdir(NEWROOT) == -1)
@@ -463,6 +524,22 @@ jail_spawner_enter(const struct profile *p, const struct filter *f)
 		    "size=4k,mode=0755") : mount("/dev/null", p->hidden.v[i],
 		    NULL, MS_BIND, NULL))
 			return fail("hide", p->hidden.v[i]);
+	}
+
+	for (i = 0; jail_ps != NULL && i < jail_ps->n; i++) {
+		const struct strlist	*l = &jail_ps->v[i].net_unix;
+		size_t			 k, m;
+
+		for (k = 0; k < l->n; k++) {
+			for (m = 0; m < p->net_unix.n; m++)
+				if (strcmp(p->net_unix.v[m], l->v[k]) == 0)
+					break;
+			if (m == p->net_unix.n &&
+			    access(l->v[k], F_OK) == 0 &&
+			    mount("/dev/null", l->v[k], NULL, MS_BIND, NULL)
+			    == -1)
+				return fail("hide", l->v[k]);
+		}
 	}
 
 	/* 2. Landlock anchors, opened once; each child builds its ruleset

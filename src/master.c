@@ -146,6 +146,20 @@ policy_load(int argc, char **argv, char *err, size_t errsz)
 		policy_free(p);
 		return NULL;
 	}
+	/*
+	 * tcp:PORT needs a relay out of the worker's network namespace,
+	 * which is not built yet: refuse rather than start a profile whose
+	 * connections could never work.
+	 */
+	for (i = 0; i < p->ps.n; i++)
+		if (p->ps.v[i].net_tcp.n > 0) {
+			snprintf(err, errsz, "%s: profile %s: network "
+			    "tcp:%s is not supported yet; use a unix socket",
+			    p->ps.v[i].file ? p->ps.v[i].file : "(built in)",
+			    p->ps.v[i].name, p->ps.v[i].net_tcp.v[0]);
+			policy_free(p);
+			return NULL;
+		}
 	if ((p->filters = calloc(p->ps.n, sizeof(*p->filters))) == NULL) {
 		policy_free(p);
 		return NULL;

@@ -627,37 +627,82 @@ struct command {
 	enum cmd_kind	 kind;
 };
 
+/* Sorted by word: command_lookup() searches it by halves. */
 static const struct command commands[] = {
-	{ "sh", CMD_SHELL }, { "bash", CMD_SHELL }, { "dash", CMD_SHELL },
-	{ "zsh", CMD_SHELL }, { "ksh", CMD_SHELL }, { "csh", CMD_SHELL },
-	{ "tcsh", CMD_SHELL },
-	{ "wget", CMD_DOWNLOAD }, { "curl", CMD_DOWNLOAD },
-	{ "tftp", CMD_DOWNLOAD }, { "ftpget", CMD_DOWNLOAD },
+	{ "awk", CMD_WEAK },
 	{ "base64", CMD_BASE64 },
-	{ "busybox", CMD_STRONG }, { "nc", CMD_STRONG }, { "ncat", CMD_STRONG },
-	{ "netcat", CMD_STRONG }, { "socat", CMD_STRONG },
-	{ "telnet", CMD_STRONG }, { "chmod", CMD_STRONG },
-	{ "chown", CMD_STRONG }, { "whoami", CMD_STRONG },
-	{ "uname", CMD_STRONG }, { "nohup", CMD_STRONG },
-	{ "mkfifo", CMD_STRONG }, { "xxd", CMD_STRONG },
-	{ "ifconfig", CMD_STRONG }, { "killall", CMD_STRONG },
-	{ "pkill", CMD_STRONG }, { "crontab", CMD_STRONG },
+	{ "bash", CMD_SHELL },
+	{ "busybox", CMD_STRONG },
+	{ "cat", CMD_WEAK },
+	{ "cd", CMD_WEAK },
+	{ "chmod", CMD_STRONG },
+	{ "chown", CMD_STRONG },
+	{ "cp", CMD_WEAK },
+	{ "crontab", CMD_STRONG },
+	{ "csh", CMD_SHELL },
+	{ "curl", CMD_DOWNLOAD },
+	{ "dash", CMD_SHELL },
+	{ "dd", CMD_WEAK },
+	{ "echo", CMD_WEAK },
+	{ "env", CMD_WEAK },
+	{ "eval", CMD_WEAK },
+	{ "exec", CMD_WEAK },
+	{ "find", CMD_WEAK },
+	{ "ftpget", CMD_DOWNLOAD },
+	{ "grep", CMD_WEAK },
+	{ "head", CMD_WEAK },
+	{ "id", CMD_WEAK },
+	{ "ifconfig", CMD_STRONG },
 	{ "iptables", CMD_STRONG },
-	{ "cat", CMD_WEAK }, { "id", CMD_WEAK }, { "ls", CMD_WEAK },
-	{ "echo", CMD_WEAK }, { "printf", CMD_WEAK }, { "sleep", CMD_SLEEP },
-	{ "kill", CMD_WEAK }, { "cd", CMD_WEAK }, { "pwd", CMD_WEAK },
-	{ "ping", CMD_WEAK }, { "su", CMD_WEAK }, { "sudo", CMD_WEAK },
-	{ "rm", CMD_WEAK }, { "cp", CMD_WEAK }, { "mv", CMD_WEAK },
-	{ "dd", CMD_WEAK }, { "touch", CMD_WEAK }, { "rev", CMD_WEAK },
-	{ "tac", CMD_WEAK }, { "head", CMD_WEAK }, { "tail", CMD_WEAK },
-	{ "find", CMD_WEAK }, { "awk", CMD_WEAK }, { "sed", CMD_WEAK },
-	{ "grep", CMD_WEAK }, { "env", CMD_WEAK }, { "exec", CMD_WEAK },
-	{ "eval", CMD_WEAK }, { "python", CMD_WEAK }, { "python2", CMD_WEAK },
-	{ "python3", CMD_WEAK }, { "perl", CMD_WEAK }, { "php", CMD_WEAK },
-	{ "ruby", CMD_WEAK }, { "lua", CMD_WEAK }, { "node", CMD_WEAK },
-	{ "nslookup", CMD_WEAK }, { "tee", CMD_WEAK }, { "mkdir", CMD_WEAK },
-	{ "xargs", CMD_WEAK }, { "od", CMD_WEAK }, { "reboot", CMD_WEAK },
-	{ "ps", CMD_WEAK }, { "netstat", CMD_WEAK },
+	{ "kill", CMD_WEAK },
+	{ "killall", CMD_STRONG },
+	{ "ksh", CMD_SHELL },
+	{ "ls", CMD_WEAK },
+	{ "lua", CMD_WEAK },
+	{ "mkdir", CMD_WEAK },
+	{ "mkfifo", CMD_STRONG },
+	{ "mv", CMD_WEAK },
+	{ "nc", CMD_STRONG },
+	{ "ncat", CMD_STRONG },
+	{ "netcat", CMD_STRONG },
+	{ "netstat", CMD_WEAK },
+	{ "node", CMD_WEAK },
+	{ "nohup", CMD_STRONG },
+	{ "nslookup", CMD_WEAK },
+	{ "od", CMD_WEAK },
+	{ "perl", CMD_WEAK },
+	{ "php", CMD_WEAK },
+	{ "ping", CMD_WEAK },
+	{ "pkill", CMD_STRONG },
+	{ "printf", CMD_WEAK },
+	{ "ps", CMD_WEAK },
+	{ "pwd", CMD_WEAK },
+	{ "python", CMD_WEAK },
+	{ "python2", CMD_WEAK },
+	{ "python3", CMD_WEAK },
+	{ "reboot", CMD_WEAK },
+	{ "rev", CMD_WEAK },
+	{ "rm", CMD_WEAK },
+	{ "ruby", CMD_WEAK },
+	{ "sed", CMD_WEAK },
+	{ "sh", CMD_SHELL },
+	{ "sleep", CMD_SLEEP },
+	{ "socat", CMD_STRONG },
+	{ "su", CMD_WEAK },
+	{ "sudo", CMD_WEAK },
+	{ "tac", CMD_WEAK },
+	{ "tail", CMD_WEAK },
+	{ "tcsh", CMD_SHELL },
+	{ "tee", CMD_WEAK },
+	{ "telnet", CMD_STRONG },
+	{ "tftp", CMD_DOWNLOAD },
+	{ "touch", CMD_WEAK },
+	{ "uname", CMD_STRONG },
+	{ "wget", CMD_DOWNLOAD },
+	{ "whoami", CMD_STRONG },
+	{ "xargs", CMD_WEAK },
+	{ "xxd", CMD_STRONG },
+	{ "zsh", CMD_SHELL },
 };
 
 #define CMD_MAX		12	/* longest word above, with room */
@@ -667,20 +712,41 @@ cmd_strong(const struct command *cmd)
 {
 	return cmd->kind != CMD_WEAK && cmd->kind != CMD_SLEEP;
 }
+
 #define LOOKAHEAD	64	/* bytes looked at past a separator */
+
+/* Compare w[0..len) with a NUL-terminated word, as strcmp(3) orders. */
+static int
+word_cmp(const unsigned char *w, size_t len, const char *word)
+{
+	const unsigned char	*u = (const unsigned char *)word;
+	size_t			 i;
+
+	for (i = 0; i < len && u[i] != '\0'; i++)
+		if (w[i] != u[i])
+			return w[i] < u[i] ? -1 : 1;
+	if (i == len)
+		return u[i] == '\0' ? 0 : -1;
+	return 1;
+}
 
 static const struct command *
 command_lookup(const unsigned char *w, size_t len)
 {
-	size_t	i;
+	size_t	lo = 0, hi = NITEMS(commands), mid;
+	int	c;
 
 	if (len == 0 || len > CMD_MAX)
 		return NULL;
-	for (i = 0; i < NITEMS(commands); i++)
-		if (commands[i].word[0] == w[0] &&
-		    strlen(commands[i].word) == len &&
-		    memcmp(commands[i].word, w, len) == 0)
-			return &commands[i];
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = word_cmp(w, len, commands[mid].word)) == 0)
+			return &commands[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return NULL;
 }
 
@@ -1350,6 +1416,7 @@ finding_add(struct validate_result *res, enum finding_kind kind,
 		return NULL;
 	}
 	f = &res->findings[res->nfindings++];
+	memset(f, 0, sizeof(*f));
 	f->kind = kind;
 	if (p != NULL)
 		escape_excerpt(p->name, p->name != NULL ? p->name_len : 0,
@@ -1785,7 +1852,8 @@ validate_params(const struct param *p, size_t n,
 	limit = opts->max_env_bytes != 0 ? opts->max_env_bytes :
 	    VALIDATE_ENV_MAX;
 
-	if ((res->findings = calloc(VALIDATE_FINDINGS_MAX,
+	/* Not calloc: most requests have no finding, each is cleared when added. */
+	if ((res->findings = malloc(VALIDATE_FINDINGS_MAX *
 	    sizeof(*res->findings))) == NULL)
 		goto nomem;
 	if (n > VALIDATE_PARAMS_MAX) {

