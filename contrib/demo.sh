@@ -42,7 +42,9 @@ http {
 	}
 }
 NGINX
-	setsid "$TOP/src/safecgi" -s "unix:$SOCK" --socket-group www-data \
+	SAFECGI="$TOP/build/src/safecgi"
+	[ -x "$SAFECGI" ] || SAFECGI="$TOP/src/safecgi"
+	setsid "$SAFECGI" -s "unix:$SOCK" --socket-group www-data \
 	    --profile-dir "$DEMO/profiles" --audit-log "$DEMO/audit.jsonl" \
 	    --error-log "$DEMO/safecgi.log" </dev/null >/dev/null 2>&1 &
 	echo $! > "$DEMO/safecgi.pid"

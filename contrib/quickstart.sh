@@ -27,30 +27,46 @@ deps() {
 	apt-get install -y -q --no-install-recommends $BUILD_DEPS $TEST_DEPS
 }
 
+# Out-of-tree builds, so the sanitizer and fuzzing builds can sit beside.
 build() {
 	autoreconf -fi
-	./configure --prefix=/usr --sysconfdir=/etc --localstatedir=/var
-	make -j"$(nproc)"
+	mkdir -p build
+	(cd build && ../configure --prefix=/usr --sysconfdir=/etc \
+	    --localstatedir=/var >/dev/null && make -j"$(nproc)")
 }
 
 run_tests() {
 	status=0
-	make -j"$(nproc)" check || status=1
-	summary test-suite.log
+	(cd build && make -j"$(nproc)" check) || status=1
+	summary build/test-suite.log
 	# The same unit tests under AddressSanitizer and UBSan.
 	rm -rf build-san && mkdir build-san
 	(cd build-san && ../configure --enable-sanitizers >/dev/null &&
 	    make -j"$(nproc)" check TESTS='$(UNIT_TESTS)') || status=1
 	summary build-san/test-suite.log
-	# The validation fuzzer, for a bounded time.
+	# The validation fuzzer, for a bounded time: one more test.
 	rm -rf build-fuzz && mkdir build-fuzz
-	(cd build-fuzz && CC=clang ../configure --enable-fuzzing >/dev/null &&
-	    make fuzz/fuzz_validate >/dev/null &&
-	    mkdir -p corpus && cp ../fuzz/corpus/* corpus/ 2>/dev/null;
-	    ./fuzz/fuzz_validate -max_total_time="${FUZZ_SECONDS:-60}" \
-	        -timeout=10 -rss_limit_mb=2048 corpus 2>fuzz.log &&
-	    echo "fuzz: $(grep -c . corpus/* 2>/dev/null | wc -l) corpus files, no crash" ||
-	    { tail -30 fuzz.log; false; }) || status=1
+	if (cd build-fuzz && CC=clang ../configure --enable-fuzzing \
+	    >/dev/null && make fuzz/fuzz_validate >/dev/null); then
+		mkdir -p build-fuzz/corpus
+		cp fuzz/corpus/* build-fuzz/corpus/
+		if build-fuzz/fuzz/fuzz_validate \
+		    -max_total_time="${FUZZ_SECONDS:-60}" -timeout=10 \
+		    -rss_limit_mb=2048 build-fuzz/corpus \
+		    2>build-fuzz/fuzz.log; then
+			echo "PASS: fuzz_validate, ${FUZZ_SECONDS:-60}s:" \
+			    "$(grep -o 'Done [0-9]* runs' build-fuzz/fuzz.log)"
+			count pass 1
+		else
+			tail -n 30 build-fuzz/fuzz.log
+			echo "FAIL: fuzz_validate"
+			count fail 1
+		fi
+	else
+		echo "FAIL: fuzz_validate did not build"
+		count fail 1
+	fi
+	[ $status -eq 0 ] || tail -n 60 build/test-suite.log build-san/test-suite.log 2>/dev/null
 	pass=$(cat "$TOP"/.pass 2>/dev/null || echo 0)
 	fail=$(cat "$TOP"/.fail 2>/dev/null || echo 0)
 	rm -f "$TOP"/.pass "$TOP"/.fail
@@ -59,13 +75,18 @@ run_tests() {
 	return $status
 }
 
+# Running totals across the three builds.
+count() {
+	echo $(( $(cat ".$1" 2>/dev/null || echo 0) + $2 )) > ".$1"
+}
+
 # Add a test-suite.log's counts to the running totals.
 summary() {
 	p=$(sed -n 's/^# PASS: *//p' "$1" 2>/dev/null | head -1)
 	f=$(sed -n 's/^# FAIL: *//p' "$1" 2>/dev/null | head -1)
 	e=$(sed -n 's/^# ERROR: *//p' "$1" 2>/dev/null | head -1)
-	echo $(( $(cat .pass 2>/dev/null || echo 0) + ${p:-0} )) > .pass
-	echo $(( $(cat .fail 2>/dev/null || echo 0) + ${f:-0} + ${e:-0} )) > .fail
+	count pass "${p:-0}"
+	count fail $(( ${f:-0} + ${e:-0} ))
 }
 
 demo() {

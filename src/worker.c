@@ -1136,7 +1136,9 @@ notify_thread(void *arg)
 				answer = allowed || complain ? 0 : EACCES;
 				if (!allowed) {
 					ev.event = "exec_denied";
-					audit_kv(&ev, "path", canon);
+					audit_kv(&ev, "path", fe.path);
+					if (strcmp(canon, fe.path) != 0)
+						audit_kv(&ev, "resolved", canon);
 					if (complain)
 						audit_kv(&ev, "mode",
 						    "complain");
