@@ -707,6 +707,24 @@ jail_child_exec(void *arg)
 	struct __user_cap_data_struct	 cd[2];
 	gid_t				 gid = p->gid;
 
+	/* 0. Signals the spawner ignores would stay ignored across execve:
+	 *    a script must die of SIGPIPE like anywhere else. */
+	{
+		static const int	ignored[] = { SIGPIPE, SIGHUP, SIGUSR1 };
+		struct sigaction	dfl;
+		sigset_t		none;
+		size_t			i;
+
+		memset(&dfl, 0, sizeof(dfl));
+		dfl.sa_handler = SIG_DFL;
+		for (i = 0; i < nitems(ignored); i++)
+			if (sigaction(ignored[i], &dfl, NULL) == -1)
+				child_fail(x, STAGE_FDS);
+		sigemptyset(&none);
+		if (sigprocmask(SIG_SETMASK, &none, NULL) == -1)
+			child_fail(x, STAGE_FDS);
+	}
+
 	/* 1. Landlock first: its rule anchors are fds that step 2 closes.
 	 *    It needs no_new_privs, inherited from the spawner. */
 	if (ll_abi >= 1 && p->mode == MODE_ENFORCE && ll_restrict(x) == -1)
