@@ -579,6 +579,15 @@ main(int argc, char **argv)
 
 	if (pipe2(sigpipe_fds, O_CLOEXEC | O_NONBLOCK) == -1)
 		return 1;
+	/*
+	 * Whatever our parent ignored (a shell ignores SIGQUIT for
+	 * background jobs) would reach every script through execve.
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (i = 1; i < NSIG; i++)
+		if (i != SIGKILL && i != SIGSTOP)
+			(void)sigaction(i, &sa, NULL);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);

@@ -40,7 +40,8 @@ main(void)
 				if (strncmp(line, "Cap", 3) == 0 ||
 				    strncmp(line, "Groups", 6) == 0 ||
 				    strncmp(line, "NoNewPrivs", 10) == 0 ||
-				    strncmp(line, "Seccomp:", 8) == 0)
+				    strncmp(line, "Seccomp:", 8) == 0 ||
+				    strncmp(line, "SigIgn:", 7) == 0)
 					fputs(line, stdout);
 			fclose(f);
 		}

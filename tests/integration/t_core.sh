@@ -62,6 +62,16 @@ s=$(http_status "$BASE/cgi-bin/hello?fds")
 check "script inherits exactly fds 0 1 2" \
     [ "$(tr '\n' ' ' < "$T/body")" = "0 1 2 " ]
 
+s=$(http_status "$BASE/cgi-bin/hello?id")
+check "script runs as nobody with every capability set empty" \
+    grep -q "^uid=65534 gid=65534" "$T/body" &&
+    [ "$(grep -c '^Cap[A-Za-z]*:[[:space:]]*0000000000000000$' "$T/body")" = 5 ]
+check "script runs with no_new_privs and a seccomp filter" \
+    grep -q "^NoNewPrivs:[[:space:]]*1" "$T/body" &&
+    grep -q "^Seccomp:[[:space:]]*2" "$T/body"
+check "script starts with no ignored signals (SIGPIPE kills it)" \
+    grep -q "^SigIgn:[[:space:]]*0000000000000000" "$T/body"
+
 s=$(http_status "$BASE/cgi-bin/stderr.sh")
 check "script stderr goes to the error log" grep -q "stderr-marker-7781" "$ERRLOG"
 
