@@ -518,7 +518,13 @@ pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
 			timedout = 1;
 			killat = t + TERM_GRACE_MS;
 			spawn_signal(ctl, SIGTERM);
-			event(r, "timeout_kill", "timeout", NULL, NULL, NULL);
+			{
+				char	secs[16];
+
+				snprintf(secs, sizeof(secs), "%u", timeout);
+				event(r, "timeout_kill", "timeout", secs, NULL,
+				    NULL);
+			}
 			respond_error(r, 504, "script timed out");
 		}
 		if (killat && t >= killat) {
@@ -869,12 +875,12 @@ serve(struct req *r)
 	if (rep.type == SPAWN_FAILED) {
 		snprintf(why, sizeof(why), "%s failed: %s",
 		    jail_stage_name(rep.stage), strerror(rep.err));
-		if (rep.stage == STAGE_EXEC) {
+		/* the script's own execve failing is a configuration
+		 * error, logged above; exec_denied is for what the jail
+		 * refuses a script */
+		if (rep.stage == STAGE_EXEC)
 			respond_error(r, 502, why);
-			if (rep.err == EACCES || rep.err == EPERM)
-				event(r, "exec_denied", "path", r->script,
-				    "error", strerror(rep.err));
-		} else
+		else
 			respond_error(r, 500, why);
 		r->status = rep.stage == STAGE_EXEC ? 502 : 500;
 		goto done;
