@@ -38,6 +38,8 @@ struct config {
 	char			*check_script;	/* --check --script PATH */
 	int			 no_jail;	/* --no-jail: explicit, logged */
 	int			 require_landlock;
+	char			*spool_dir;	/* output waits here for the body */
+	int			 spool_fd;	/* opened by the master */
 
 	/* derived */
 	enum listen_kind	 listen_kind;

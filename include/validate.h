@@ -87,8 +87,9 @@ struct validate_result {
 /*
  * Build the script's environment from params.  Always fills *res (even on
  * refusal, so findings can be reported); returns 0, or -1 only on memory
- * exhaustion (then status is 500 and env is NULL).  opts may be NULL for
- * the defaults.  On refusal env is an empty list: nothing may run.
+ * exhaustion (then status is 500 and env is NULL).  Either way, free it
+ * with validate_result_free().  opts may be NULL for the defaults.  On
+ * refusal env is an empty list: nothing may run.
  * The first of two params with the same name wins, as under fcgiwrap.
  * CONTENT_LENGTH is only checked as a number: the caller must compare it
  * with the body it streams.

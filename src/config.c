@@ -18,7 +18,7 @@
 enum {
 	OPT_CONFIG = 256, OPT_SOCKET_USER, OPT_SOCKET_GROUP, OPT_SOCKET_MODE,
 	OPT_PROFILE_DIR, OPT_AUDIT_LOG, OPT_ERROR_LOG, OPT_MAX_REQUESTS,
-	OPT_GRACE, OPT_CHECK, OPT_SCRIPT, OPT_REQUIRE_LANDLOCK,
+	OPT_GRACE, OPT_CHECK, OPT_SCRIPT, OPT_REQUIRE_LANDLOCK, OPT_SPOOL_DIR,
 };
 
 static const struct option longopts[] = {
@@ -41,6 +41,7 @@ static const struct option longopts[] = {
 	{ "socket-group",	required_argument, NULL, OPT_SOCKET_GROUP },
 	{ "socket-mode",	required_argument, NULL, OPT_SOCKET_MODE },
 	{ "socket-user",	required_argument, NULL, OPT_SOCKET_USER },
+	{ "spool-dir",		required_argument, NULL, OPT_SPOOL_DIR },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -74,6 +75,9 @@ config_usage(FILE *f)
 "      --audit-log PATH     audit events as JSON lines, or 'syslog'\n"
 "      --error-log PATH     operational log (default stderr), or 'syslog'\n"
 "      --require-landlock   refuse to start without Landlock\n"
+"      --spool-dir DIR      where a script's output waits, in unnamed files,\n"
+"                           while its request body still arrives\n"
+"                           (default /var/tmp)\n"
 "      --check              validate configuration and profiles, print the\n"
 "                           active jail layers and exit\n"
 "      --script PATH        with --check: which profile PATH gets, and why\n"
@@ -92,6 +96,7 @@ config_init(struct config *c)
 	c->grace = 30;
 	c->max_requests = 128;
 	c->socket_mode = 0660;
+	c->spool_fd = -1;
 }
 
 static int
@@ -199,6 +204,10 @@ config_set(struct config *c, int opt, const char *v)
 		return set_str(&c->audit_log, v) ? strerror(errno) : NULL;
 	case OPT_ERROR_LOG:
 		return set_str(&c->error_log, v) ? strerror(errno) : NULL;
+	case OPT_SPOOL_DIR:
+		if (*v != '/')
+			return "spool directory must be an absolute path";
+		return set_str(&c->spool_dir, v) ? strerror(errno) : NULL;
 	case OPT_REQUIRE_LANDLOCK:
 		c->require_landlock = 1;
 		break;
@@ -401,6 +410,8 @@ config_finish(struct config *c, char *err, size_t errsz)
 		if (set_str(&c->allowed.v[i], canon) == -1)
 			return -1;
 	}
+	if (c->spool_dir == NULL && set_str(&c->spool_dir, "/var/tmp") == -1)
+		return -1;
 	if (c->profile_dir == NULL &&
 	    set_str(&c->profile_dir, DEFAULT_PROFILE_DIR) == -1)
 		return -1;
@@ -423,6 +434,7 @@ config_free(struct config *c)
 	free(c->socket_user);
 	free(c->socket_group);
 	free(c->check_script);
+	free(c->spool_dir);
 	free(c->listen_path);
 	free(c->listen_host);
 	free(c->listen_port);

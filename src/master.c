@@ -332,6 +332,28 @@ socket_open(struct config *cf)
 	return fd;
 }
 
+/*
+ * The spool directory is opened here, before any jail: workers write
+ * through this fd, which keeps the host's writable mount, while their own
+ * view of the file system is read-only.  Files are O_TMPFILE: unnamed,
+ * gone when closed.
+ */
+static int
+spool_open(struct config *cf)
+{
+	int	fd;
+
+	cf->spool_fd = open(cf->spool_dir, O_PATH | O_DIRECTORY);
+	if (cf->spool_fd == -1 || (fd = openat(cf->spool_fd, ".",
+	    O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) == -1) {
+		log_msg(LOG_ERR, "spool directory %s: %s", cf->spool_dir,
+		    strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* ----------------------------------------------------------- workers */
 
 static int
@@ -486,6 +508,8 @@ reload(int argc, char **argv)
 	slots_signal(old, nold, SIGTERM);
 	/* the previous policy stays referenced by nothing in the master:
 	 * old workers hold their own copy (they were forked with it) */
+	np->cf.spool_fd = cur->cf.spool_fd;	/* not reopened on reload */
+	cur->cf.spool_fd = -1;
 	policy_free(cur);
 	cur = np;
 	gen++;
@@ -575,6 +599,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if ((listen_fd = socket_open(&cur->cf)) == -1)
+		return 1;
+	if (spool_open(&cur->cf) == -1)
 		return 1;
 
 	if (pipe2(sigpipe_fds, O_CLOEXEC | O_NONBLOCK) == -1)

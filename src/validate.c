@@ -252,6 +252,21 @@ is_space(unsigned char c)
 	    c == '\v' || c == '\f';
 }
 
+/* Compare w[0..len) with a NUL-terminated word, as strcmp(3) orders. */
+static int
+word_cmp(const unsigned char *w, size_t len, const char *word)
+{
+	const unsigned char	*u = (const unsigned char *)word;
+	size_t			 i;
+
+	for (i = 0; i < len && u[i] != '\0'; i++)
+		if (w[i] != u[i])
+			return w[i] < u[i] ? -1 : 1;
+	if (i == len)
+		return u[i] == '\0' ? 0 : -1;
+	return 1;
+}
+
 /* RFC 9110 tchar. */
 static int
 is_tchar(unsigned char c)
@@ -359,7 +374,7 @@ is_ipv6(const unsigned char *s, size_t len)
 static int
 is_addr(const unsigned char *s, size_t len)
 {
-	/* nginx says "unix:" for a peer on a unix socket, "unix:/path" for us. */
+	/* nginx writes "unix:" for a unix socket peer, "unix:/path" for us. */
 	if (has_prefix(s, len, 0, "unix:"))
 		return 1;
 	return is_ipv4(s, len) || is_ipv6(s, len);
@@ -504,7 +519,8 @@ has_dot_segment(const unsigned char *s, size_t len, size_t *at)
 
 	for (i = 0; i <= len; i++) {
 		if (i == len || s[i] == '/') {
-			if (i - seg == 2 && s[seg] == '.' && s[seg + 1] == '.') {
+			if (i - seg == 2 && s[seg] == '.' &&
+			    s[seg + 1] == '.') {
 				*at = seg;
 				return 1;
 			}
@@ -715,21 +731,6 @@ cmd_strong(const struct command *cmd)
 
 #define LOOKAHEAD	64	/* bytes looked at past a separator */
 
-/* Compare w[0..len) with a NUL-terminated word, as strcmp(3) orders. */
-static int
-word_cmp(const unsigned char *w, size_t len, const char *word)
-{
-	const unsigned char	*u = (const unsigned char *)word;
-	size_t			 i;
-
-	for (i = 0; i < len && u[i] != '\0'; i++)
-		if (w[i] != u[i])
-			return w[i] < u[i] ? -1 : 1;
-	if (i == len)
-		return u[i] == '\0' ? 0 : -1;
-	return 1;
-}
-
 static const struct command *
 command_lookup(const unsigned char *w, size_t len)
 {
@@ -898,7 +899,7 @@ command_at(const unsigned char *s, size_t len, size_t i, enum context ctx,
 		else
 			break;
 	}
-	/* Behind a path ("/bin/busybox", "./x"), the word follows the last '/'. */
+	/* Behind a path ("/bin/busybox", "./x") the word follows the last /. */
 	w = i;
 	if (i < len && (s[i] == '/' || s[i] == '.')) {
 		for (j = i; j < end && (is_alnum(s[j]) || s[j] == '/' ||
@@ -1460,18 +1461,6 @@ validate_table_name(size_t i)
 	return NULL;
 }
 
-static int
-name_cmp(const unsigned char *name, size_t len, const char *rname)
-{
-	size_t	rlen = strlen(rname);
-	int	c;
-
-	c = memcmp(name, rname, len < rlen ? len : rlen);
-	if (c != 0)
-		return c;
-	return len < rlen ? -1 : len > rlen;
-}
-
 static const struct var_rule *
 rule_lookup(const unsigned char *name, size_t len)
 {
@@ -1480,7 +1469,7 @@ rule_lookup(const unsigned char *name, size_t len)
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if ((c = name_cmp(name, len, var_rules[mid].name)) == 0)
+		if ((c = word_cmp(name, len, var_rules[mid].name)) == 0)
 			return &var_rules[mid];
 		if (c < 0)
 			hi = mid;
@@ -1490,7 +1479,8 @@ rule_lookup(const unsigned char *name, size_t len)
 	for (i = 0; i < NITEMS(prefix_rules); i++) {
 		/* As in a glob, the '*' also matches nothing: "LD_" is LD_*. */
 		plen = strlen(prefix_rules[i].name) - 1;
-		if (len >= plen && memcmp(name, prefix_rules[i].name, plen) == 0)
+		if (len >= plen &&
+		    memcmp(name, prefix_rules[i].name, plen) == 0)
 			return &prefix_rules[i];
 	}
 	return &custom_rule;
@@ -1764,7 +1754,8 @@ classify(const struct param *p, size_t n, const struct validate_opts *opts,
 			continue;
 		}
 		if ((why = check_value(rule, v, vl, &at, res)) != NULL) {
-			finding_add(res, FINDING_REFUSED, &p[i], why, v, vl, at);
+			finding_add(res, FINDING_REFUSED, &p[i], why, v, vl,
+			    at);
 			res->status = 400;
 			continue;
 		}
@@ -1819,13 +1810,15 @@ inspect(const struct param *p, size_t n, const struct slot *slot,
 	return nsusp;
 }
 
+/* One of the variables safecgi sets itself. */
 static char *
-put_env(char *o, const char *name, size_t nl, const char *value, size_t vl)
+put_env(char *o, const char *name, const char *value)
 {
+	size_t	nl = strlen(name), vl = strlen(value);
+
 	memcpy(o, name, nl);
 	o[nl] = '=';
-	memcpy(o + nl + 1, value, vl);
-	o[nl + 1 + vl] = '\0';
+	memcpy(o + nl + 1, value, vl + 1);
 	return o + nl + 1 + vl + 1;
 }
 
@@ -1852,7 +1845,7 @@ validate_params(const struct param *p, size_t n,
 	limit = opts->max_env_bytes != 0 ? opts->max_env_bytes :
 	    VALIDATE_ENV_MAX;
 
-	/* Not calloc: most requests have no finding, each is cleared when added. */
+	/* Not calloc: most requests have no finding; each is cleared on use. */
 	if ((res->findings = malloc(VALIDATE_FINDINGS_MAX *
 	    sizeof(*res->findings))) == NULL)
 		goto nomem;
@@ -1872,9 +1865,10 @@ validate_params(const struct param *p, size_t n,
 	seen = (uint16_t *)(slot + n);
 	memset(seen, 0, seensz * sizeof(*seen));
 
-	total = sizeof(char *) + env_entry_size(17, strlen("CGI/1.1")) +
-	    env_entry_size(15, strlen(software)) +
-	    env_entry_size(4, strlen(path));
+	total = sizeof(char *) +
+	    env_entry_size(strlen("GATEWAY_INTERFACE"), strlen("CGI/1.1")) +
+	    env_entry_size(strlen("SERVER_SOFTWARE"), strlen(software)) +
+	    env_entry_size(strlen("PATH"), strlen(path));
 	classify(p, n, opts, slot, seen, seensz, res, &total, &maxval);
 	if (total > limit) {
 		finding_add(res, FINDING_REFUSED, NULL, "env-too-large",
@@ -1904,11 +1898,11 @@ validate_params(const struct param *p, size_t n,
 	res->env = env;
 	res->nenv = nenv;
 	*env++ = o;
-	o = put_env(o, "GATEWAY_INTERFACE", 17, "CGI/1.1", 7);
+	o = put_env(o, "GATEWAY_INTERFACE", "CGI/1.1");
 	*env++ = o;
-	o = put_env(o, "SERVER_SOFTWARE", 15, software, strlen(software));
+	o = put_env(o, "SERVER_SOFTWARE", software);
 	*env++ = o;
-	o = put_env(o, "PATH", 4, path, strlen(path));
+	o = put_env(o, "PATH", path);
 	for (i = 0; i < n; i++) {
 		if (slot[i].rule == NULL)
 			continue;

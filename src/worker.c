@@ -428,6 +428,63 @@ body_thread(void *arg)
 }
 
 /*
+ * Output that waits for the request body.  nginx stops sending a body
+ * once the response it is relaying fills its buffers, so a script that
+ * answers while it reads would deadlock with it.  Until the body is in,
+ * output goes to an unnamed file in the spool directory (memory does not
+ * grow with it); then the file is replayed and output flows live.
+ */
+struct spool {
+	int		fd;
+	off_t		len;
+};
+
+static int
+emit(struct req *r, struct spool *sp, int waiting, const char *buf, size_t n)
+{
+	ssize_t	k;
+
+	if (n == 0)
+		return 0;
+	if (!waiting && sp->len == 0)
+		return put_out(r, buf, n);
+	if (sp->fd == -1 && (sp->fd = openat(W.cf->spool_fd, ".",
+	    O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) == -1) {
+		log_msg(LOG_ERR, "spool: %s", strerror(errno));
+		return -1;
+	}
+	for (; n > 0; buf += k, n -= k)
+		if ((k = pwrite(sp->fd, buf, n, sp->len)) <= 0) {
+			log_msg(LOG_ERR, "spool: %s", k == -1 ?
+			    strerror(errno) : "short write");
+			return -1;
+		} else
+			sp->len += k;
+	return 0;
+}
+
+/* The body is in: what waited goes out, then output flows live. */
+static int
+spool_flush(struct req *r, struct spool *sp, char *buf)
+{
+	off_t	off = 0;
+	ssize_t	k;
+
+	if (sp->fd == -1)
+		return 0;
+	while (off < sp->len) {
+		k = pread(sp->fd, buf, IOBUF, off);
+		if (k <= 0 || put_out(r, buf, k) == -1)
+			return -1;
+		off += k;
+	}
+	close(sp->fd);
+	sp->fd = -1;
+	sp->len = 0;
+	return FCGX_FFlush(r->fr.out);
+}
+
+/*
  * Whether a body follows the params.  nginx always sends CONTENT_LENGTH
  * with a body, except for chunked uploads without request buffering,
  * where it is empty: then read until the end of the stream.
@@ -455,6 +512,7 @@ pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
 	struct spawn_reply	 rep;
 	struct pollfd		 pfd[5];
 	struct body		*b = NULL;
+	struct spool		 spool = { -1, 0 };
 	pthread_t		 bt;
 	char			*buf, errline[1024], c;
 	size_t			 used, errlen = 0;
@@ -544,6 +602,12 @@ pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
 		if (pfd[2].revents & POLLIN)
 			while (read(wake[0], &c, 1) == 1)
 				;
+		if (b->done && spool.fd != -1 && !aborted &&
+		    spool_flush(r, &spool, buf) == -1) {
+			aborted = 1;
+			spawn_signal(ctl, SIGKILL);
+			r->why = "client closed the connection";
+		}
 		if (b->over && !limit) {
 			limit = 1;
 			event(r, "limit_hit", "limit", "body", NULL, NULL);
@@ -609,21 +673,33 @@ pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
 				case CGI_DONE:
 					r->status = h->status;
 					r->headers_sent = 1;
-					if (put_out(r, h->out, h->outlen) == -1 ||
-					    put_out(r, buf + used, k - used) ==
-					    -1)
+					if (emit(r, &spool, !b->done, h->out,
+					    h->outlen) == -1 || emit(r, &spool,
+					    !b->done, buf + used, k - used) == -1)
 						aborted = 1;
 				}
-			} else if (put_out(r, buf, k) == -1)
+			} else if (emit(r, &spool, !b->done, buf, k) == -1)
 				aborted = 1;
 			/* output reaches nginx as the script makes it */
-			if (!aborted && FCGX_FFlush(r->fr.out) == -1)
+			if (!aborted && spool.fd == -1 &&
+			    FCGX_FFlush(r->fr.out) == -1)
 				aborted = 1;
 			if (aborted) {
 				spawn_signal(ctl, SIGKILL);
 				r->why = "client closed the connection";
 			}
 		}
+	}
+	if (spool.fd != -1 && !aborted && !limit && !invalid) {
+		/* the script is done; the body reader ends with it */
+		if (!b->done)
+			shutdown(r->fr.ipcFd, SHUT_RD);
+		if (have_bt) {
+			pthread_join(bt, NULL);
+			have_bt = 0;
+		}
+		if (spool_flush(r, &spool, buf) == -1)
+			aborted = 1;
 	}
 	if (!exited) {
 		/* outputs closed early or drain ran out: make sure */
@@ -665,6 +741,8 @@ out:
 		close(wake[0]);
 		close(wake[1]);
 	}
+	if (spool.fd != -1)
+		close(spool.fd);
 	free(b);
 	free(h);
 	free(buf);

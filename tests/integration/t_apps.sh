@@ -95,25 +95,44 @@ check "git-http-backend: clone sees the pushed commit" \
     grep -q "pushed through safecgi" "$W/b/README"
 
 s=$(http_status "$BASE/cgit/")
-check "cgit: the index lists the repository" \
-    [ "$s" = 200 ] && grep -q "$REPO" "$T/body"
+if [ "$s" = 200 ] && grep -q "$REPO" "$T/body"
+then
+	ok "cgit: the index lists the repository"
+else
+	not_ok "cgit: the index lists the repository" "failed: [ \"\$s\" = 200 ] && grep -q \"\$REPO\" \"\$T/body\""
+fi
 s=$(http_status "$BASE/cgit/$REPO/log/")
-check "cgit: the log page shows the commit" \
-    [ "$s" = 200 ] && grep -q "first commit" "$T/body"
+if [ "$s" = 200 ] && grep -q "first commit" "$T/body"
+then
+	ok "cgit: the log page shows the commit"
+else
+	not_ok "cgit: the log page shows the commit" "failed: [ \"\$s\" = 200 ] && grep -q \"first commit\" \"\$T/body\""
+fi
 
 s=$(http_status "$BASE/gitweb/")
-check "gitweb: the project list shows the repository" \
-    [ "$s" = 200 ] && grep -q "$REPO" "$T/body"
+if [ "$s" = 200 ] && grep -q "$REPO" "$T/body"
+then
+	ok "gitweb: the project list shows the repository"
+else
+	not_ok "gitweb: the project list shows the repository" "failed: [ \"\$s\" = 200 ] && grep -q \"\$REPO\" \"\$T/body\""
+fi
 
 s=$(http_status "$BASE/apps/form.pl" --data-urlencode "name=Zoë O'Keefe & \"friends\"" \
     --data-urlencode "city=東京")
-check "Perl CGI.pm form POST keeps UTF-8 and quotes" \
-    [ "$s" = 200 ] && grep -q "^name=Zoë O'Keefe & \"friends\"$" "$T/body" &&
-    grep -q "^city=東京$" "$T/body"
+if [ "$s" = 200 ] && grep -q "^name=Zoë O'Keefe & \"friends\"$" "$T/body" && grep -q "^city=東京$" "$T/body"
+then
+	ok "Perl CGI.pm form POST keeps UTF-8 and quotes"
+else
+	not_ok "Perl CGI.pm form POST keeps UTF-8 and quotes" "failed: [ \"\$s\" = 200 ] && grep -q \"^name=Zoë O'Keefe & \\\"friends\\\"\$\" \"\$T/body\" && grep -q \"^city=東京\$\" \"\$T/body\""
+fi
 
 s=$(http_status "$BASE/apps/form.py?q=caf%C3%A9+%5B1%5D&n=1%271")
-check "Python CGI reads its query" \
-    [ "$s" = 200 ] && grep -q "^q=café \[1\]$" "$T/body" && grep -q "^n=1'1$" "$T/body"
+if [ "$s" = 200 ] && grep -q "^q=café \[1\]$" "$T/body" && grep -q "^n=1'1$" "$T/body"
+then
+	ok "Python CGI reads its query"
+else
+	not_ok "Python CGI reads its query" "failed: [ \"\$s\" = 200 ] && grep -q \"^q=café \\[1\\]\$\" \"\$T/body\" && grep -q \"^n=1'1\$\" \"\$T/body\""
+fi
 
 s=$(http_status "$BASE/apps/fast.sh")
 check "shell CGI runs under the shell-cgi profile" [ "$s" = 200 -a "$(body)" = fast ]

