@@ -104,7 +104,7 @@ check_canonical(const uint8_t *in, size_t len)
 	nb = form_decode((const uint8_t *)out, (size_t)n, db);
 	check(na == nb && memcmp(da, db, na) == 0);
 
-	/* Only safe bytes raw, escapes upper case, canonical is a fixed point. */
+	/* Only safe bytes raw, escapes in upper case, and a fixed point. */
 	for (i = 0; i < (size_t)n; i++) {
 		if (out[i] == '%') {
 			check(i + 2 < (size_t)n);

@@ -195,8 +195,8 @@ START_TEST(test_names_outside_upper_digits_underscore_are_dropped)
 		req_init(&r);
 		req_add(&r, bad[i], "v");
 		run(&r, NULL, &res);
-		ck_assert_msg(res.status == 0, "name \"%s\" refused the request",
-		    bad[i]);
+		ck_assert_msg(res.status == 0,
+		    "name \"%s\" refused the request", bad[i]);
 		ck_assert_msg(find(&res, FINDING_DROPPED, NULL, "name-chars") !=
 		    NULL, "name \"%s\" was not reported as dropped", bad[i]);
 		ck_assert_msg(res.nenv == r.n - 1 - 2 + 3,
@@ -738,7 +738,8 @@ START_TEST(test_addresses_are_ip_literals_or_unix)
 	static const char *const bad[] = {
 		"256.0.0.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.4 ",
 		"1:2:3:4:5:6:7:8:9", "1::2::3", ":1", "1:", "12345::",
-		"::ffff:1.2.3", "localhost", "1.2.3.4;id", "[::1]", "fe80::1%eth0",
+		"::ffff:1.2.3", "localhost", "1.2.3.4;id", "[::1]",
+		"fe80::1%eth0",
 	};
 	size_t	i;
 
@@ -1004,7 +1005,8 @@ xorshift(uint64_t *s)
 static unsigned char
 random_byte(uint64_t *seed)
 {
-	static const char	pool[] = "%%%%++&&&===0123456789abcdefABCDEFgGz";
+	static const char	pool[] =
+	    "%%%%++&&&===0123456789abcdefABCDEFgGz";
 	static const char	shell[] = ";|$`(){}<>'\"\\*?[]!#~^/ \t";
 	uint64_t		r = xorshift(seed);
 
@@ -1303,6 +1305,38 @@ START_TEST(test_each_signature_is_named_in_its_finding)
 		ck_assert_msg(find(&res, FINDING_SUSPICIOUS, "QUERY_STRING",
 		    signatures[i][1]) != NULL, "\"%s\" did not report %s: %s",
 		    signatures[i][0], signatures[i][1], describe(&res));
+		validate_result_free(&res);
+	}
+}
+END_TEST
+
+/* Every command word of safecgi-env(7); a lookup miss means a bad table. */
+START_TEST(test_every_command_word_is_recognised)
+{
+	static const char *const words[] = {
+		"sh", "bash", "dash", "zsh", "ksh", "csh", "tcsh", "busybox",
+		"wget", "curl", "tftp", "ftpget", "base64", "nc", "ncat",
+		"netcat", "socat", "telnet", "chmod", "chown", "whoami",
+		"uname", "nohup", "mkfifo", "xxd", "ifconfig", "killall",
+		"pkill", "crontab", "iptables", "cat", "id", "ls", "echo",
+		"printf", "sleep", "kill", "cd", "pwd", "ping", "su", "sudo",
+		"rm", "cp", "mv", "dd", "touch", "rev", "tac", "head", "tail",
+		"find", "awk", "sed", "grep", "env", "exec", "eval", "python",
+		"python2", "python3", "perl", "php", "ruby", "lua", "node",
+		"nslookup", "tee", "mkdir", "xargs", "od", "reboot", "ps",
+		"netstat",
+	};
+	static struct line_req	lr;
+	struct validate_result	res;
+	char			line[128];
+	size_t			i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		snprintf(line, sizeof(line), "FORM x;%s -x", words[i]);
+		line_request(line, &lr);
+		run(&lr.r, NULL, &res);
+		ck_assert_msg(find(&res, FINDING_SUSPICIOUS, "QUERY_STRING",
+		    NULL) != NULL, "\"x;%s -x\" was not reported", words[i]);
 		validate_result_free(&res);
 	}
 }
@@ -1610,7 +1644,8 @@ validate_suite(void)
 	TCase	*tx = tcase_create("script_check");
 	TCase	*tt = tcase_create("table");
 
-	tcase_add_test(tn, test_names_outside_upper_digits_underscore_are_dropped);
+	tcase_add_test(tn,
+	    test_names_outside_upper_digits_underscore_are_dropped);
 	tcase_add_test(tn, test_dropped_name_is_escaped_in_the_finding);
 	tcase_add_test(tn, test_name_over_limit_is_refused);
 	tcase_add_test(tn, test_custom_params_pass_through);
@@ -1665,6 +1700,7 @@ validate_suite(void)
 	tcase_add_test(ts, test_benign_corpus_has_no_refusal_and_no_finding);
 	tcase_add_test(ts, test_attack_corpus_is_flagged_at_least_95_percent);
 	tcase_add_test(ts, test_each_signature_is_named_in_its_finding);
+	tcase_add_test(ts, test_every_command_word_is_recognised);
 	tcase_add_test(ts,
 	    test_printf_positional_format_is_found_in_the_raw_query);
 	tcase_add_test(ts, test_double_encoded_payload_is_found);
@@ -1688,7 +1724,8 @@ validate_suite(void)
 	tcase_add_test(tx, test_script_owner_is_checked_when_configured);
 
 	tcase_add_test(tt, test_table_is_sorted_for_lookup);
-	tcase_add_test(tt, test_every_table_entry_and_signature_is_in_the_man_page);
+	tcase_add_test(tt,
+	    test_every_table_entry_and_signature_is_in_the_man_page);
 	tcase_add_test(tt, test_getenv_finds_only_whole_names);
 
 	suite_add_tcase(s, tn);
