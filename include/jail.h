@@ -59,6 +59,7 @@ struct jail_exec {
 	char *const		*argv;
 	char *const		*envp;
 	const uint64_t		*exec_key;	/* see struct filter */
+	int			 ruleset;	/* Landlock, or -2: none */
 	/* written by the child when it fails before execve */
 	volatile int		 fail_stage;	/* enum jail_stage */
 	volatile int		 fail_errno;
@@ -70,6 +71,14 @@ enum jail_stage {
 };
 
 const char *jail_stage_name(int);
+
+/*
+ * In the spawner, before the clone: the Landlock ruleset for this script
+ * (built once, then cached by inode).  -2 when the profile applies none
+ * (complain mode, or no Landlock), -1 on failure: the request fails.
+ */
+int	jail_ruleset(const struct profile *, const char *path,
+	    const char *interp);
 
 /* The child's whole life: never returns. */
 int	jail_child_exec(void *jail_exec);

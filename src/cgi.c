@@ -157,6 +157,13 @@ header_line(struct cgi_headers *h, const char *line, size_t len)
 		h->has_location = 1;
 		if (!h->has_status && *v != '/')
 			h->status = 302;
+	} else if (nlen >= 8 && strncasecmp(line, "X-Accel-", 8) == 0) {
+		/*
+		 * X-Accel-Redirect and friends make nginx serve internal
+		 * locations with its own rights, or proxy anywhere: a way out
+		 * of the jail.  A script never gets to give nginx orders.
+		 */
+		return "X-Accel header from a script";
 	} else if (nlen == 12 && strncasecmp(line, "Content-Type", 12) == 0) {
 		if (end == v)
 			return "empty Content-Type header";

@@ -17,6 +17,7 @@
 #include <linux/landlock.h>
 #include <net/if.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -111,12 +112,25 @@ struct mnt_attr {
 static int	 ll_abi;		/* probed once, in the master */
 static const struct profile_set *jail_ps;	/* the worker's profiles */
 static uint64_t	 ll_fs_mask;		/* access rights this ABI handles */
-static int	 ll_fd_root = -1;	/* spawner: pre-opened rule anchors */
 static int	 ll_fd_ldso = -1;
 static int	 ll_fd_dev[5] = { -1, -1, -1, -1, -1 };
 static int	 ll_fd_tmp[2] = { -1, -1 };
-static int	*ll_fd_exec, *ll_fd_write;
-static size_t	 ll_nexec, ll_nwrite;
+static int	*ll_fd_exec, *ll_fd_write, *ll_fd_read;
+static size_t	 ll_nexec, ll_nwrite, ll_nread;
+
+/*
+ * Built rulesets, by script and interpreter inode: a ruleset can be
+ * applied by any number of processes, so a request only pays for
+ * landlock_restrict_self().  A replaced script is a new inode, a new
+ * entry.
+ */
+#define LL_CACHE	64
+static struct {
+	dev_t	sdev, idev;
+	ino_t	sino, iino;
+	int	fd;
+} ll_cache[LL_CACHE];
+static int	 ll_cache_next;
 
 static const char *const devnodes[] = {
 	"null", "zero", "full", "random", "urandom"
@@ -498,6 +512,62 @@ open_anchors(const struct profile *p, const struct strlist *l, int **fds,
 	return 0;
 }
 
+/*
+ * Readable: every tree but the program directories.  A script may read
+ * its libraries and data, not /usr/bin: the dynamic loader could run any
+ * program it can read (ld.so /usr/bin/wget) without an execve of it.
+ */
+static int
+open_read_anchors(void)
+{
+	static const struct {
+		const char		*dir;
+		const char *const	 skip[5];
+	} trees[] = {
+		{ "/", { "bin", "sbin", "usr", NULL } },
+		{ "/usr", { "bin", "sbin", "games", "local", NULL } },
+		{ "/usr/local", { "bin", "sbin", "games", NULL } },
+	};
+	char		 path[PATH_MAX];
+	struct dirent	*de;
+	struct stat	 st;
+	size_t		 t, k;
+	DIR		*d;
+	int		 fd;
+
+	for (t = 0; t < nitems(trees); t++) {
+		if ((d = opendir(trees[t].dir)) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			for (k = 0; trees[t].skip[k] != NULL; k++)
+				if (strcmp(de->d_name, trees[t].skip[k]) == 0)
+					break;
+			if (trees[t].skip[k] != NULL)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s",
+			    strcmp(trees[t].dir, "/") ? trees[t].dir : "",
+			    de->d_name);
+			/* directories only: /bin -> /usr/bin and the like
+			 * are decided by their targets */
+			if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode))
+				continue;
+			if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1)
+				continue;
+			ll_fd_read = reallocarray(ll_fd_read, ll_nread + 1,
+			    sizeof(int));
+			if (ll_fd_read == NULL) {
+				closedir(d);
+				return -1;
+			}
+			ll_fd_read[ll_nread++] = fd;
+		}
+		closedir(d);
+	}
+	return 0;
+}
+
 int
 jail_spawner_enter(const struct profile *p, const struct filter *f)
 {
@@ -545,7 +615,7 @@ jail_spawner_enter(const struct profile *p, const struct filter *f)
 	/* 2. Landlock anchors, opened once; each child builds its ruleset
 	 *    from these plus its script and interpreter. */
 	if (ll_abi >= 1) {
-		if ((ll_fd_root = open_anchor("/")) == -1 ||
+		if (open_read_anchors() == -1 ||
 		    (ll_fd_tmp[0] = open_anchor("/tmp")) == -1 ||
 		    (ll_fd_tmp[1] = open_anchor("/var/tmp")) == -1)
 			return -1;
@@ -603,7 +673,7 @@ ll_rule(int rfd, int fd, uint64_t access)
 }
 
 static int
-ll_restrict(const struct jail_exec *x)
+ll_build(const struct profile *p, const char *path, const char *interp)
 {
 	struct ll_ruleset_attr	 attr = { 0 };
 	struct ll_net_port	 np;
@@ -628,16 +698,23 @@ ll_restrict(const struct jail_exec *x)
 	rfd = (int)syscall(SYS_landlock_create_ruleset, &attr, attrsz, 0);
 	if (rfd == -1)
 		return -1;
-	if ((sfd = open(x->path, O_PATH | O_CLOEXEC)) == -1)
+	if ((sfd = open(path, O_PATH | O_CLOEXEC)) == -1)
 		goto out;
-	if (x->interp != NULL &&
-	    (ifd = open(x->interp, O_PATH | O_CLOEXEC)) == -1)
+	if (interp != NULL && (ifd = open(interp, O_PATH | O_CLOEXEC)) == -1)
 		goto out;
 	devrw = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE |
 	    LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV;
-	/* read everything the mount namespace shows; execute only these */
-	if (ll_rule(rfd, ll_fd_root, LL_FS_READ) == -1 ||
-	    ll_rule(rfd, sfd, LANDLOCK_ACCESS_FS_EXECUTE |
+	/*
+	 * Execute only the script, its interpreter and the allowlist.  The
+	 * dynamic loader must be executable for the kernel to load it as
+	 * the interpreter of a binary; a direct execve of it is refused by
+	 * the worker (see exec_allowed), and it cannot map what it cannot
+	 * read.
+	 */
+	for (i = 0; i < ll_nread; i++)
+		if (ll_rule(rfd, ll_fd_read[i], LL_FS_READ) == -1)
+			goto out;
+	if (ll_rule(rfd, sfd, LANDLOCK_ACCESS_FS_EXECUTE |
 	    LANDLOCK_ACCESS_FS_READ_FILE) == -1 ||
 	    ll_rule(rfd, ifd, LANDLOCK_ACCESS_FS_EXECUTE |
 	    LANDLOCK_ACCESS_FS_READ_FILE) == -1 ||
@@ -658,22 +735,55 @@ ll_restrict(const struct jail_exec *x)
 		    LANDLOCK_ACCESS_FS_REFER) == -1)
 			goto out;
 	if (ll_abi >= 4) {
-		for (i = 0; i < x->profile->net_tcp.n; i++) {
+		for (i = 0; i < p->net_tcp.n; i++) {
 			np.allowed_access = LANDLOCK_ACCESS_NET_CONNECT_TCP;
-			np.port = strtoul(x->profile->net_tcp.v[i], NULL, 10);
+			np.port = strtoul(p->net_tcp.v[i], NULL, 10);
 			if (syscall(SYS_landlock_add_rule, rfd,
 			    LANDLOCK_RULE_NET_PORT, &np, 0) == -1)
 				goto out;
 		}
 	}
-	rc = (int)syscall(SYS_landlock_restrict_self, rfd, 0);
+	rc = rfd;
 out:
 	if (ifd != -1)
 		close(ifd);
 	if (sfd != -1)
 		close(sfd);
-	close(rfd);
+	if (rc == -1)
+		close(rfd);
 	return rc;
+}
+
+int
+jail_ruleset(const struct profile *p, const char *path, const char *interp)
+{
+	struct stat	 ss, is;
+	int		 i, fd;
+
+	if (ll_abi < 1 || p->mode != MODE_ENFORCE)
+		return -2;	/* nothing to apply */
+	if (stat(path, &ss) == -1 ||
+	    (interp != NULL && stat(interp, &is) == -1))
+		return -1;
+	if (interp == NULL)
+		memset(&is, 0, sizeof(is));
+	for (i = 0; i < LL_CACHE; i++)
+		if (ll_cache[i].fd > 0 && ll_cache[i].sdev == ss.st_dev &&
+		    ll_cache[i].sino == ss.st_ino &&
+		    ll_cache[i].idev == is.st_dev &&
+		    ll_cache[i].iino == is.st_ino)
+			return ll_cache[i].fd;
+	if ((fd = ll_build(p, path, interp)) == -1)
+		return -1;
+	i = ll_cache_next++ % LL_CACHE;
+	if (ll_cache[i].fd > 0)
+		close(ll_cache[i].fd);
+	ll_cache[i].sdev = ss.st_dev;
+	ll_cache[i].sino = ss.st_ino;
+	ll_cache[i].idev = is.st_dev;
+	ll_cache[i].iino = is.st_ino;
+	ll_cache[i].fd = fd;
+	return fd;
 }
 
 static void
@@ -727,7 +837,8 @@ jail_child_exec(void *arg)
 
 	/* 1. Landlock first: its rule anchors are fds that step 2 closes.
 	 *    It needs no_new_privs, inherited from the spawner. */
-	if (ll_abi >= 1 && p->mode == MODE_ENFORCE && ll_restrict(x) == -1)
+	if (x->ruleset >= 0 &&
+	    syscall(SYS_landlock_restrict_self, x->ruleset, 0) == -1)
 		child_fail(x, STAGE_LANDLOCK);
 
 	/* 2. Exactly fds 0, 1, 2. */

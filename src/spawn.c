@@ -167,6 +167,10 @@ spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
 	x.argv = argv;
 	x.envp = envp;
 	x.exec_key = spawn_filter->exec_key;
+	if ((x.ruleset = jail_ruleset(p, x.path, x.interp)) == -1) {
+		reply(fds[3], SPAWN_FAILED, 0, STAGE_LANDLOCK, errno, 0, 0);
+		return;
+	}
 
 	/*
 	 * vfork-style: the child borrows our memory until it execs, which

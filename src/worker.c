@@ -1084,16 +1084,24 @@ exec_allowed(const struct profile *p, const struct req *r, const char *path,
 		return -1;
 	}
 	if (realpath(buf, canon) == NULL) {
-		/* nothing to run there: the kernel will say so itself */
 		snprintf(canon, csz, "%s", buf);
+		/* the scripts' scratch space is theirs alone, invisible
+		 * here; nothing there may run (it is noexec too) */
+		if (strncmp(buf, "/tmp/", 5) == 0 ||
+		    strncmp(buf, "/var/tmp/", 9) == 0 ||
+		    strncmp(buf, "/dev/shm/", 9) == 0)
+			return 0;
+		/* nothing to run there: the kernel will say so itself */
 		return -1;
 	}
 	if (r != NULL && (strcmp(canon, r->script) == 0 ||
 	    (r->interp[0] != '\0' && strcmp(canon, r->interp) == 0)))
 		return 1;
+	/* the kernel loads ld.so for a binary without an execve of it;
+	 * run directly, it would start any program it can read */
 	if (realpath("/lib64/ld-linux-x86-64.so.2", ldso) != NULL &&
 	    strcmp(canon, ldso) == 0)
-		return 1;
+		return 0;
 	for (i = 0; i < p->exec_allow.n; i++)
 		if (profile_glob_match(p->exec_allow.v[i], canon) ||
 		    profile_glob_match(p->exec_allow.v[i], buf))

@@ -20,12 +20,22 @@
  *   socket_families         socket() in every family but AF_UNIX
  *   fastcgi_socket=PATH     connect to a unix socket (safecgi's own)
  *   abstract=NAME           connect to the abstract unix socket @NAME
+ *   abstract_listen=NAME    listen on @NAME for 3 s, report a connection
+ *   unix_scan               connect() to every unix socket file it can
+ *                           find (never writes to one)
  *   exec_sh, exec_wget=PORT, exec_curl=PORT
+ *   exec_ldso_sh, exec_ldso_wget=PORT  the same through the dynamic
+ *                           loader, which every jail lets execute
  *   write_etc, write_dev, write_usr, write_own_dir   create hostile-pwned
  *   tmp_exec                copy ourselves to /tmp (/var/tmp, /dev/shm)
  *                           and execve the copy
  *   memfd_exec              the same through memfd_create + fexecve
  *   mknod                   a block device node
+ *   read_file=PATH          read PATH
+ *   audit_inject[=DIR]      denied calls with arguments that try to
+ *                           forge or break the audit record (the file
+ *                           it tries to run is made in DIR, or /tmp)
+ *   accel_redirect=URI      ask nginx, by X-Accel-Redirect, for URI
  *   read_shadow, see_root, proc1_environ, write_proc_sys
  *   setuid0, mount, unshare, clone_ns, setns, ptrace_parent
  *   bpf, perf, io_uring, keyctl, userfaultfd, personality, compat_syscalls
@@ -234,7 +244,7 @@ connect_report(int family, int type, const struct sockaddr *sa,
 
 	if ((s = connect_to(family, type, sa, len, &stage)) == -1)
 		return report(1, "%s (%s)", ename(errno), stage);
-	(void)write(s, hello, strlen(hello));
+	(void)send(s, hello, strlen(hello), MSG_NOSIGNAL);
 	close(s);
 	return report(0, "connected to %s", where);
 }
@@ -405,9 +415,129 @@ unix_connect(const char *path, int abstract)
 	    len, &stage)) == -1)
 		return report(1, "%s (%s)", ename(errno), stage);
 	/* a FastCGI BEGIN_REQUEST would follow; being connected is enough */
-	(void)write(s, "HOSTILE unix\n", 13);
+	(void)send(s, "HOSTILE unix\n", 13, MSG_NOSIGNAL);
 	close(s);
 	return report(0, "connected to %s", where);
+}
+
+/*
+ * Every unix socket file the jail shows, tried with connect(): Landlock
+ * (ABI 7) does not govern connecting to a named socket, so the mount
+ * namespace and file modes are all that stand in the way.  Nothing is
+ * ever written to a socket.  Bounded in entries and time.
+ */
+static int
+do_unix_scan(void)
+{
+	static char	 stack[4096][256];
+	struct sockaddr_un sun;
+	struct dirent	*de;
+	struct stat	 st;
+	struct timespec	 t0, t;
+	char		 path[512], got[768] = "";
+	DIR		*d;
+	int		 sp = 0, n = 0, found = 0, refused = 0, s, rc;
+	long		 entries = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	snprintf(stack[sp++], sizeof(stack[0]), "/");
+	while (sp > 0 && entries < 300000) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec > 8)
+			break;
+		sp--;
+		if ((d = opendir(stack[sp])) == NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s", stack[sp]);
+		while ((de = readdir(d)) != NULL && entries++ < 300000) {
+			char	full[768];
+
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			snprintf(full, sizeof(full), "%s%s%s", path,
+			    strcmp(path, "/") == 0 ? "" : "/", de->d_name);
+			if (strcmp(full, "/proc") == 0 ||
+			    strcmp(full, "/sys") == 0)
+				continue;
+			if (lstat(full, &st) == -1)
+				continue;
+			if (S_ISDIR(st.st_mode)) {
+				if (sp < 4096 && strlen(full) < sizeof(stack[0]))
+					snprintf(stack[sp++], sizeof(stack[0]),
+					    "%s", full);
+				continue;
+			}
+			if (!S_ISSOCK(st.st_mode) ||
+			    strlen(full) >= sizeof(sun.sun_path))
+				continue;
+			found++;
+			memset(&sun, 0, sizeof(sun));
+			sun.sun_family = AF_UNIX;
+			memcpy(sun.sun_path, full, strlen(full));
+			if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC,
+			    0)) == -1)
+				continue;
+			rc = connect(s, (struct sockaddr *)&sun, sizeof(sun));
+			if (rc == -1 && errno == EPROTOTYPE) {
+				close(s);
+				if ((s = socket(AF_UNIX, SOCK_DGRAM |
+				    SOCK_CLOEXEC, 0)) == -1)
+					continue;
+				rc = connect(s, (struct sockaddr *)&sun,
+				    sizeof(sun));
+			}
+			close(s);
+			if (rc == -1) {
+				refused++;
+				continue;
+			}
+			note(got, sizeof(got), "%s%s", n ? " " : "", full);
+			n++;
+		}
+		closedir(d);
+	}
+	if (n > 0)
+		return report(0, "connected to %d of %d sockets: %s", n, found,
+		    got);
+	return report(1, "%d sockets found, %d refused the connection",
+	    found, refused);
+}
+
+/*
+ * abstract_listen=NAME: listen on @NAME for 3 s.  Concurrent requests of
+ * a worker share its network namespace, so only Landlock's scoping of
+ * abstract sockets keeps another request from connecting.
+ */
+static int
+do_abstract_listen(void)
+{
+	struct sockaddr_un	sun = { 0 };
+	struct pollfd		pfd;
+	size_t			l = strlen(arg);
+	int			s, c;
+
+	if (l == 0 || l >= sizeof(sun.sun_path) - 1)
+		return report(1, "bad name argument");
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path + 1, arg, l);
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return untested("%s (socket)", ename(errno));
+	if (bind(s, (struct sockaddr *)&sun,
+	    offsetof(struct sockaddr_un, sun_path) + 1 + l) == -1 ||
+	    listen(s, 8) == -1) {
+		close(s);
+		return untested("%s (bind)", ename(errno));
+	}
+	pfd.fd = s;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 3000) == 1 && (c = accept(s, NULL, NULL)) != -1) {
+		close(c);
+		close(s);
+		return report(0, "another process connected to @%s", arg);
+	}
+	close(s);
+	return report(1, "nobody connected to @%s in 3 s", arg);
 }
 
 /* ------------------------------------------------------------- exec */
@@ -498,6 +628,53 @@ do_exec_wget(void)
 	return exec_report("/usr/bin/wget", argv);
 }
 
+/*
+ * The dynamic loader is executable in every jail (the kernel opens it for
+ * every dynamic program), and run directly it maps any readable program
+ * itself: Landlock's EXECUTE right is checked by execve, not by mmap.
+ */
+#define LDSO	"/lib64/ld-linux-x86-64.so.2"
+
+static int
+do_exec_ldso_sh(void)
+{
+	char *const	argv[] = { "ld.so", "/bin/sh", "-c", "exit 42", NULL };
+	char		st[64];
+	int		err, status, rc;
+
+	if ((rc = run(LDSO, argv, -1, &err, &status)) == -2)
+		return untested("%s (fork)", ename(err));
+	if (rc == -1)
+		return report(1, "%s (execve ld.so)", ename(err));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == RAN_CODE)
+		return report(0, "ld.so ran /bin/sh");
+	return report(1, "ld.so refused /bin/sh: %s", status_text(status, st,
+	    sizeof(st)));
+}
+
+static int
+do_exec_ldso_wget(void)
+{
+	char		url[64];
+	char *const	argv[] = { "ld.so", "/usr/bin/wget", "-q", "-T", "3",
+			    "-t", "1", "-O", "/dev/null", url, NULL };
+	char		st[64];
+	int		err, status, rc;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/exec_ldso_wget",
+	    port_arg());
+	if ((rc = run(LDSO, argv, -1, &err, &status)) == -2)
+		return untested("%s (fork)", ename(err));
+	if (rc == -1)
+		return report(1, "%s (execve ld.so)", ename(err));
+	/* wget exits 4 on a network failure, 127 if ld.so could not map it */
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 127)
+		return report(0, "ld.so ran wget, %s", status_text(status, st,
+		    sizeof(st)));
+	return report(1, "ld.so could not run wget: %s", status_text(status,
+	    st, sizeof(st)));
+}
+
 static int
 do_exec_curl(void)
 {
@@ -534,7 +711,8 @@ do_tmp_exec(void)
 {
 	static const char *const dirs[] = { "/tmp", "/var/tmp", "/dev/shm" };
 	char *const	argv[] = { "hostile-copy", "--ran", NULL };
-	char		path[PATH_MAX], res[512] = "", st[64];
+	char		*ldargv[] = { "ld.so", NULL, "--ran", NULL };
+	char		path[PATH_MAX], res[768] = "", st[64];
 	size_t		i;
 	int		fd, err, status, rc, ran = 0;
 
@@ -566,6 +744,20 @@ do_tmp_exec(void)
 		} else
 			note(res, sizeof(res), "execve ok, %s",
 			    status_text(status, st, sizeof(st)));
+		/* and through the loader, which only needs to mmap it */
+		ldargv[1] = path;
+		if ((rc = run(LDSO, ldargv, -1, &err, &status)) == -2) {
+			unlink(path);
+			return untested("%s (fork)", ename(err));
+		}
+		if (rc == -1)
+			note(res, sizeof(res), ", ld.so: %s", ename(err));
+		else if (WIFEXITED(status) && WEXITSTATUS(status) == RAN_CODE) {
+			note(res, sizeof(res), ", ran through ld.so");
+			ran++;
+		} else
+			note(res, sizeof(res), ", ld.so: %s",
+			    status_text(status, st, sizeof(st)));
 		unlink(path);
 	}
 	return report(!ran, "%s", res);
@@ -595,6 +787,56 @@ do_memfd_exec(void)
 		return report(0, "memfd copy ran");
 	return report(1, "execveat ok but %s", status_text(status, st,
 	    sizeof(st)));
+}
+
+/*
+ * audit_inject: denied calls whose arguments try to forge or break the
+ * audit record -- quotes, newlines and a fake event in a path, a path
+ * that runs into an unmapped page, a bad pointer -- and then one denied
+ * socket() to show the record still works.  Every call must fail; the
+ * test checks the log.
+ */
+static int
+do_audit_inject(void)
+{
+	/* it must exist, or there is nothing to deny and record: in the
+	 * directory given (a writable one), else /tmp */
+	static const char name[] = "x\"}\n{\"event\":\"forged\","
+	    "\"time\":\"x\"}\n\u2028\\x00\"";
+	char *const	argv[] = { "x", NULL };
+	char		res[256] = "", forged[PATH_MAX];
+	long		pg = sysconf(_SC_PAGESIZE);
+	char		*m;
+	int		s, fd, ok = 0;
+
+	snprintf(forged, sizeof(forged), "%s/%s", arg[0] == '/' ? arg :
+	    "/tmp", name);
+	if ((fd = open(forged, O_WRONLY | O_CREAT | O_CLOEXEC, 0755)) != -1)
+		close(fd);
+	if (execve(forged, argv, NULL) == 0)
+		ok++;
+	note(res, sizeof(res), "forged path: %s", ename(errno));
+	unlink(forged);
+	/* a path with no end: a full page of 'A', then nothing mapped */
+	m = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m != MAP_FAILED) {
+		memset(m, 'A', pg);
+		munmap(m + pg, pg);
+		if (syscall(SYS_execve, m, argv, NULL) == 0)
+			ok++;
+		note(res, sizeof(res), ", unterminated path: %s",
+		    ename(errno));
+	}
+	if (syscall(SYS_execve, (char *)1, argv, NULL) == 0)
+		ok++;
+	note(res, sizeof(res), ", bad pointer: %s", ename(errno));
+	if ((s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) != -1) {
+		close(s);
+		ok++;
+	}
+	note(res, sizeof(res), ", socket: %s", ename(errno));
+	return report(ok == 0, "%s", res);
 }
 
 /* ------------------------------------------------------- filesystem */
@@ -630,6 +872,38 @@ do_write_own_dir(void)
 		*slash = '\0';
 	snprintf(path, sizeof(path), "%s/" PWNED, dir);
 	return create_report(path);
+}
+
+/* read_file=PATH: read a file the test says the jail must not read. */
+static int
+do_read_file(void)
+{
+	char	buf[256];
+	ssize_t	n;
+	int	fd;
+
+	if ((fd = open(arg, O_RDONLY | O_CLOEXEC)) == -1)
+		return report(1, "%s (open %s)", ename(errno), arg);
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0)
+		return report(1, "%s (read %s)", n == 0 ? "empty" :
+		    ename(errno), arg);
+	return report(0, "read %zd bytes of %s", n, arg);
+}
+
+/*
+ * accel_redirect=URI: nginx follows X-Accel-Redirect from its upstream to
+ * any location, internal ones included, and serves it with its own
+ * rights.  If this body reaches the client, nginx did not follow it.
+ */
+static int
+do_accel_redirect(void)
+{
+	if (arg[0] != '/' || strpbrk(arg, "\r\n") != NULL)
+		return report(1, "bad URI argument");
+	printf("X-Accel-Redirect: %s\r\n", arg);
+	return report(1, "nginx did not follow X-Accel-Redirect to %s", arg);
 }
 
 static int
@@ -1066,8 +1340,8 @@ do_daemon(void)
 	if (read(p[0], &c, 1) != 1)
 		return untested("the daemon did not start (second fork refused?)");
 	close(p[0]);
-	return report(0, "started (double fork, setsid, sleeps 60 s); it must "
-	    "not outlive the request");
+	/* the test checks that it is gone once the response is */
+	return report(0, "started (double fork, setsid, sleep 60)");
 }
 
 static int
@@ -1254,9 +1528,13 @@ static const struct {
 	{ "socket_families",	do_socket_families },
 	{ "fastcgi_socket",	NULL },
 	{ "abstract",		NULL },
+	{ "abstract_listen",	do_abstract_listen },
 	{ "exec_sh",		do_exec_sh },
 	{ "exec_wget",		do_exec_wget },
 	{ "exec_curl",		do_exec_curl },
+	{ "exec_ldso_sh",	do_exec_ldso_sh },
+	{ "exec_ldso_wget",	do_exec_ldso_wget },
+	{ "unix_scan",		do_unix_scan },
 	{ "write_etc",		NULL },
 	{ "write_dev",		NULL },
 	{ "write_usr",		NULL },
@@ -1264,6 +1542,9 @@ static const struct {
 	{ "tmp_exec",		do_tmp_exec },
 	{ "memfd_exec",		do_memfd_exec },
 	{ "mknod",		do_mknod },
+	{ "audit_inject",	do_audit_inject },
+	{ "read_file",		do_read_file },
+	{ "accel_redirect",	do_accel_redirect },
 	{ "read_shadow",	do_read_shadow },
 	{ "see_root",		do_see_root },
 	{ "proc1_environ",	do_proc1_environ },

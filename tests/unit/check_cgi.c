@@ -229,6 +229,17 @@ START_TEST(test_oversized_block_is_invalid)
 }
 END_TEST
 
+START_TEST(test_x_accel_redirect_from_a_script_is_invalid)
+{
+	static struct cgi_headers	h;
+	size_t				used;
+
+	ck_assert_int_eq(feed_all(&h, "Content-Type: text/plain\n"
+	    "X-Accel-Redirect: /internal/secret\n\n", &used), CGI_INVALID);
+	ck_assert_str_eq(h.error, "X-Accel header from a script");
+}
+END_TEST
+
 START_TEST(test_shebang_gives_interpreter)
 {
 	char	interp[64];
@@ -267,6 +278,7 @@ cgi_suite(void)
 	tcase_add_test(th, test_control_byte_in_value_is_invalid);
 	tcase_add_test(th, test_unterminated_block_is_invalid_at_eof);
 	tcase_add_test(th, test_oversized_block_is_invalid);
+	tcase_add_test(th, test_x_accel_redirect_from_a_script_is_invalid);
 	tcase_add_test(th, test_shebang_gives_interpreter);
 	suite_add_tcase(s, tr);
 	suite_add_tcase(s, th);
