@@ -44,7 +44,7 @@
 struct req;
 
 struct live {
-	uint64_t		 pidns;
+	pid_t			 pid;		/* init of the request's PID ns */
 	struct req		*req;
 };
 
@@ -58,7 +58,8 @@ struct worker {
 	pid_t			 pid;
 
 	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
+	pthread_cond_t		 cv;		/* a connection is queued */
+	pthread_cond_t		 slot_cv;	/* a request thread is free */
 	pthread_cond_t		 live_cv;	/* the live table changed */
 	int			*queue;		/* accepted connections */
 	int			 qhead, qlen;
@@ -300,15 +301,15 @@ spawner_for(const struct profile *p)
 }
 
 static void
-live_set(struct req *r, uint64_t ns)
+live_set(struct req *r, pid_t pid)
 {
 	int	i;
 
 	pthread_mutex_lock(&W.mu);
 	for (i = 0; i < W.cf->max_requests; i++)
-		if (ns != 0 ? W.live[i].req == NULL : W.live[i].req == r) {
-			W.live[i].pidns = ns;
-			W.live[i].req = ns != 0 ? r : NULL;
+		if (pid != 0 ? W.live[i].req == NULL : W.live[i].req == r) {
+			W.live[i].pid = pid;
+			W.live[i].req = pid != 0 ? r : NULL;
 			break;
 		}
 	pthread_cond_broadcast(&W.live_cv);
@@ -528,7 +529,7 @@ pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
 	buf = malloc(IOBUF);
 	b = calloc(1, sizeof(*b));
 	if (h == NULL || buf == NULL || b == NULL ||
-	    pipe2(wake, O_CLOEXEC | O_NONBLOCK) == -1) {
+	    (has_body(r) && pipe2(wake, O_CLOEXEC | O_NONBLOCK) == -1)) {
 		spawn_signal(ctl, SIGKILL);
 		respond_error(r, 500, "out of memory");
 		goto out;
@@ -966,13 +967,7 @@ serve(struct req *r)
 	r->ar.script_pid = rep.pid;
 	r->ctl = ctl[0];
 	/* its PID namespace names the request in seccomp notifications */
-	{
-		char		link[64];
-		struct stat	st;
-
-		snprintf(link, sizeof(link), "/proc/%d/ns/pid", (int)rep.pid);
-		live_set(r, stat(link, &st) == 0 ? (uint64_t)st.st_ino : 1);
-	}
+	live_set(r, rep.pid);
 	pump(r, pin[1], pout[0], perr[0], ctl[0]);
 	live_set(r, 0);
 	r->ctl = -1;
@@ -1038,7 +1033,7 @@ request_thread(void *arg)
 
 		pthread_mutex_lock(&W.mu);
 		W.busy--;
-		pthread_cond_broadcast(&W.cv);
+		pthread_cond_signal(&W.slot_cv);
 		pthread_mutex_unlock(&W.mu);
 	}
 	return NULL;
@@ -1107,6 +1102,18 @@ exec_allowed(const struct profile *p, const struct req *r, const char *path,
 		    profile_glob_match(p->exec_allow.v[i], buf))
 			return 1;
 	return 0;
+}
+
+/* Is init a process in the PID namespace st describes? */
+static int
+same_pidns(pid_t init, const struct stat *st)
+{
+	char		link[64];
+	struct stat	is;
+
+	snprintf(link, sizeof(link), "/proc/%d/ns/pid", (int)init);
+	return stat(link, &is) == 0 && is.st_ino == st->st_ino &&
+	    is.st_dev == st->st_dev;
 }
 
 /* May this request write path?  Landlock's write rules, in complain mode. */
@@ -1200,8 +1207,8 @@ notify_thread(void *arg)
 					for (j = 0; j < W.cf->max_requests;
 					    j++)
 						if (W.live[j].req != NULL &&
-						    W.live[j].pidns ==
-						    st.st_ino) {
+						    same_pidns(W.live[j].pid,
+						    &st)) {
 							r = W.live[j].req;
 							ar = r->ar;
 							break;
@@ -1359,6 +1366,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	pthread_mutex_init(&W.mu, NULL);
 	pthread_cond_init(&W.cv, NULL);
 	pthread_cond_init(&W.live_cv, NULL);
+	pthread_cond_init(&W.slot_cv, NULL);
 	if (FCGX_Init() != 0)
 		return 1;
 	if (pipe2(W.sigpipe, O_CLOEXEC | O_NONBLOCK) == -1)
@@ -1385,7 +1393,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 		}
 		/* at the limit, new connections wait in the listen backlog */
 		while (!draining && W.busy >= cf->max_requests)
-			pthread_cond_wait(&W.cv, &W.mu);
+			pthread_cond_wait(&W.slot_cv, &W.mu);
 		pthread_mutex_unlock(&W.mu);
 
 		pfd[0].fd = draining ? -1 : listen_fd;
@@ -1419,7 +1427,8 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 		W.busy++;
 		if (W.idle < W.qlen && W.threads < cf->max_requests)
 			thread_start();
-		pthread_cond_broadcast(&W.cv);
+		/* one connection, one thread: never wake them all */
+		pthread_cond_signal(&W.cv);
 		pthread_mutex_unlock(&W.mu);
 	}
 	return 0;

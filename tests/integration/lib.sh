@@ -124,7 +124,7 @@ NGINX
 
 start_safecgi() {	# extra flags as arguments
 	"$SAFECGI" -s "unix:$SOCK" --socket-group www-data \
-	    --error-log "$ERRLOG" --audit-log "$AUDIT" \
+	    --error-log "${SAFECGI_ERRLOG:-$ERRLOG}" --audit-log "$AUDIT" \
 	    --profile-dir "$T/profiles" "$@" &
 	SAFECGI_PID=$!
 	i=0
