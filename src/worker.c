@@ -1191,11 +1191,14 @@ notify_thread(void *arg)
 			    (int)fe.pid);
 			pthread_mutex_lock(&W.mu);
 			/*
-			 * The script may run before its request thread has
-			 * heard from the spawner: wait a little for it.
+			 * Which request: the caller is its init (the common
+			 * case, no lookup) or shares its PID namespace.  The
+			 * script may run before its request thread has heard
+			 * from the spawner: wait a little for it.
 			 */
-			if (stat(link, &st) == 0) {
+			{
 				struct timespec	until;
+				int		have_st = -1;
 
 				clock_gettime(CLOCK_REALTIME, &until);
 				until.tv_nsec += 200 * 1000000L;
@@ -1204,17 +1207,27 @@ notify_thread(void *arg)
 					until.tv_nsec -= 1000000000L;
 				}
 				for (;;) {
-					for (j = 0; j < W.cf->max_requests;
-					    j++)
+					for (j = 0; j < W.cf->max_requests &&
+					    r == NULL; j++)
+						if (W.live[j].req != NULL &&
+						    W.live[j].pid == fe.pid)
+							r = W.live[j].req;
+					if (r == NULL && have_st == -1)
+						have_st = stat(link, &st) == 0;
+					for (j = 0; have_st == 1 &&
+					    j < W.cf->max_requests &&
+					    r == NULL; j++)
 						if (W.live[j].req != NULL &&
 						    same_pidns(W.live[j].pid,
-						    &st)) {
+						    &st))
 							r = W.live[j].req;
-							ar = r->ar;
-							break;
-						}
-					if (r != NULL || pthread_cond_timedwait(
-					    &W.live_cv, &W.mu, &until) != 0)
+					if (r != NULL) {
+						ar = r->ar;
+						break;
+					}
+					if (have_st == 0 ||
+					    pthread_cond_timedwait(&W.live_cv,
+					    &W.mu, &until) != 0)
 						break;
 				}
 			}
