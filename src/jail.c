@@ -830,6 +830,19 @@ jail_child_exec(void *arg)
 		for (i = 0; i < nitems(ignored); i++)
 			if (sigaction(ignored[i], &dfl, NULL) == -1)
 				child_fail(x, STAGE_FDS);
+		/* glibc will not touch its own two realtime signals;
+		 * an ignored one inherited from our parent still must not
+		 * reach the script */
+		struct {
+			void		*handler;
+			unsigned long	 flags;
+			void		*restorer;
+			uint64_t	 mask;
+		} kdfl = { SIG_DFL, 0, NULL, 0 };
+
+		if (syscall(SYS_rt_sigaction, 32, &kdfl, NULL, 8) == -1 ||
+		    syscall(SYS_rt_sigaction, 33, &kdfl, NULL, 8) == -1)
+			child_fail(x, STAGE_FDS);
 		sigemptyset(&none);
 		if (sigprocmask(SIG_SETMASK, &none, NULL) == -1)
 			child_fail(x, STAGE_FDS);
