@@ -489,7 +489,7 @@ open_anchors(const struct profile *p, const struct strlist *l, int **fds,
 {
 	glob_t	g;
 	size_t	i, j;
-	int	fd;
+	int	fd, *nv;
 
 	(void)p;
 	*fds = NULL;
@@ -500,11 +500,13 @@ open_anchors(const struct profile *p, const struct strlist *l, int **fds,
 		for (j = 0; j < g.gl_pathc; j++) {
 			if ((fd = open_anchor(g.gl_pathv[j])) == -1)
 				continue;
-			*fds = reallocarray(*fds, *n + 1, sizeof(int));
-			if (*fds == NULL) {
+			if ((nv = reallocarray(*fds, *n + 1, sizeof(int))) ==
+			    NULL) {
+				close(fd);
 				globfree(&g);
 				return -1;
 			}
+			*fds = nv;
 			(*fds)[(*n)++] = fd;
 		}
 		globfree(&g);
@@ -533,7 +535,7 @@ open_read_anchors(void)
 	struct stat	 st;
 	size_t		 t, k;
 	DIR		*d;
-	int		 fd;
+	int		 fd, *nv;
 
 	for (t = 0; t < nitems(trees); t++) {
 		if ((d = opendir(trees[t].dir)) == NULL)
@@ -555,12 +557,13 @@ open_read_anchors(void)
 				continue;
 			if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1)
 				continue;
-			ll_fd_read = reallocarray(ll_fd_read, ll_nread + 1,
-			    sizeof(int));
-			if (ll_fd_read == NULL) {
+			if ((nv = reallocarray(ll_fd_read, ll_nread + 1,
+			    sizeof(int))) == NULL) {
+				close(fd);
 				closedir(d);
 				return -1;
 			}
+			ll_fd_read = nv;
 			ll_fd_read[ll_nread++] = fd;
 		}
 		closedir(d);
