@@ -62,6 +62,9 @@ struct worker {
 	pthread_cond_t		 slot_cv;	/* a request thread is free */
 	pthread_cond_t		 live_cv;	/* the live table changed */
 	int			*queue;		/* accepted connections */
+	int			*qslot;		/* ... and their admission slots */
+	int64_t			*admitted;	/* per slot: when, or 0 */
+	int			 nadmit;
 	int			 qhead, qlen;
 	int			 threads, idle, busy;
 	uint64_t		 seq;
@@ -1003,7 +1006,8 @@ static void *
 request_thread(void *arg)
 {
 	struct req	*r;
-	int		 fd;
+	int		 fd, slot;
+	int64_t		 mine;
 
 	(void)arg;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
@@ -1015,6 +1019,8 @@ request_thread(void *arg)
 			pthread_cond_wait(&W.cv, &W.mu);
 		W.idle--;
 		fd = W.queue[W.qhead];
+		slot = W.qslot[W.qhead];
+		mine = W.admitted[slot];
 		W.qhead = (W.qhead + 1) % W.cf->max_requests;
 		W.qlen--;
 		pthread_mutex_unlock(&W.mu);
@@ -1042,10 +1048,58 @@ request_thread(void *arg)
 
 		pthread_mutex_lock(&W.mu);
 		W.busy--;
+		/* free the admission slot, unless it aged and moved on */
+		if (W.admitted[slot] == mine)
+			W.admitted[slot] = 0;
 		pthread_cond_signal(&W.slot_cv);
 		pthread_mutex_unlock(&W.mu);
 	}
 	return NULL;
+}
+
+/*
+ * Admission.  On a CPU-bound load, more scripts running at once than
+ * there are CPUs only stretches every response (and the tail most); so a
+ * worker starts at most one new request per CPU at a time.  A request
+ * stops counting once it has run ADMIT_AGE_MS: a slow script, sleeping or
+ * waiting on I/O, never holds back the fast ones behind it.
+ */
+#define ADMIT_AGE_MS	20
+
+static int
+admission_size(void)
+{
+	long	n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* Called with W.mu held: a free slot, or -1. */
+static int
+admission_slot(void)
+{
+	int64_t	t = now_ms();
+	int	i;
+
+	for (i = 0; i < W.nadmit; i++)
+		if (W.admitted[i] == 0 || t - W.admitted[i] >= ADMIT_AGE_MS)
+			return i;
+	return -1;
+}
+
+/* Called with W.mu held: until a request ends or a slot ages. */
+static void
+slot_wait(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 2 * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&W.slot_cv, &W.mu, &ts);
 }
 
 static int
@@ -1348,7 +1402,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	struct pollfd		 pfd[2];
 	pthread_t		 nt;
 	size_t			 i;
-	int			 fd, draining = 0;
+	int			 fd, draining = 0, adm = -1;
 	char			 c;
 	int64_t			 until = 0;
 
@@ -1382,6 +1436,11 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	}
 
 	W.queue = calloc(cf->max_requests, sizeof(int));
+	W.qslot = calloc(cf->max_requests, sizeof(int));
+	W.nadmit = admission_size();
+	W.admitted = calloc(W.nadmit, sizeof(int64_t));
+	if (W.qslot == NULL || W.admitted == NULL)
+		return 1;
 	W.live = calloc(cf->max_requests, sizeof(*W.live));
 	if (W.queue == NULL || W.live == NULL)
 		return 1;
@@ -1414,8 +1473,9 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 			break;
 		}
 		/* at the limit, new connections wait in the listen backlog */
-		while (!draining && W.busy >= cf->max_requests)
-			pthread_cond_wait(&W.slot_cv, &W.mu);
+		while (!draining && (W.busy >= cf->max_requests ||
+		    (adm = admission_slot()) == -1))
+			slot_wait();
 		pthread_mutex_unlock(&W.mu);
 
 		pfd[0].fd = draining ? -1 : listen_fd;
@@ -1444,6 +1504,8 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 		if (fd == -1)
 			continue;	/* another worker took it */
 		pthread_mutex_lock(&W.mu);
+		W.admitted[adm] = now_ms();
+		W.qslot[(W.qhead + W.qlen) % cf->max_requests] = adm;
 		W.queue[(W.qhead + W.qlen) % cf->max_requests] = fd;
 		W.qlen++;
 		W.busy++;
