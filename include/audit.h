@@ -39,13 +39,13 @@ struct audit_event {
 };
 
 /* Master side. */
-int	audit_open(const char *errlog, const char *auditlog, int foreground);
+int	audit_open(const char *errlog, const char *auditlog);
 int	audit_reopen(void);
 void	audit_close(void);
 /* A new channel for a child: returns the child's end, keeps the other. */
-int	audit_channel(int slot, int *master_end);
+int	audit_channel(int *master_end);
 /* Read and write out every pending message on a master end. */
-void	audit_drain(int master_end, int slot, pid_t pid);
+void	audit_drain(int master_end, pid_t pid);
 
 /* Child side: send to the master through fd from now on. */
 void	audit_attach(int fd);

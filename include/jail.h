@@ -80,6 +80,17 @@ const char *jail_stage_name(int);
 int	jail_ruleset(const struct profile *, const char *path,
 	    const char *interp);
 
+/*
+ * The Landlock rules asked of one path (for the audit log, and in
+ * complain mode): 1 allowed, 0 refused, -1 not resolvable here (exec
+ * only; the kernel decides).  canon receives the resolved path.
+ */
+int	jail_may_exec(const struct profile *, const char *dir,
+	    const char *script, const char *interp, const char *path,
+	    char *canon, size_t csz);
+int	jail_may_write(const struct profile *, const char *dir,
+	    const char *path);
+
 /* The child's whole life: never returns. */
 int	jail_child_exec(void *jail_exec);
 

@@ -29,7 +29,6 @@ struct spawn_reply {
 	int32_t		stage;		/* SPAWN_FAILED: enum jail_stage */
 	int32_t		err;		/* SPAWN_FAILED: errno */
 	int32_t		status;		/* SPAWN_EXITED: wait status */
-	uint64_t	reserved;
 };
 
 struct spawner {

@@ -324,9 +324,8 @@ open_log(const char *path)
 }
 
 int
-audit_open(const char *errlog, const char *auditlog, int foreground)
+audit_open(const char *errlog, const char *auditlog)
 {
-	(void)foreground;
 	free(errpath);
 	free(auditpath);
 	errpath = auditpath = NULL;
@@ -444,12 +443,11 @@ master_event(const struct audit_event *ev, const char *id)
 }
 
 int
-audit_channel(int slot, int *master_end)
+audit_channel(int *master_end)
 {
 	int	sv[2];
 	int	sz = 1 << 20;
 
-	(void)slot;
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) == -1)
 		return -1;
 	/* a burst of log lines must not block a worker for long */
@@ -474,7 +472,7 @@ fields(char *p, size_t n, char **f, size_t max)
 }
 
 void
-audit_drain(int fd, int slot, pid_t pid)
+audit_drain(int fd, pid_t pid)
 {
 	char			 msg[MSG_MAX + 1], *f[9 + 2 * AUDIT_KV_MAX];
 	char			 id[64], clean[MSG_MAX + 1];
@@ -483,7 +481,6 @@ audit_drain(int fd, int slot, pid_t pid)
 	ssize_t			 n;
 	size_t			 nf, i;
 
-	(void)slot;
 	for (;;) {
 		n = recv(fd, msg, sizeof(msg) - 1, MSG_DONTWAIT);
 		if (n <= 0)

@@ -114,7 +114,7 @@ static const struct profile_set *jail_ps;	/* the worker's profiles */
 static uint64_t	 ll_fs_mask;		/* access rights this ABI handles */
 static int	 ll_fd_ldso = -1;
 static int	 ll_fd_dev[5] = { -1, -1, -1, -1, -1 };
-static int	 ll_fd_tmp[2] = { -1, -1 };
+static int	 ll_fd_tmp[2] = { -1, -1 };	/* scratch[] */
 static int	*ll_fd_exec, *ll_fd_write, *ll_fd_read;
 static size_t	 ll_nexec, ll_nwrite, ll_nread;
 
@@ -135,6 +135,12 @@ static int	 ll_cache_next;
 static const char *const devnodes[] = {
 	"null", "zero", "full", "random", "urandom"
 };
+
+/* Private, writable, noexec: the scripts' scratch space. */
+static const char *const scratch[] = { "/tmp", "/var/tmp" };
+
+/* The ELF interpreter of every dynamic binary on x86-64. */
+#define LDSO	"/lib64/ld-linux-x86-64.so.2"
 
 /* Secrets no profile may see. */
 static const char *const masked[] = {
@@ -495,6 +501,30 @@ open_anchors(const struct profile *p, const struct strlist *l, int **fds,
 	*fds = NULL;
 	*n = 0;
 	for (i = 0; i < l->n; i++) {
+		size_t	len = strlen(l->v[i]);
+
+		/*
+		 * A trailing double star is everything beneath the directory
+		 * before it, which is what a Landlock rule on that directory
+		 * grants; glob(3) knows no double star.
+		 */
+		if (len > 3 && strcmp(l->v[i] + len - 3, "/**") == 0 &&
+		    strpbrk(l->v[i], "*?[") == l->v[i] + len - 2) {
+			char	dir[PATH_MAX];
+
+			snprintf(dir, sizeof(dir), "%.*s", (int)(len - 3),
+			    l->v[i]);
+			if ((fd = open_anchor(dir)) == -1)
+				continue;
+			if ((nv = reallocarray(*fds, *n + 1, sizeof(int))) ==
+			    NULL) {
+				close(fd);
+				return -1;
+			}
+			*fds = nv;
+			(*fds)[(*n)++] = fd;
+			continue;
+		}
 		if (glob(l->v[i], GLOB_NOSORT, NULL, &g) != 0)
 			continue;
 		for (j = 0; j < g.gl_pathc; j++) {
@@ -582,8 +612,9 @@ jail_spawner_enter(const struct profile *p, const struct filter *f)
 	 *    of its own: private /tmp, writable paths, extra masks. */
 	if (unshare(CLONE_NEWNS) == -1)
 		return fail("unshare", "mount namespace");
-	if (tmpfs_private("/tmp") == -1 || tmpfs_private("/var/tmp") == -1)
-		return -1;
+	for (i = 0; i < nitems(scratch); i++)
+		if (tmpfs_private(scratch[i]) == -1)
+			return -1;
 	for (i = 0; i < p->writable.n; i++)
 		if (make_writable(p->writable.v[i]) == -1)
 			return -1;
@@ -619,12 +650,12 @@ jail_spawner_enter(const struct profile *p, const struct filter *f)
 	 *    from these plus its script and interpreter. */
 	if (ll_abi >= 1) {
 		if (open_read_anchors() == -1 ||
-		    (ll_fd_tmp[0] = open_anchor("/tmp")) == -1 ||
-		    (ll_fd_tmp[1] = open_anchor("/var/tmp")) == -1)
+		    (ll_fd_tmp[0] = open_anchor(scratch[0])) == -1 ||
+		    (ll_fd_tmp[1] = open_anchor(scratch[1])) == -1)
 			return -1;
 		/* ld.so is the ELF interpreter of every dynamic binary, and
 		 * the kernel opens it for execution */
-		if (realpath("/lib64/ld-linux-x86-64.so.2", ldso) != NULL)
+		if (realpath(LDSO, ldso) != NULL)
 			ll_fd_ldso = open_anchor(ldso);
 		for (i = 0; i < nitems(devnodes); i++) {
 			char dev[32];
@@ -658,6 +689,95 @@ jail_spawner_enter(const struct profile *p, const struct filter *f)
 	if ((lfd = filter_attach(f)) == -1)
 		return fail("attach", "seccomp filter");
 	return lfd;
+}
+
+/* ------------------------------------------- the same rules, as a test */
+
+/*
+ * What Landlock enforces, asked of one path, for the audit log and for
+ * complain mode (where Landlock is not applied).  Relative paths are taken
+ * from dir, the script's working directory.  These mirror the rules built
+ * in ll_build(); keep the two together.
+ */
+static const char *
+join(const char *dir, const char *path, char *buf, size_t bufsz)
+{
+	if (path[0] != '/' && dir != NULL)
+		snprintf(buf, bufsz, "%s/%s", dir, path);
+	else
+		snprintf(buf, bufsz, "%s", path);
+	return buf;
+}
+
+static int
+under(const char *path, const char *dir)
+{
+	size_t	n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 &&
+	    (path[n] == '\0' || path[n] == '/');
+}
+
+int
+jail_may_exec(const struct profile *p, const char *dir, const char *script,
+    const char *interp, const char *path, char *canon, size_t csz)
+{
+	static char	 ldso[PATH_MAX];
+	char		 buf[2 * PATH_MAX];
+	size_t		 i;
+
+	join(dir, path, buf, sizeof(buf));
+	if (strlen(buf) >= PATH_MAX || realpath(buf, canon) == NULL) {
+		snprintf(canon, csz, "%.*s", (int)csz - 1, buf);
+		/* scratch space is the spawner's, invisible from here;
+		 * nothing there (nor in /dev) may run: it is noexec */
+		for (i = 0; i < nitems(scratch); i++)
+			if (under(buf, scratch[i]))
+				return 0;
+		/* nothing to run there: the kernel will say so itself */
+		return under(buf, "/dev") ? 0 : -1;
+	}
+	if ((script != NULL && strcmp(canon, script) == 0) ||
+	    (interp != NULL && strcmp(canon, interp) == 0))
+		return 1;
+	/* the kernel loads ld.so for a binary without an execve of it;
+	 * run directly, it would start any program it can read */
+	if (ldso[0] == '\0' && realpath(LDSO, ldso) == NULL)
+		snprintf(ldso, sizeof(ldso), "%s", LDSO);
+	if (strcmp(canon, ldso) == 0)
+		return 0;
+	for (i = 0; i < p->exec_allow.n; i++)
+		if (profile_glob_match(p->exec_allow.v[i], canon) ||
+		    profile_glob_match(p->exec_allow.v[i], buf))
+			return 1;
+	return 0;
+}
+
+int
+jail_may_write(const struct profile *p, const char *dir, const char *path)
+{
+	char	 buf[2 * PATH_MAX], dev[32];
+	size_t	 i;
+
+	if (path[0] == '\0')
+		return 1;
+	join(dir, path, buf, sizeof(buf));
+	for (i = 0; i < nitems(scratch); i++)
+		if (under(buf, scratch[i]))
+			return 1;
+	for (i = 0; i < nitems(devnodes); i++) {
+		snprintf(dev, sizeof(dev), "/dev/%s", devnodes[i]);
+		if (strcmp(buf, dev) == 0)
+			return 1;
+	}
+	/* the script's own fds (pipes), under other names */
+	if (under(buf, "/dev/fd") || under(buf, "/proc/self/fd") ||
+	    strcmp(buf, "/dev/stdout") == 0 || strcmp(buf, "/dev/stderr") == 0)
+		return 1;
+	for (i = 0; i < p->writable.n; i++)
+		if (under(buf, p->writable.v[i]))
+			return 1;
+	return 0;
 }
 
 /* ------------------------------------------------------------- child */
@@ -873,7 +993,6 @@ jail_child_exec(void *arg)
 	    set_limit(RLIMIT_NPROC, p->limit_nproc) == -1 ||
 	    set_limit(RLIMIT_NOFILE, p->limit_nofile) == -1 ||
 	    set_limit(RLIMIT_FSIZE, p->limit_fsize) == -1 ||
-	    set_limit(RLIMIT_CORE, 0) == -1 ||
 	    set_limit(RLIMIT_CORE, 0) == -1)
 		child_fail(x, STAGE_RLIMIT);
 

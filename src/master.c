@@ -363,7 +363,7 @@ worker_start(struct slot *s, int slotno)
 	pid_t	 pid;
 	int	 flags = JAIL_CLONE_FLAGS | SIGCHLD;
 
-	if ((child_end = audit_channel(slotno, &s->log_fd)) == -1)
+	if ((child_end = audit_channel(&s->log_fd)) == -1)
 		return -1;
 	/*
 	 * clone with fresh namespaces, fork-like (no stack given): the
@@ -442,7 +442,7 @@ reap(int stopping)
 		for (i = 0; i < nold; i++)
 			if (old[i].pid == pid) {
 				old[i].pid = 0;
-				audit_drain(old[i].log_fd, i, pid);
+				audit_drain(old[i].log_fd, pid);
 				close(old[i].log_fd);
 				old[i].log_fd = -1;
 			}
@@ -451,7 +451,7 @@ reap(int stopping)
 
 			if (s->pid != pid)
 				continue;
-			audit_drain(s->log_fd, i, pid);
+			audit_drain(s->log_fd, pid);
 			close(s->log_fd);
 			s->log_fd = -1;
 			s->pid = 0;
@@ -593,7 +593,7 @@ main(int argc, char **argv)
 		    "available yet\n");
 		return 1;
 	}
-	if (audit_open(cur->cf.error_log, cur->cf.audit_log, 1) == -1) {
+	if (audit_open(cur->cf.error_log, cur->cf.audit_log) == -1) {
 		fprintf(stderr, "safecgi: cannot open log: %s\n",
 		    strerror(errno));
 		return 1;
@@ -676,10 +676,10 @@ main(int argc, char **argv)
 		n = poll(pfd, total + 1, 100);
 		for (i = 0; n > 0 && i < nslots; i++)
 			if (pfd[1 + i].revents & POLLIN)
-				audit_drain(slots[i].log_fd, i, slots[i].pid);
+				audit_drain(slots[i].log_fd, slots[i].pid);
 		for (i = 0; n > 0 && i < nold; i++)
 			if (pfd[1 + nslots + i].revents & POLLIN)
-				audit_drain(old[i].log_fd, i, old[i].pid);
+				audit_drain(old[i].log_fd, old[i].pid);
 		free(pfd);
 
 		while (read(sigpipe_fds[0], &c, 1) == 1) {

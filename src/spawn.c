@@ -117,10 +117,9 @@ recv_fds(int sock, void *buf, size_t len, int *fds, int *nfds)
 }
 
 static void
-reply(int ctl, int type, pid_t pid, int stage, int err, int status,
-    uint64_t ns)
+reply(int ctl, int type, pid_t pid, int stage, int err, int status)
 {
-	struct spawn_reply r = { type, pid, stage, err, status, ns };
+	struct spawn_reply r = { type, pid, stage, err, status };
 
 	(void)send(ctl, &r, sizeof(r), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
@@ -145,7 +144,7 @@ spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
 	end = msg + len;
 	if ((size_t)(end - s) < (size_t)h.len_path + h.len_dir +
 	    h.len_interp + h.len_env || h.nenv >= nitems(envp)) {
-		reply(fds[3], SPAWN_FAILED, 0, STAGE_NONE, EINVAL, 0, 0);
+		reply(fds[3], SPAWN_FAILED, 0, STAGE_NONE, EINVAL, 0);
 		return;
 	}
 	memset(&x, 0, sizeof(x));
@@ -168,7 +167,7 @@ spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
 	x.envp = envp;
 	x.exec_key = spawn_filter->exec_key;
 	if ((x.ruleset = jail_ruleset(p, x.path, x.interp)) == -1) {
-		reply(fds[3], SPAWN_FAILED, 0, STAGE_LANDLOCK, errno, 0, 0);
+		reply(fds[3], SPAWN_FAILED, 0, STAGE_LANDLOCK, errno, 0);
 		return;
 	}
 
@@ -181,7 +180,7 @@ spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
 	pid = clone(jail_child_exec, stack + sizeof(stack),
 	    CLONE_VM | CLONE_VFORK | CLONE_NEWPID | SIGCHLD, &x);
 	if (pid == -1) {
-		reply(fds[3], SPAWN_FAILED, 0, STAGE_NONE, errno, 0, 0);
+		reply(fds[3], SPAWN_FAILED, 0, STAGE_NONE, errno, 0);
 		return;
 	}
 	if (x.fail_stage != STAGE_NONE) {
@@ -190,13 +189,13 @@ spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
 		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 			;
 		reply(fds[3], SPAWN_FAILED, pid, x.fail_stage, x.fail_errno,
-		    0, 0);
+		    0);
 		return;
 	}
 	slot->pid = pid;
 	slot->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	slot->ctl = fds[3];
-	reply(fds[3], SPAWN_STARTED, pid, 0, 0, 0, 0);
+	reply(fds[3], SPAWN_STARTED, pid, 0, 0, 0);
 }
 
 static void __attribute__((noreturn))
@@ -298,7 +297,7 @@ spawner_main(const struct profile *p, const struct filter *f, int sock,
 			reply(kids[i].ctl, SPAWN_EXITED, kids[i].pid, 0, 0,
 			    si.si_code == CLD_EXITED ?
 			    W_EXITCODE(si.si_status, 0) :
-			    si.si_status & 0x7f, 0);
+			    si.si_status & 0x7f);
 			close(kids[i].pidfd);
 			close(kids[i].ctl);
 			kids[i].pid = 0;

@@ -1120,53 +1120,6 @@ thread_start(void)
 	return 0;
 }
 
-/*
- * May this request run path?  The same list Landlock enforces: the
- * script, its interpreter, the dynamic loader and the profile's exec
- * allowlist.  Paths are compared after resolving symlinks; a relative
- * path is taken from the script's directory, its working directory.
- */
-static int
-exec_allowed(const struct profile *p, const struct req *r, const char *path,
-    char *canon, size_t csz)
-{
-	char	 buf[2 * PATH_MAX], ldso[PATH_MAX];
-	size_t	 i;
-
-	if (path[0] != '/' && r != NULL)
-		snprintf(buf, sizeof(buf), "%s/%s", r->dir, path);
-	else
-		snprintf(buf, sizeof(buf), "%s", path);
-	if (strlen(buf) >= PATH_MAX) {
-		snprintf(canon, csz, "%.*s", (int)csz - 1, buf);
-		return -1;
-	}
-	if (realpath(buf, canon) == NULL) {
-		snprintf(canon, csz, "%s", buf);
-		/* the scripts' scratch space is theirs alone, invisible
-		 * here; nothing there may run (it is noexec too) */
-		if (strncmp(buf, "/tmp/", 5) == 0 ||
-		    strncmp(buf, "/var/tmp/", 9) == 0 ||
-		    strncmp(buf, "/dev/shm/", 9) == 0)
-			return 0;
-		/* nothing to run there: the kernel will say so itself */
-		return -1;
-	}
-	if (r != NULL && (strcmp(canon, r->script) == 0 ||
-	    (r->interp[0] != '\0' && strcmp(canon, r->interp) == 0)))
-		return 1;
-	/* the kernel loads ld.so for a binary without an execve of it;
-	 * run directly, it would start any program it can read */
-	if (realpath("/lib64/ld-linux-x86-64.so.2", ldso) != NULL &&
-	    strcmp(canon, ldso) == 0)
-		return 0;
-	for (i = 0; i < p->exec_allow.n; i++)
-		if (profile_glob_match(p->exec_allow.v[i], canon) ||
-		    profile_glob_match(p->exec_allow.v[i], buf))
-			return 1;
-	return 0;
-}
-
 /* Is init a process in the PID namespace st describes? */
 static int
 same_pidns(pid_t init, const struct stat *st)
@@ -1177,36 +1130,6 @@ same_pidns(pid_t init, const struct stat *st)
 	snprintf(link, sizeof(link), "/proc/%d/ns/pid", (int)init);
 	return stat(link, &is) == 0 && is.st_ino == st->st_ino &&
 	    is.st_dev == st->st_dev;
-}
-
-/* May this request write path?  Landlock's write rules, in complain mode. */
-static int
-write_allowed(const struct profile *p, const struct req *r, const char *path)
-{
-	static const char *const always[] = {
-		"/tmp/", "/var/tmp/", "/dev/null", "/dev/zero", "/dev/full",
-		"/dev/random", "/dev/urandom", "/dev/fd/", "/dev/stdout",
-		"/dev/stderr", "/proc/self/fd/",
-	};
-	char	 buf[2 * PATH_MAX];
-	size_t	 i, n;
-
-	if (path[0] == '\0')
-		return 1;
-	if (path[0] != '/' && r != NULL)
-		snprintf(buf, sizeof(buf), "%s/%s", r->dir, path);
-	else
-		snprintf(buf, sizeof(buf), "%s", path);
-	for (i = 0; i < nitems(always); i++)
-		if (strncmp(buf, always[i], strlen(always[i])) == 0)
-			return 1;
-	for (i = 0; i < p->writable.n; i++) {
-		n = strlen(p->writable.v[i]);
-		if (strncmp(buf, p->writable.v[i], n) == 0 &&
-		    (buf[n] == '\0' || buf[n] == '/'))
-			return 1;
-	}
-	return 0;
 }
 
 /* Seccomp notifications from every spawner: report, then answer. */
@@ -1306,7 +1229,9 @@ notify_thread(void *arg)
 				 * may run; refused as Landlock would when
 				 * not (complain mode lets it run) */
 				allowed = fe.path[0] == '\0' ||
-				    exec_allowed(p, r, fe.path, canon,
+				    jail_may_exec(p, r ? r->dir : NULL,
+				    r ? r->script : NULL, r && r->interp[0] ?
+				    r->interp : NULL, fe.path, canon,
 				    sizeof(canon)) != 0;
 				answer = allowed || complain ? 0 : EACCES;
 				if (!allowed) {
@@ -1324,7 +1249,8 @@ notify_thread(void *arg)
 			    fe.nr == __NR_open || fe.nr == __NR_creat)) {
 				/* would Landlock have refused this write? */
 				answer = 0;
-				if (!write_allowed(p, r, fe.path)) {
+				if (!jail_may_write(p, r ? r->dir : NULL,
+				    fe.path)) {
 					ev.event = "write_denied";
 					audit_kv(&ev, "path", fe.path);
 					audit_kv(&ev, "mode", "complain");

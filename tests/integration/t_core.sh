@@ -12,8 +12,25 @@ mkdir -p "$DOCROOT/other" && chmod 755 "$DOCROOT/other"
 install -m 0755 "$top_srcdir/tests/cgi/scripts/fast.sh" "$DOCROOT/other/x.sh"
 printf '#!/nonexistent/interpreter\n' > "$CGIBIN/badinterp.sh"
 chmod 755 "$CGIBIN/badinterp.sh"
+# a profile's exec allowlist with a trailing double star: all beneath
+mkdir -p "$DOCROOT/tools/.sub" && chmod -R 755 "$DOCROOT/tools"
+printf '#!/bin/sh\necho tool-ran\n' > "$DOCROOT/tools/.sub/tool"
+chmod 755 "$DOCROOT/tools/.sub/tool"
+printf '#!/bin/sh\nprintf "Content-Type: text/plain\\n\\n"\n%s\n' \
+    "$DOCROOT/tools/.sub/tool" > "$CGIBIN/runtool.sh"
+chmod 755 "$CGIBIN/runtool.sh"
+cat > "$T/profiles/tool.conf" <<PROFILE
+[profile]
+match = $CGIBIN/runtool.sh
+[filesystem]
+exec = $DOCROOT/tools/** /usr/bin/dash
+PROFILE
 start_nginx
 start_safecgi -t 4
+
+s=$(http_status "$BASE/cgi-bin/runtool.sh")
+check "exec = dir/** lets the script run programs beneath dir" \
+    grep -q "^tool-ran$" "$T/body"
 
 s=$(http_status "$BASE/cgi-bin/fast.sh")
 check "shell script answers 200 with its body" \
