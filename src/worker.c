@@ -1132,6 +1132,65 @@ same_pidns(pid_t init, const struct stat *st)
 	    is.st_dev == st->st_dev;
 }
 
+/*
+ * The tarpit.  Once a request's denied calls are no longer written down
+ * (EVENTS_PER_REQUEST), each further one is answered TARPIT_MS late: the
+ * script sleeps in the kernel instead of spinning through the filter and
+ * this thread, so a flood costs the machine waiting time, not the CPU
+ * other requests need, until BLOCKED_PER_REQUEST stops it.  Answers are
+ * queued in arrival order, so the ring stays sorted by due time; when it
+ * is full, the answer goes out at once.
+ */
+#define TARPIT_MS	2
+#define TARPIT_MAX	256
+
+struct deferred {
+	int		fd;
+	uint64_t	id;
+	int		answer;
+	int64_t		due;		/* ms */
+};
+
+static struct {
+	struct deferred	v[TARPIT_MAX];
+	int		head, len;
+} tarpit;
+
+static int
+tarpit_defer(int fd, const struct filter_event *fe, int answer)
+{
+	struct deferred	*d;
+
+	if (tarpit.len == TARPIT_MAX)
+		return -1;
+	d = &tarpit.v[(tarpit.head + tarpit.len++) % TARPIT_MAX];
+	d->fd = fd;
+	d->id = fe->id;
+	d->answer = answer;
+	d->due = now_ms() + TARPIT_MS;
+	return 0;
+}
+
+/* Answer what is due; returns the poll timeout until the next one. */
+static int
+tarpit_release(void)
+{
+	struct filter_event	 fe = { 0 };
+	struct deferred		*d;
+	int64_t			 t = now_ms();
+
+	while (tarpit.len > 0) {
+		d = &tarpit.v[tarpit.head];
+		if (d->due > t)
+			return (int)(d->due - t);
+		fe.id = d->id;
+		filter_notify_reply(d->fd, &fe, d->answer);
+		tarpit.head = (tarpit.head + 1) % TARPIT_MAX;
+		tarpit.len--;
+	}
+	return -1;
+}
+
 /* Seccomp notifications from every spawner: report, then answer. */
 static void *
 notify_thread(void *arg)
@@ -1148,7 +1207,7 @@ notify_thread(void *arg)
 		pfd[i].events = POLLIN;
 	}
 	for (;;) {
-		if (poll(pfd, W.nsp, -1) == -1) {
+		if (poll(pfd, W.nsp, tarpit_release()) == -1) {
 			if (errno == EINTR)
 				continue;
 			return NULL;
@@ -1162,7 +1221,7 @@ notify_thread(void *arg)
 			char			 canon[PATH_MAX];
 			struct stat		 st;
 			int			 j, answer, allowed = 1;
-			int			 complain;
+			int			 complain, slow = 0;
 
 			if (pfd[i].revents & (POLLHUP | POLLERR))
 				pfd[i].fd = -1;
@@ -1275,9 +1334,13 @@ notify_thread(void *arg)
 				    "complain" : "errno");
 				if (event_admit(r))
 					audit_emit(&ev);
-				/* a script that keeps trying is stopped */
+				/* a script that keeps trying is slowed,
+				 * then stopped */
+				if (r != NULL && !complain)
+					slow = ++r->nblocked >
+					    EVENTS_PER_REQUEST;
 				if (r != NULL && !complain &&
-				    ++r->nblocked == BLOCKED_PER_REQUEST) {
+				    r->nblocked == BLOCKED_PER_REQUEST) {
 					struct audit_event lh = { 0 };
 
 					lh.event = "limit_hit";
@@ -1288,7 +1351,8 @@ notify_thread(void *arg)
 				}
 			}
 			pthread_mutex_unlock(&W.mu);
-			filter_notify_reply(pfd[i].fd, &fe, answer);
+			if (!slow || tarpit_defer(pfd[i].fd, &fe, answer) == -1)
+				filter_notify_reply(pfd[i].fd, &fe, answer);
 		}
 	}
 }

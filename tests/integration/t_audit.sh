@@ -46,13 +46,18 @@ check "script_crash records the signal" \
     sh -c "grep '\"event\":\"script_crash\"' '$AUDIT' | grep -q '\"signal\":\"11\"'"
 
 before=$(wc -l < "$AUDIT")
+t0=$(date +%s%N)
 s=$(http_status "$BASE/cgi-bin/hello?flood")
+t1=$(date +%s%N)
 sleep 0.5
 after=$(wc -l < "$AUDIT")
 check "a flood of denied calls is cut off: limit_hit" \
     sh -c "grep '\"event\":\"limit_hit\"' '$AUDIT' | grep -q '\"limit\":\"blocked_calls\"'"
 check "a flood of denied calls writes a bounded number of lines ($((after - before)))" \
     [ $((after - before)) -lt 100 ]
+# 1000 - 64 answers held back 2 ms each: at least 1.8 s, asleep
+check "a flood of denied calls is slowed down (tarpit: $(( (t1 - t0) / 1000000 )) ms)" \
+    [ $(( (t1 - t0) / 1000000 )) -ge 1800 ]
 check "what a flood dropped is counted in a suppressed event" \
     sh -c "grep '\"event\":\"suppressed\"' '$AUDIT' | grep -q '\"count\":\"[0-9]'"
 
