@@ -4,9 +4,12 @@
  *   master   jail_probe()          what the kernel offers; refuse to start
  *                                  if a required layer is missing
  *   master   clone(NEWPID|NEWNS|NEWNET|NEWIPC|NEWUTS) -> worker
- *   worker   jail_worker_enter()   read-only root, /dev, /proc, masks,
- *                                  pivot_root, loopback, hostname
- *   spawner  jail_spawner_enter()  the profile's mounts, capabilities cut
+ *            (rootless: | NEWUSER)
+ *   worker   jail_worker_enter()   rootless: map our own uid; read-only
+ *                                  root, /dev, /proc, masks, pivot_root,
+ *                                  loopback, hostname
+ *   spawner  jail_spawner_enter()  the profile's mounts, rootless: a user
+ *                                  namespace of its own, capabilities cut
  *                                  to what spawning needs, no_new_privs,
  *                                  the profile's seccomp filter (once)
  *   child    jail_child_exec()     fds, rlimits, uid/gid, Landlock, execve

