@@ -12,10 +12,18 @@
 #include "config.h"
 #include "profile.h"
 
+struct audit_event;
 struct filter;
 
-/* The worker's whole life; returns the exit code. */
+/*
+ * The worker's whole life; returns the exit code.  relay_fd is its end
+ * of the relay channel (relay.h), or -1 when no profile names a port.
+ */
 int	worker_main(const struct config *, const struct profile_set *,
-	    const struct filter *, int listen_fd, int log_fd, int slot);
+	    const struct filter *, int listen_fd, int log_fd, int relay_fd,
+	    int slot);
+
+/* An event outside any request, under the worker's flood control. */
+void	worker_event(const struct audit_event *);
 
 #endif

@@ -32,12 +32,15 @@
 #include "filter.h"
 #include "jail.h"
 #include "profile.h"
+#include "relay.h"
 #include "safecgi.h"
 #include "worker.h"
 
 struct slot {
 	pid_t		pid;
 	int		log_fd;		/* master's end of the log channel */
+	int		relay_fd;	/* ... of the relay channel, or -1 */
+	struct relay_ports ports;	/* what the relay may reach */
 	int		gen;		/* configuration generation */
 	time_t		started;
 	unsigned	backoff_ms;
@@ -146,20 +149,6 @@ policy_load(int argc, char **argv, char *err, size_t errsz)
 		policy_free(p);
 		return NULL;
 	}
-	/*
-	 * tcp:PORT needs a relay out of the worker's network namespace,
-	 * which is not built yet: refuse rather than start a profile whose
-	 * connections could never work.
-	 */
-	for (i = 0; i < p->ps.n; i++)
-		if (p->ps.v[i].net_tcp.n > 0) {
-			snprintf(err, errsz, "%s: profile %s: network "
-			    "tcp:%s is not supported yet; use a unix socket",
-			    p->ps.v[i].file ? p->ps.v[i].file : "(built in)",
-			    p->ps.v[i].name, p->ps.v[i].net_tcp.v[0]);
-			policy_free(p);
-			return NULL;
-		}
 	/*
 	 * Rootless, there is one id to run scripts as: our own.  The
 	 * filter's setresuid rule is built from it.
@@ -365,10 +354,19 @@ spool_open(struct config *cf)
 
 /* ----------------------------------------------------------- workers */
 
+static void
+slot_relay_close(struct slot *s)
+{
+	if (s->relay_fd != -1)
+		close(s->relay_fd);
+	s->relay_fd = -1;
+	relay_ports_free(&s->ports);
+}
+
 static int
 worker_start(struct slot *s, int slotno)
 {
-	int	 child_end, devnull;
+	int	 child_end, relay_end = -1, devnull;
 	pid_t	 pid;
 	int	 flags = JAIL_CLONE_FLAGS | SIGCHLD;
 
@@ -378,6 +376,19 @@ worker_start(struct slot *s, int slotno)
 
 	if ((child_end = audit_channel(&s->log_fd)) == -1)
 		return -1;
+	/*
+	 * The ports this generation's profiles name, and a channel to ask
+	 * for them: the worker's relay reaches nothing else.
+	 */
+	relay_ports_free(&s->ports);
+	if (relay_ports(&cur->ps, &s->ports) == -1 || (s->ports.n > 0 &&
+	    (relay_end = relay_channel(&s->relay_fd)) == -1)) {
+		log_msg(LOG_ERR, "cannot create worker: %s", strerror(errno));
+		close(child_end);
+		close(s->log_fd);
+		s->log_fd = -1;
+		return -1;
+	}
 	/*
 	 * clone with fresh namespaces, fork-like (no stack given): the
 	 * worker is init of its PID namespace, so when it dies everything
@@ -389,17 +400,26 @@ worker_start(struct slot *s, int slotno)
 		close(child_end);
 		close(s->log_fd);
 		s->log_fd = -1;
+		slot_relay_close(s);
+		if (relay_end != -1)
+			close(relay_end);
 		return -1;
 	}
 	if (pid == 0) {
 		int	i, rc;
 
-		for (i = 0; i < nslots; i++)
+		for (i = 0; i < nslots; i++) {
 			if (slots[i].log_fd != -1)
 				close(slots[i].log_fd);
-		for (i = 0; i < nold; i++)
+			if (slots[i].relay_fd != -1)
+				close(slots[i].relay_fd);
+		}
+		for (i = 0; i < nold; i++) {
 			if (old[i].log_fd != -1)
 				close(old[i].log_fd);
+			if (old[i].relay_fd != -1)
+				close(old[i].relay_fd);
+		}
 		close(sigpipe_fds[0]);
 		close(sigpipe_fds[1]);
 		signal(SIGHUP, SIG_DFL);
@@ -413,10 +433,12 @@ worker_start(struct slot *s, int slotno)
 				close(devnull);
 		}
 		rc = worker_main(&cur->cf, &cur->ps, cur->filters, listen_fd,
-		    child_end, slotno);
+		    child_end, relay_end, slotno);
 		_exit(rc);
 	}
 	close(child_end);
+	if (relay_end != -1)
+		close(relay_end);
 	s->pid = pid;
 	s->gen = gen;
 	s->started = time(NULL);
@@ -458,6 +480,7 @@ reap(int stopping)
 				audit_drain(old[i].log_fd, pid);
 				close(old[i].log_fd);
 				old[i].log_fd = -1;
+				slot_relay_close(&old[i]);
 			}
 		for (i = 0; i < nslots; i++) {
 			struct slot *s = &slots[i];
@@ -467,6 +490,7 @@ reap(int stopping)
 			audit_drain(s->log_fd, pid);
 			close(s->log_fd);
 			s->log_fd = -1;
+			slot_relay_close(s);
 			s->pid = 0;
 			if (stopping)
 				continue;
@@ -511,9 +535,11 @@ reload(int argc, char **argv)
 	/* The old generation drains; the new one serves from now on. */
 	if (nold > 0 && slots_alive(old, nold) > 0) {
 		slots_signal(old, nold, SIGKILL);
-		for (i = 0; i < nold; i++)
+		for (i = 0; i < nold; i++) {
 			if (old[i].log_fd != -1)
 				close(old[i].log_fd);
+			slot_relay_close(&old[i]);
+		}
 	}
 	free(old);
 	old = slots;
@@ -531,6 +557,7 @@ reload(int argc, char **argv)
 		return -1;
 	for (i = 0; i < nslots; i++) {
 		slots[i].log_fd = -1;
+		slots[i].relay_fd = -1;
 		worker_start(&slots[i], i);
 	}
 	{
@@ -691,34 +718,42 @@ main(int argc, char **argv)
 	nslots = cur->cf.workers;
 	if ((slots = calloc(nslots, sizeof(*slots))) == NULL)
 		return 1;
-	for (i = 0; i < nslots; i++)
+	for (i = 0; i < nslots; i++) {
 		slots[i].log_fd = -1;
+		slots[i].relay_fd = -1;
+	}
 	for (i = 0; i < nslots; i++)
 		if (worker_start(&slots[i], i) == -1)
 			return 1;
 
 	for (;;) {
-		int	total = nslots + nold;
+		int		 total = nslots + nold;
+		struct slot	*s;
 
-		if ((pfd = calloc(total + 1, sizeof(*pfd))) == NULL)
+		/* per worker: its log channel, then its relay channel */
+		if ((pfd = calloc(2 * total + 1, sizeof(*pfd))) == NULL)
 			return 1;
 		pfd[0].fd = sigpipe_fds[0];
 		pfd[0].events = POLLIN;
-		for (i = 0; i < nslots; i++) {
-			pfd[1 + i].fd = slots[i].log_fd;
-			pfd[1 + i].events = POLLIN;
+		for (i = 0; i < total; i++) {
+			s = i < nslots ? &slots[i] : &old[i - nslots];
+			pfd[1 + 2 * i].fd = s->log_fd;
+			pfd[1 + 2 * i].events = POLLIN;
+			pfd[2 + 2 * i].fd = s->relay_fd;
+			pfd[2 + 2 * i].events = POLLIN;
 		}
-		for (i = 0; i < nold; i++) {
-			pfd[1 + nslots + i].fd = old[i].log_fd;
-			pfd[1 + nslots + i].events = POLLIN;
+		n = poll(pfd, 2 * total + 1, 100);
+		for (i = 0; n > 0 && i < total; i++) {
+			s = i < nslots ? &slots[i] : &old[i - nslots];
+			if (pfd[1 + 2 * i].revents & POLLIN)
+				audit_drain(s->log_fd, s->pid);
+			/* a closed channel: the worker is gone, or its relay */
+			if (pfd[2 + 2 * i].revents != 0 &&
+			    relay_serve(s->relay_fd, &s->ports, s->pid) == -1) {
+				close(s->relay_fd);
+				s->relay_fd = -1;
+			}
 		}
-		n = poll(pfd, total + 1, 100);
-		for (i = 0; n > 0 && i < nslots; i++)
-			if (pfd[1 + i].revents & POLLIN)
-				audit_drain(slots[i].log_fd, slots[i].pid);
-		for (i = 0; n > 0 && i < nold; i++)
-			if (pfd[1 + nslots + i].revents & POLLIN)
-				audit_drain(old[i].log_fd, old[i].pid);
 		free(pfd);
 
 		while (read(sigpipe_fds[0], &c, 1) == 1) {

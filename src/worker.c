@@ -31,6 +31,7 @@
 #include "filter.h"
 #include "jail.h"
 #include "profile.h"
+#include "relay.h"
 #include "safecgi.h"
 #include "spawn.h"
 #include "validate.h"
@@ -814,6 +815,16 @@ findings_report(struct req *r, const struct validate_result *vr)
 	}
 }
 
+/* The relay's events belong to no request (see relay.h). */
+void
+worker_event(const struct audit_event *ev)
+{
+	pthread_mutex_lock(&W.mu);
+	if (event_admit(NULL))
+		audit_emit(ev);
+	pthread_mutex_unlock(&W.mu);
+}
+
 /*
  * When the script path was split, the script must see the split:
  * PATH_INFO is the tail, SCRIPT_NAME loses it, SCRIPT_FILENAME is the
@@ -1386,7 +1397,8 @@ drop_worker_caps(void)
 
 int
 worker_main(const struct config *cf, const struct profile_set *ps,
-    const struct filter *filters, int listen_fd, int log_fd, int slot)
+    const struct filter *filters, int listen_fd, int log_fd, int relay_fd,
+    int slot)
 {
 	struct sigaction	 sa;
 	struct pollfd		 pfd[2];
@@ -1420,6 +1432,12 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 			    "not start; exiting", ps->v[i].name);
 			return 1;
 		}
+	/* a port below 1024 needs a capability that is about to go */
+	if (relay_listen(ps) == -1) {
+		log_msg(LOG_ERR, "worker: cannot listen for the TCP relay; "
+		    "exiting");
+		return 1;
+	}
 	if (drop_worker_caps() == -1) {
 		log_msg(LOG_ERR, "worker: cannot drop capabilities");
 		return 1;
@@ -1450,6 +1468,11 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	sigaction(SIGPIPE, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	/* before any other thread: each inherits what the relay gives up */
+	if (relay_start(relay_fd) == -1) {
+		log_msg(LOG_ERR, "worker: cannot start the TCP relay; exiting");
+		return 1;
+	}
 	if (pthread_create(&nt, NULL, notify_thread, NULL) != 0)
 		return 1;
 	pthread_detach(nt);

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Profiles and the network: none by default, a named unix socket when the
+# Profiles and the network: none by default, a named unix socket or a
+# port of the host's loopback (through the worker's relay) when the
 # profile says so, and nothing else.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
@@ -34,7 +35,72 @@ PY
 SERVER=$!
 i=0
 while [ ! -S "$USOCK" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-trap 'kill $SERVER 2>/dev/null; cleanup' EXIT
+
+# TCP: ports below the ephemeral range, away from lib.sh's nginx port.
+TP=$((10000 + $$ % 2000 * 4))	# the profile's port; a server answers
+TP_OTHER=$((TP + 1))		# another profile's port; a server answers
+TP_NONE=$((TP + 2))		# no profile's port; a server answers
+TP_DEAD=$((TP + 3))		# the profile's port; nobody listens
+cp "$CGIBIN/tcptry.py" "$CGIBIN/tcpclient.py"
+cp "$CGIBIN/tcptry.py" "$CGIBIN/tcpother.py"
+cat > "$T/profiles/tcpclient.conf" <<PROFILE
+[profile]
+match = $CGIBIN/tcpclient.py
+[limits]
+; room for more connections at once than a worker relays
+files = 256
+[network]
+connect = tcp:$TP tcp:$TP_DEAD
+PROFILE
+cat > "$T/profiles/tcpother.conf" <<PROFILE
+[profile]
+match = $CGIBIN/tcpother.py
+[network]
+connect = tcp:$TP_OTHER
+PROFILE
+# Greets, then echoes what it got once the client half-closes; every
+# connection it accepts is a line in tcp.log.
+python3 - "$T/tcp.log" $TP $TP_OTHER $TP_NONE <<'PY' &
+import socket, sys, threading, time
+log = open(sys.argv[1], "a", buffering=1)
+lock = threading.Lock()
+def serve(c, port):
+    try:
+        c.settimeout(30)
+        c.sendall(b"hello from %d\n" % port)
+        data = b""
+        while True:
+            chunk = c.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        if data:
+            c.sendall(b"echo: " + data.strip() + b"\n")
+    except OSError:
+        pass
+    finally:
+        c.close()
+def accept(s, port):
+    while True:
+        c, _ = s.accept()
+        with lock:
+            log.write("%d\n" % port)
+        threading.Thread(target=serve, args=(c, port), daemon=True).start()
+for p in sys.argv[2:]:
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", int(p)))
+    s.listen(128)
+    threading.Thread(target=accept, args=(s, int(p)), daemon=True).start()
+open(sys.argv[1] + ".ready", "w").close()
+time.sleep(300)
+PY
+TSERVER=$!
+trap 'kill $SERVER $TSERVER 2>/dev/null; cleanup' EXIT
+i=0
+while [ ! -f "$T/tcp.log.ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ -f "$T/tcp.log.ready" ] || { echo "Bail out! the TCP test server did not start"; exit 1; }
+
 start_nginx
 start_safecgi
 
@@ -45,5 +111,82 @@ s=$(http_status "$BASE/cgi-bin/unixtry.py?$USOCK")
 check "another profile cannot reach that socket" grep -q "refused" "$T/body"
 s=$(http_status "$BASE/cgi-bin/unixtry.py?$SOCK")
 check "no profile can reach the FastCGI socket" grep -q "refused" "$T/body"
+
+# connections the host's server accepted on a port
+conns() {
+	sleep 0.3
+	grep -cx "$1" "$T/tcp.log"
+}
+
+# relayed_event PORT RESULT: the audit log has it
+relayed_event() {
+	sleep 0.3
+	grep '"event":"connect_relayed"' "$AUDIT" | grep "\"port\":\"$1\"" |
+	    grep -q "\"result\":\"$2\""
+}
+
+# the script's connection ended within MS milliseconds, without an answer
+ended_within() {
+	ms=$(sed -n 's/^\(closed: no greeting\|failed: .*\) after \([0-9]*\) ms$/\2/p' "$T/body")
+	[ -n "$ms" ] && [ "$ms" -lt "$1" ]
+}
+
+s=$(http_status "$BASE/cgi-bin/tcpclient.py?$TP")
+check "a profile's tcp port on the host's loopback is reachable" \
+    grep -qx "greeting: hello from $TP" "$T/body"
+s=$(http_status "$BASE/cgi-bin/tcpclient.py?$TP/ping")
+check "data flows both ways through the relay, half-close included" \
+    grep -qx "answer: echo: ping" "$T/body"
+check "the audit log records the relayed connection" \
+    relayed_event "$TP" connected
+
+s=$(http_status "$BASE/cgi-bin/tcpclient.py?$TP_OTHER")
+check "a profile cannot connect to another profile's port" \
+    grep -q "^connect: " "$T/body"
+check "another profile's port sees no connection from it" \
+    test "$(conns $TP_OTHER)" -eq 0
+s=$(http_status "$BASE/cgi-bin/tcpclient.py?$TP_NONE")
+check "a profile cannot connect to a port no profile names" \
+    grep -q "^connect: " "$T/body"
+check "a port no profile names sees no connection" \
+    test "$(conns $TP_NONE)" -eq 0
+s=$(http_status "$BASE/cgi-bin/tcpother.py?$TP_OTHER")
+check "the other profile reaches its own port" \
+    grep -qx "greeting: hello from $TP_OTHER" "$T/body"
+
+before=$(conns $TP)
+s=$(http_status "$BASE/cgi-bin/tcptry.py?$TP")
+check "a profile without tcp cannot open an Internet socket" \
+    grep -q "^socket: " "$T/body"
+check "a profile without tcp makes no connection to the port" \
+    test "$(conns $TP)" -eq "$before"
+
+s=$(http_status "$BASE/cgi-bin/tcpclient.py?$TP_DEAD")
+check "a refused upstream ends the script's connection promptly" \
+    ended_within 3000
+check "a refused upstream still completes the request" test "$s" = 200
+check "the audit log records the refused upstream" \
+    relayed_event "$TP_DEAD" "Connection refused"
+
+s=$(http_status "$BASE/cgi-bin/tcpclient.py?$TP*70")
+check "a worker relays at most 64 connections at once" \
+    grep -qx "greeted: 64 of 70" "$T/body"
+check "a connection past the bound is recorded" \
+    audit_has limit_hit limit relay_connections
+
+kill -HUP "$SAFECGI_PID"
+i=0
+until [ "$(grep -c '"reason":"reload"' "$AUDIT")" -ge 1 ] || [ $i -ge 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.5
+s=$(http_status "$BASE/cgi-bin/tcpclient.py?$TP/again")
+check "the relay works after a reload" \
+    grep -qx "answer: echo: again" "$T/body"
+
+check "--check shows the profile's tcp ports" \
+    sh -c "'$SAFECGI' --check --profile-dir '$T/profiles' |
+    grep -qx 'network.connect = tcp:$TP tcp:$TP_DEAD'"
 
 done_testing

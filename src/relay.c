@@ -1,0 +1,698 @@
+/*
+ * The TCP relay (see relay.h): the master's side, which makes sockets on
+ * the host's loopback, and the worker's, which listens in the worker's
+ * network namespace and copies bytes between the two.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <seccomp.h>
+
+#include "audit.h"
+#include "profile.h"
+#include "relay.h"
+#include "safecgi.h"
+#include "worker.h"
+
+#define RELAY_BUF	16384	/* per connection and direction */
+#define RELAY_WAIT_MS	10000	/* for the master's answer, then the host */
+#define ACCEPT_BURST	16	/* per listener and turn of the loop */
+
+union relay_cmsg {
+	char		buf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr	align;
+};
+
+/* ------------------------------------------------------------- ports */
+
+int
+relay_ports(const struct profile_set *ps, struct relay_ports *rp)
+{
+	const struct strlist	*l;
+	unsigned long		 port;
+	size_t			 i, j, k, max = 0;
+
+	rp->v = NULL;
+	rp->n = 0;
+	for (i = 0; i < ps->n; i++)
+		max += ps->v[i].net_tcp.n;
+	if (max == 0)
+		return 0;
+	if ((rp->v = calloc(max, sizeof(*rp->v))) == NULL)
+		return -1;
+	for (i = 0; i < ps->n; i++) {
+		l = &ps->v[i].net_tcp;
+		for (j = 0; j < l->n; j++) {
+			/* the loader keeps 1 to 65535, without leading zeros */
+			port = strtoul(l->v[j], NULL, 10);
+			if (port < 1 || port > 65535 ||
+			    relay_port_named(rp, port))
+				continue;
+			for (k = rp->n; k > 0 && rp->v[k - 1] > port; k--)
+				rp->v[k] = rp->v[k - 1];
+			rp->v[k] = (uint16_t)port;
+			rp->n++;
+		}
+	}
+	return 0;
+}
+
+int
+relay_port_named(const struct relay_ports *rp, unsigned long port)
+{
+	size_t	i;
+
+	for (i = 0; i < rp->n; i++)
+		if (rp->v[i] == port)
+			return 1;
+	return 0;
+}
+
+void
+relay_ports_free(struct relay_ports *rp)
+{
+	free(rp->v);
+	rp->v = NULL;
+	rp->n = 0;
+}
+
+/* ------------------------------------------------------------ master */
+
+int
+relay_channel(int *master_end)
+{
+	int	sv[2];
+
+	/* a message per question and per answer, never half of one */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		return -1;
+	*master_end = sv[0];
+	return sv[1];
+}
+
+/* In the master's, that is the host's, network namespace. */
+static int
+host_connect(unsigned port)
+{
+	struct sockaddr_in	sin;
+	int			fd, saved;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -1;
+	/* the handshake is the worker's to wait for, not the master's */
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 &&
+	    errno != EINPROGRESS) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+static int
+send_reply(int chan, const struct relay_reply *rep, int fd)
+{
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	union relay_cmsg cb;
+	struct cmsghdr	*cm;
+
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = (void *)rep;
+	iov.iov_len = sizeof(*rep);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (fd != -1) {
+		memset(&cb, 0, sizeof(cb));
+		mh.msg_control = cb.buf;
+		mh.msg_controllen = sizeof(cb.buf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	return sendmsg(chan, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) ==
+	    (ssize_t)sizeof(*rep) ? 0 : -1;
+}
+
+int
+relay_serve(int chan, const struct relay_ports *rp, pid_t worker)
+{
+	struct relay_ask	ask;
+	struct relay_reply	rep;
+	ssize_t			n;
+	int			i, up;
+
+	/* at most what one worker can have asked; the master has more to do */
+	for (i = 0; i < RELAY_CONNS; i++) {
+		n = recv(chan, &ask, sizeof(ask), MSG_DONTWAIT | MSG_TRUNC);
+		if (n == -1)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		if (n == 0)
+			return -1;	/* the worker is gone */
+		if (n != (ssize_t)sizeof(ask))
+			continue;
+		rep.id = ask.id;
+		rep.err = 0;
+		up = -1;
+		if (!relay_port_named(rp, ask.port)) {
+			/* a worker listens on named ports only: no script
+			 * asked for this one */
+			log_msg(LOG_ERR, "worker %d asked for the host's port "
+			    "%lu, which no profile names; refused",
+			    (int)worker, (unsigned long)ask.port);
+			rep.err = EACCES;
+		} else if ((up = host_connect(ask.port)) == -1)
+			rep.err = errno;
+		/* lost when the worker's queue is full: it times out */
+		(void)send_reply(chan, &rep, up);
+		if (up != -1)
+			close(up);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ worker */
+
+struct half {				/* one direction of a connection */
+	char	*buf;
+	size_t	 off, len;		/* waiting: buf[off, off + len) */
+	int	 eof;			/* the source has sent all */
+	int	 shut;			/* ... and the sink was told */
+};
+
+enum conn_state { C_FREE = 0, C_ASKED, C_CONNECTING, C_OPEN };
+
+struct conn {
+	enum conn_state	 state;
+	int		 down;		/* the script's, in our namespace */
+	int		 up;		/* the host's, from the master */
+	unsigned	 port;
+	uint32_t	 id;		/* of the question to the master */
+	int64_t		 deadline;	/* C_ASKED, C_CONNECTING */
+	struct half	 toup, todown;
+};
+
+static struct {
+	int			 chan;		/* to the master */
+	struct relay_ports	 ports;
+	int			*lfd;		/* a listener per port */
+	struct pollfd		*pfd;
+	struct conn		 c[RELAY_CONNS];
+	uint32_t		 next_id;
+} R = { .chan = -1 };
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+relay_listen(const struct profile_set *ps)
+{
+	struct sockaddr_in	sin;
+	size_t			i;
+	int			fd;
+
+	if (relay_ports(ps, &R.ports) == -1)
+		return -1;
+	if (R.ports.n == 0)
+		return 0;
+	if ((R.lfd = calloc(R.ports.n, sizeof(*R.lfd))) == NULL)
+		return -1;
+	for (i = 0; i < R.ports.n; i++) {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons(R.ports.v[i]);
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, 0);
+		if (fd == -1 || bind(fd, (struct sockaddr *)&sin,
+		    sizeof(sin)) == -1 || listen(fd, RELAY_CONNS) == -1) {
+			log_msg(LOG_ERR, "relay: cannot listen on "
+			    "127.0.0.1:%u: %s", R.ports.v[i], strerror(errno));
+			if (fd != -1)
+				close(fd);
+			return -1;
+		}
+		R.lfd[i] = fd;
+	}
+	return 0;
+}
+
+/*
+ * A TCP socket of the host's namespace can be pointed elsewhere: connect
+ * it again after a failure or after connect(AF_UNSPEC), send on it with
+ * MSG_FASTOPEN, listen on it.  From here on the worker needs none of
+ * that (its listeners are bound, every other socket it uses comes from
+ * socketpair or accept), so these fail with EPERM in this thread and in
+ * every thread it starts; io_uring, which would make the same calls
+ * without a system call, goes too.  The spawners, forked before, keep
+ * what their scripts need.
+ */
+static int
+relay_lock(void)
+{
+	static const int	 calls[] = {
+		SCMP_SYS(connect), SCMP_SYS(bind), SCMP_SYS(listen),
+		SCMP_SYS(io_uring_setup), SCMP_SYS(io_uring_enter),
+		SCMP_SYS(io_uring_register),
+	};
+	scmp_filter_ctx		 ctx;
+	size_t			 i;
+	int			 rc;
+
+	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < nitems(calls); i++)
+		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+		    calls[i], 0)) != 0)
+			goto out;
+	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+	    SCMP_SYS(sendto), 1, SCMP_A3(SCMP_CMP_MASKED_EQ, MSG_FASTOPEN,
+	    MSG_FASTOPEN))) != 0 ||
+	    (rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+	    SCMP_SYS(sendmsg), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, MSG_FASTOPEN,
+	    MSG_FASTOPEN))) != 0 ||
+	    (rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+	    SCMP_SYS(sendmmsg), 1, SCMP_A3(SCMP_CMP_MASKED_EQ, MSG_FASTOPEN,
+	    MSG_FASTOPEN))) != 0)
+		goto out;
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) != 0)
+		goto out;
+	rc = seccomp_load(ctx);
+out:
+	seccomp_release(ctx);
+	return rc;
+}
+
+/* Closed at once, with a reset: the peer sees an error, not an EOF. */
+static void
+reset(int fd)
+{
+	struct linger	l = { 1, 0 };
+
+	if (fd == -1)
+		return;
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	close(fd);
+}
+
+static void
+conn_close(struct conn *c, int broken)
+{
+	if (broken) {
+		reset(c->down);
+		reset(c->up);
+	} else {
+		close(c->down);
+		if (c->up != -1)
+			close(c->up);
+	}
+	free(c->toup.buf);	/* todown.buf is its second half */
+	memset(c, 0, sizeof(*c));
+	c->down = c->up = -1;
+}
+
+/* One event per connection, when the host's side is known. */
+static void
+conn_report(const struct conn *c, const char *result)
+{
+	struct audit_event	ev = { 0 };
+	char			port[8];
+
+	snprintf(port, sizeof(port), "%u", c->port);
+	ev.event = "connect_relayed";
+	audit_kv(&ev, "address", "127.0.0.1");
+	audit_kv(&ev, "port", port);
+	audit_kv(&ev, "result", result);
+	worker_event(&ev);
+}
+
+static void
+relay_accept(int lfd, unsigned port)
+{
+	struct relay_ask	 ask;
+	struct conn		*c;
+	int			 fd, i, k, on = 1, idle = 10, intvl = 5, cnt = 3;
+
+	for (k = 0; k < ACCEPT_BURST; k++) {
+		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1)
+			return;
+		for (c = NULL, i = 0; i < RELAY_CONNS && c == NULL; i++)
+			if (R.c[i].state == C_FREE)
+				c = &R.c[i];
+		if (c == NULL) {
+			struct audit_event	ev = { 0 };
+
+			/* past the bound the script learns at once */
+			reset(fd);
+			ev.event = "limit_hit";
+			audit_kv(&ev, "limit", "relay_connections");
+			worker_event(&ev);
+			continue;
+		}
+		if ((c->toup.buf = malloc(2 * RELAY_BUF)) == NULL) {
+			reset(fd);
+			continue;
+		}
+		c->todown.buf = c->toup.buf + RELAY_BUF;
+		c->down = fd;
+		c->up = -1;
+		c->port = port;
+		c->id = ++R.next_id;
+		c->state = C_ASKED;
+		c->deadline = now_ms() + RELAY_WAIT_MS;
+		/*
+		 * A script that is gone without a word (killed with its
+		 * request) must not hold a slot for as long as the host's
+		 * server keeps quiet: probe it.
+		 */
+		(void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on,
+		    sizeof(on));
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle,
+		    sizeof(idle));
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl,
+		    sizeof(intvl));
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt,
+		    sizeof(cnt));
+		ask.id = c->id;
+		ask.port = port;
+		if (R.chan == -1 || send(R.chan, &ask, sizeof(ask),
+		    MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)sizeof(ask)) {
+			conn_report(c, R.chan == -1 ? "no master" :
+			    strerror(errno));
+			conn_close(c, 1);
+		}
+	}
+}
+
+static ssize_t
+recv_reply(int chan, struct relay_reply *rep, int *fd)
+{
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	union relay_cmsg cb;
+	struct cmsghdr	*cm;
+	ssize_t		 n;
+
+	*fd = -1;
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = rep;
+	iov.iov_len = sizeof(*rep);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cb.buf;
+	mh.msg_controllen = sizeof(cb.buf);
+	n = recvmsg(chan, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	if (n <= 0)
+		return n;
+	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_RIGHTS &&
+		    cm->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	return n;
+}
+
+/* The master's answers: a socket under way to the host, or why not. */
+static void
+relay_answers(void)
+{
+	struct relay_reply	 rep;
+	struct conn		*c;
+	ssize_t			 n;
+	int			 fd, i;
+
+	for (;;) {
+		n = recv_reply(R.chan, &rep, &fd);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			/* the master is gone, and the worker follows
+			 * (parent-death signal); stop asking */
+			close(R.chan);
+			R.chan = -1;
+			return;
+		}
+		for (c = NULL, i = 0; i < RELAY_CONNS && c == NULL; i++)
+			if (R.c[i].state == C_ASKED && R.c[i].id == rep.id)
+				c = &R.c[i];
+		if (c == NULL || n != (ssize_t)sizeof(rep)) {
+			/* the script gave up, or the wait ran out */
+			if (fd != -1)
+				close(fd);
+			continue;
+		}
+		if (rep.err != 0 || fd == -1) {
+			conn_report(c, strerror(rep.err != 0 ? rep.err :
+			    EPROTO));
+			conn_close(c, 1);
+			if (fd != -1)
+				close(fd);
+			continue;
+		}
+		c->up = fd;
+		c->state = C_CONNECTING;
+		c->deadline = now_ms() + RELAY_WAIT_MS;
+	}
+}
+
+/* The host's side answered the handshake, one way or the other. */
+static void
+conn_connected(struct conn *c)
+{
+	socklen_t	len = sizeof(int);
+	int		err = 0;
+
+	if (getsockopt(c->up, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	if (err != 0) {
+		/* refused: the script's connection is reset, not left open */
+		conn_report(c, strerror(err));
+		conn_close(c, 1);
+		return;
+	}
+	conn_report(c, "connected");
+	c->state = C_OPEN;
+}
+
+/* Move what one direction holds; -1 when the connection broke. */
+static int
+half_move(struct half *h, int from, int to, int readable, int writable)
+{
+	ssize_t	n;
+
+	if (readable && !h->eof && h->len == 0) {
+		n = read(from, h->buf, RELAY_BUF);
+		if (n > 0) {
+			h->off = 0;
+			h->len = n;
+			writable = 1;	/* most often there is room */
+		} else if (n == 0)
+			h->eof = 1;
+		else if (errno != EAGAIN && errno != EINTR)
+			return -1;
+	}
+	if (writable && h->len > 0) {
+		n = send(to, h->buf + h->off, h->len, MSG_DONTWAIT |
+		    MSG_NOSIGNAL);
+		if (n > 0) {
+			h->off += n;
+			h->len -= n;
+		} else if (n == -1 && errno != EAGAIN && errno != EINTR)
+			return -1;
+	}
+	/* a half-close passes through: the other side may still answer */
+	if (h->eof && h->len == 0 && !h->shut) {
+		(void)shutdown(to, SHUT_WR);
+		h->shut = 1;
+	}
+	return 0;
+}
+
+static void
+conn_events(const struct conn *c, struct pollfd *d, struct pollfd *u)
+{
+	d->fd = u->fd = -1;
+	d->events = u->events = 0;
+	switch (c->state) {
+	case C_FREE:
+		break;
+	case C_ASKED:
+		/* nothing asked: only a reset by the script ends the wait */
+		d->fd = c->down;
+		break;
+	case C_CONNECTING:
+		d->fd = c->down;
+		u->fd = c->up;
+		u->events = POLLOUT;
+		break;
+	case C_OPEN:
+		if (!c->toup.eof && c->toup.len == 0)
+			d->events |= POLLIN;
+		if (c->todown.len > 0)
+			d->events |= POLLOUT;
+		if (!c->todown.eof && c->todown.len == 0)
+			u->events |= POLLIN;
+		if (c->toup.len > 0)
+			u->events |= POLLOUT;
+		/* a side with nothing to do is left out: its hangup would
+		 * only make poll return at once, again and again */
+		d->fd = d->events ? c->down : -1;
+		u->fd = u->events ? c->up : -1;
+		break;
+	}
+}
+
+static void
+conn_step(struct conn *c, short drev, short urev)
+{
+	switch (c->state) {
+	case C_FREE:
+		break;
+	case C_ASKED:
+	case C_CONNECTING:
+		if (drev & (POLLERR | POLLHUP))
+			conn_close(c, 1);
+		else if (urev != 0)
+			conn_connected(c);
+		break;
+	case C_OPEN:
+		if ((drev | urev) & POLLERR ||
+		    half_move(&c->toup, c->down, c->up,
+		    drev & (POLLIN | POLLHUP), urev & POLLOUT) == -1 ||
+		    half_move(&c->todown, c->up, c->down,
+		    urev & (POLLIN | POLLHUP), drev & POLLOUT) == -1)
+			conn_close(c, 1);
+		else if (c->toup.shut && c->todown.shut)
+			conn_close(c, 0);
+		break;
+	}
+}
+
+static void *
+relay_thread(void *arg)
+{
+	struct pollfd	*pfd = R.pfd, *d, *u;
+	struct conn	*c;
+	size_t		 nl = R.ports.n, base = 1 + nl, i;
+	int64_t		 t, left;
+	int		 timeout;
+
+	(void)arg;
+	for (;;) {
+		pfd[0].fd = R.chan;
+		pfd[0].events = POLLIN;
+		for (i = 0; i < nl; i++) {
+			pfd[1 + i].fd = R.lfd[i];
+			pfd[1 + i].events = POLLIN;
+		}
+		t = now_ms();
+		timeout = -1;
+		for (i = 0; i < RELAY_CONNS; i++) {
+			c = &R.c[i];
+			conn_events(c, &pfd[base + 2 * i],
+			    &pfd[base + 2 * i + 1]);
+			if (c->state != C_ASKED && c->state != C_CONNECTING)
+				continue;
+			left = c->deadline > t ? c->deadline - t : 0;
+			if (timeout == -1 || left < timeout)
+				timeout = (int)left;
+		}
+		if (poll(pfd, base + 2 * RELAY_CONNS, timeout) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_msg(LOG_ERR, "relay: poll: %s; the worker exits",
+			    strerror(errno));
+			_exit(1);
+		}
+		/* connections first: their events were asked for the
+		 * states they are still in */
+		for (i = 0; i < RELAY_CONNS; i++) {
+			d = &pfd[base + 2 * i];
+			u = &pfd[base + 2 * i + 1];
+			if (d->revents != 0 || u->revents != 0)
+				conn_step(&R.c[i], d->revents, u->revents);
+		}
+		if (pfd[0].revents != 0)
+			relay_answers();
+		for (i = 0; i < nl; i++)
+			if (pfd[1 + i].revents & POLLIN)
+				relay_accept(R.lfd[i], R.ports.v[i]);
+		t = now_ms();
+		for (i = 0; i < RELAY_CONNS; i++) {
+			c = &R.c[i];
+			if ((c->state == C_ASKED || c->state == C_CONNECTING) &&
+			    t >= c->deadline) {
+				conn_report(c, "timed out");
+				conn_close(c, 1);
+			}
+		}
+	}
+	return NULL;
+}
+
+int
+relay_start(int chan)
+{
+	pthread_attr_t	a;
+	pthread_t	t;
+	size_t		i;
+	int		rc;
+
+	if (R.ports.n == 0) {
+		if (chan != -1)
+			close(chan);
+		return 0;
+	}
+	if (chan == -1) {
+		log_msg(LOG_ERR, "relay: no channel to the master");
+		return -1;
+	}
+	R.chan = chan;
+	for (i = 0; i < RELAY_CONNS; i++)
+		R.c[i].down = R.c[i].up = -1;
+	R.pfd = calloc(1 + R.ports.n + 2 * RELAY_CONNS, sizeof(*R.pfd));
+	if (R.pfd == NULL)
+		return -1;
+	if ((rc = relay_lock()) != 0) {
+		log_msg(LOG_ERR, "relay: cannot give up connect, bind and "
+		    "listen: %s", strerror(-rc));
+		return -1;
+	}
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&t, &a, relay_thread, NULL);
+	pthread_attr_destroy(&a);
+	if (rc != 0) {
+		log_msg(LOG_ERR, "relay: cannot start: %s", strerror(rc));
+		return -1;
+	}
+	return 0;
+}
