@@ -53,6 +53,8 @@ config_usage(FILE *f)
 "               [--config file] [--profile-dir dir] [--check [--script path]]\n"
 "\n"
 "Run CGI scripts for a FastCGI web server (nginx), each one jailed.\n"
+"Started as root, scripts run as their profiles' users; started by any\n"
+"other user, rootless, as that user (in user namespaces).\n"
 "\n"
 "  -c, --workers N          worker processes (default: number of CPUs)\n"
 "  -s, --socket SOCKET      unix:/path, tcp:ADDR:PORT or tcp6:[ADDR]:PORT\n"
