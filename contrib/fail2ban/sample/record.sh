@@ -28,36 +28,7 @@ fi
 
 if [ "$1" = syslog ]; then
 	out=$2
-	old=$(mktemp -d)
-	mount --rbind /dev "$old"
-	mount -t tmpfs -o mode=755,nosuid tmpfs /dev
-	for n in null zero full random urandom tty ptmx console; do
-		touch "/dev/$n"
-		mount --bind "$old/$n" "/dev/$n"
-	done
-	for d in shm pts; do
-		mkdir "/dev/$d"
-		mount --rbind "$old/$d" "/dev/$d"
-	done
-	ln -s /proc/self/fd /dev/fd
-	ln -s /proc/self/fd/0 /dev/stdin
-	ln -s /proc/self/fd/1 /dev/stdout
-	ln -s /proc/self/fd/2 /dev/stderr
-	: > "$out.tmp"
-	python3 - /dev/log "$out.tmp" web1 <<'EOF' &
-# rsyslog's imuxsock + RSYSLOG_TraditionalFileFormat, for this one run
-import os, re, socket, sys
-path, out, host = sys.argv[1:4]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(path)
-os.chmod(path, 0o666)
-with open(out, "a", buffering=1) as f:
-    while True:
-        d = s.recv(65536).decode("utf-8", "replace")
-        m = re.match(r"<\d+>(\w{3} [ \d]\d \d\d:\d\d:\d\d) (.*)", d, re.S)
-        if m:
-            f.write("%s %s %s\n" % (m.group(1), host, m.group(2).rstrip("\n")))
-EOF
+	sh "$top_srcdir/tests/integration/devlog.sh" "$out.tmp" &
 	listener=$!
 	sleep 0.5
 	"$0" run syslog "$out.tmp.run"
@@ -66,8 +37,7 @@ EOF
 	kill "$listener"
 	wait "$listener" 2>/dev/null
 	[ $rc -eq 0 ] && mv "$out.tmp" "$out"
-	rm -f "$out.tmp" "$out.tmp.run"
-	umount -l "$old" && rmdir "$old"
+	rm -f "$out.tmp" "$out.tmp.raw" "$out.tmp.run"
 	exit $rc
 fi
 
