@@ -39,6 +39,9 @@ struct strlist {
 	size_t	  n;
 };
 
+/* Is s one of l's strings? */
+int	strlist_has(const struct strlist *, const char *);
+
 struct profile {
 	char			 name[PROFILE_NAME_MAX];
 	char			*file;		/* NULL: built in */

@@ -150,6 +150,22 @@ policy_load(int argc, char **argv, char *err, size_t errsz)
 		return NULL;
 	}
 	/*
+	 * A script relayed to our own FastCGI port could speak FastCGI to
+	 * us directly, past the web server, and pick its own REMOTE_ADDR.
+	 */
+	if (p->cf.listen_kind != LISTEN_UNIX && p->cf.listen_port != NULL)
+		for (i = 0; i < p->ps.n; i++)
+			if (strlist_has(&p->ps.v[i].net_tcp,
+			    p->cf.listen_port)) {
+				snprintf(err, errsz, "%s: profile %s: connect = "
+				    "tcp:%s is safecgi's own FastCGI port",
+				    p->ps.v[i].file ? p->ps.v[i].file :
+				    "(built in)", p->ps.v[i].name,
+				    p->cf.listen_port);
+				policy_free(p);
+				return NULL;
+			}
+	/*
 	 * Rootless, there is one id to run scripts as: our own.  The
 	 * filter's setresuid rule is built from it.
 	 */

@@ -235,7 +235,7 @@ strlist_free(struct strlist *l)
 	l->n = 0;
 }
 
-static int
+int
 strlist_has(const struct strlist *l, const char *s)
 {
 	size_t	i;

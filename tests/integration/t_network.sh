@@ -189,4 +189,10 @@ check "--check shows the profile's tcp ports" \
     sh -c "'$SAFECGI' --check --profile-dir '$T/profiles' |
     grep -qx 'network.connect = tcp:$TP tcp:$TP_DEAD'"
 
+# Relayed to safecgi's own FastCGI port, a script could talk to it past
+# nginx and name its own REMOTE_ADDR.
+check "a profile connecting to safecgi's own FastCGI port is refused at start" \
+    sh -c "! '$SAFECGI' --check -s tcp:127.0.0.1:$TP --profile-dir '$T/profiles' \
+    2>'$T/ownport' && grep -q 'tcp:$TP is safecgi.s own FastCGI port' '$T/ownport'"
+
 done_testing
