@@ -708,7 +708,7 @@ main(int argc, char **argv)
 
 	{
 		struct audit_event	ev = { 0 };
-		char			np[16];
+		char			np[16], abi[16];
 		char			*l, *line;
 
 		ev.event = "startup";
@@ -716,7 +716,15 @@ main(int argc, char **argv)
 		audit_kv(&ev, "version", PACKAGE_VERSION);
 		audit_kv(&ev, "socket", cur->cf.listen);
 		audit_kv(&ev, "profiles", np);
-		audit_kv(&ev, "landlock_abi", caps.landlock_abi ? "7" : "0");
+		snprintf(abi, sizeof(abi), "%d", caps.landlock_abi);
+		audit_kv(&ev, "landlock_abi", abi);
+		/* the layers every script gets (the report logged below
+		 * says the same in words) */
+		audit_kv(&ev, "layers", caps.landlock_abi ?
+		    "privileges,mount,network,pid,ipc,uts,seccomp,landlock,"
+		    "rlimits,fds" : "privileges,mount,network,pid,ipc,uts,"
+		    "seccomp,rlimits,fds");
+		audit_kv(&ev, "rootless", caps.rootless ? "yes" : "no");
 		audit_emit(&ev);
 		memset(&ev, 0, sizeof(ev));
 		ev.event = "policy_loaded";

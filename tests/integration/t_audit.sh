@@ -13,6 +13,8 @@ last_event() { grep "\"event\":\"$1\"" "$AUDIT" | tail -1; }
 
 check "startup is recorded with the socket" \
     sh -c "grep '\"event\":\"startup\"' '$AUDIT' | grep -q '\"socket\":\"unix:'"
+check "startup names the active jail layers" \
+    sh -c "grep '\"event\":\"startup\"' '$AUDIT' | grep -q '\"layers\":\"privileges,mount,network,pid,ipc,uts,seccomp,landlock,rlimits,fds\",\"rootless\":\"no\"'"
 check "the loaded policy is recorded at start" audit_has policy_loaded
 
 s=$(http_status "$BASE/cgi-bin/nettry.sh")
