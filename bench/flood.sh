@@ -7,6 +7,8 @@
 # Loopback only; everything stops by itself.
 #
 #   sh bench/flood.sh        (DURATION [10] seconds, CONNS [16])
+#   FLOOD=requests sh bench/flood.sh   the flood is a client sending
+#                                      refused requests instead
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top_srcdir=${top_srcdir:-$(cd "$here/.." && pwd)}
@@ -30,21 +32,42 @@ rps() {	# requests/s of one wrk run against URL
 wrk -t2 -c"$CONNS" -d2s "$BASE/cgi-bin/hello" >/dev/null
 alone=$(rps "$BASE/cgi-bin/hello")
 
-# the flood: one request at a time, each making denied calls until the
-# blocked-call limit kills it, for as long as wrk runs
-end=$(( $(date +%s) + DURATION + 1 ))
-( n=0; while [ "$(date +%s)" -lt "$end" ]; do
-	curl -s -o /dev/null "$BASE/cgi-bin/hello?flood"; n=$((n + 1)); done
-  echo "$n" > "$T/floods" ) &
-flooder=$!
-sleep 0.5
-flooded=$(rps "$BASE/cgi-bin/hello")
-wait "$flooder"
+if [ "${FLOOD:-calls}" = requests ]; then
+	# the flood: a client sending refused requests (a Shellshock
+	# User-Agent, refused by validation with 400) as fast as 4
+	# connections allow, for as long as the measured wrk runs
+	cat > "$T/bad.lua" <<'LUA'
+wrk.headers["User-Agent"] = "() { :;}; /bin/sh -c id"
+LUA
+	wrk -t1 -c4 -d"$((DURATION + 1))s" -s "$T/bad.lua" \
+	    "$BASE/cgi-bin/hello" > "$T/floods.wrk" &
+	flooder=$!
+	sleep 0.5
+	flooded=$(rps "$BASE/cgi-bin/hello")
+	wait "$flooder"
+	n=$(sed -n 's/^[[:space:]]*\([0-9]*\) requests in.*/\1/p' "$T/floods.wrk")
+	what="refused requests"
+else
+	# the flood: one request at a time, each making denied calls until
+	# the blocked-call limit kills it, for as long as wrk runs
+	end=$(( $(date +%s) + DURATION + 1 ))
+	( n=0; while [ "$(date +%s)" -lt "$end" ]; do
+		curl -s -o /dev/null "$BASE/cgi-bin/hello?flood"
+		n=$((n + 1))
+	  done
+	  echo "$n" > "$T/floods" ) &
+	flooder=$!
+	sleep 0.5
+	flooded=$(rps "$BASE/cgi-bin/hello")
+	wait "$flooder"
+	n=$(cat "$T/floods")
+	what="flood requests (each cut off after 1000 denied calls)"
+fi
 events=$(wc -l < "$AUDIT")
 
 echo "hello alone:            $alone req/s"
 echo "hello beside the flood: $flooded req/s"
-echo "flood requests:         $(cat "$T/floods") (each cut off after 1000 denied calls)"
+echo "$what: $n"
 echo "audit lines written:    $events"
 awk -v a="$alone" -v f="$flooded" \
     'BEGIN { printf "ratio flooded/alone:    %.3f\n", f / a }'
