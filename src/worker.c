@@ -155,6 +155,86 @@ static struct {
 	int64_t		reported;	/* ms */
 } bucket = { EVENTS_BURST, 0, 0, 0 };
 
+/*
+ * One client flooding refused requests would otherwise have the whole
+ * worker budget to itself, for as long as it keeps going: each client
+ * (REMOTE_ADDR) gets a bucket of its own, generous enough for a burst of
+ * real trouble and small for a flood that lasts.  A fixed table; a
+ * client that finds no slot takes the least recently used of its probe
+ * sequence, which only ever gives a flooder a fresh burst.
+ */
+#define CLIENT_EVENTS_PER_SECOND	20
+#define CLIENT_EVENTS_BURST		1000
+#define CLIENT_SLOTS			256
+#define CLIENT_PROBES			8
+#define CLIENT_REPORT_MS		10000
+
+static struct client_bucket {
+	char		addr[64];
+	double		tokens;
+	int64_t		last;		/* ms; 0: free */
+	unsigned long	dropped;
+	int64_t		reported;
+} clients[CLIENT_SLOTS];
+
+static struct client_bucket *
+client_bucket(const char *addr, int64_t t)
+{
+	struct client_bucket	*c, *lru = NULL;
+	uint32_t		 h = 2166136261u;
+	const char		*p;
+	int			 i;
+
+	for (p = addr; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (i = 0; i < CLIENT_PROBES; i++) {
+		c = &clients[(h + i) % CLIENT_SLOTS];
+		if (c->last != 0 && strcmp(c->addr, addr) == 0)
+			return c;
+		if (lru == NULL || c->last < lru->last)
+			lru = c;
+	}
+	snprintf(lru->addr, sizeof(lru->addr), "%s", addr);
+	lru->tokens = CLIENT_EVENTS_BURST;
+	lru->last = t;
+	lru->dropped = 0;
+	lru->reported = t;
+	return lru;
+}
+
+/* Called with W.mu held. */
+static int
+client_admit(const char *addr, int64_t t)
+{
+	struct client_bucket	*c;
+
+	if (addr == NULL || *addr == '\0')
+		return 1;
+	c = client_bucket(addr, t);
+	c->tokens += (t - c->last) * CLIENT_EVENTS_PER_SECOND / 1000.0;
+	if (c->tokens > CLIENT_EVENTS_BURST)
+		c->tokens = CLIENT_EVENTS_BURST;
+	c->last = t;
+	if (c->tokens >= 1) {
+		c->tokens--;
+		return 1;
+	}
+	if (++c->dropped == 1 || t - c->reported >= CLIENT_REPORT_MS) {
+		struct audit_event	ev = { 0 };
+		char			n[24];
+
+		snprintf(n, sizeof(n), "%lu", c->dropped);
+		ev.event = "suppressed";
+		audit_kv(&ev, "scope", "client");
+		audit_kv(&ev, "client", c->addr);
+		audit_kv(&ev, "count", n);
+		audit_emit(&ev);
+		c->dropped = 0;
+		c->reported = t;
+	}
+	return 0;
+}
+
 /* Called with W.mu held. */
 static int
 event_admit(struct req *r)
@@ -165,6 +245,8 @@ event_admit(struct req *r)
 		r->nsuppressed++;
 		return 0;
 	}
+	if (r != NULL && !client_admit(r->ar.client, t))
+		return 0;
 	bucket.tokens += (t - bucket.last) * EVENTS_PER_SECOND / 1000.0;
 	if (bucket.tokens > EVENTS_BURST)
 		bucket.tokens = EVENTS_BURST;

@@ -72,4 +72,16 @@ sleep 0.3
 s=$(http_status "$BASE/cgi-bin/nettry.sh")
 check "SIGUSR1 reopens the audit log" audit_has syscall_blocked
 
+# Last, since it uses up 127.0.0.1's budget: one client sending refused
+# requests as fast as it can gets 1000 events per worker, then 20 a
+# second, the rest counted.
+printf 'wrk.headers["User-Agent"] = "() { :;}; /bin/sh -c id"\n' > "$T/bad.lua"
+wrk -t1 -c4 -d4s -s "$T/bad.lua" "$BASE/cgi-bin/hello" > "$T/wrk.out"
+sent=$(sed -n 's/^[[:space:]]*\([0-9]*\) requests in.*/\1/p' "$T/wrk.out")
+sleep 0.5
+logged=$(grep -c '"event":"request_refused"' "$AUDIT")
+check "a client flooding refused requests is cut to its own budget ($logged of $sent logged)" \
+    sh -c "grep '\"event\":\"suppressed\"' '$AUDIT' |
+    grep -q '\"scope\":\"client\",\"client\":\"127.0.0.1\"'"
+
 done_testing
