@@ -198,7 +198,7 @@ client_bucket(const char *addr, int64_t t)
 	lru->tokens = CLIENT_EVENTS_BURST;
 	lru->last = t;
 	lru->dropped = 0;
-	lru->reported = t;
+	lru->reported = t - CLIENT_REPORT_MS;	/* the first drop is told */
 	return lru;
 }
 
@@ -219,7 +219,8 @@ client_admit(const char *addr, int64_t t)
 		c->tokens--;
 		return 1;
 	}
-	if (++c->dropped == 1 || t - c->reported >= CLIENT_REPORT_MS) {
+	c->dropped++;
+	if (t - c->reported >= CLIENT_REPORT_MS) {
 		struct audit_event	ev = { 0 };
 		char			n[24];
 

@@ -6,7 +6,7 @@
 install_test_scripts
 write_test_profile
 start_nginx
-start_safecgi -t 3
+start_safecgi -t 3 -c 2
 
 # field NAME in the last event of kind EVENT
 last_event() { grep "\"event\":\"$1\"" "$AUDIT" | tail -1; }
@@ -83,5 +83,7 @@ logged=$(grep -c '"event":"request_refused"' "$AUDIT")
 check "a client flooding refused requests is cut to its own budget ($logged of $sent logged)" \
     sh -c "grep '\"event\":\"suppressed\"' '$AUDIT' |
     grep -q '\"scope\":\"client\",\"client\":\"127.0.0.1\"'"
+check "a flooding client is reported at most once per worker in 4 s ($(grep -c '"scope":"client"' "$AUDIT") times)" \
+    [ "$(grep -c '"scope":"client"' "$AUDIT")" -le 2 ]
 
 done_testing
