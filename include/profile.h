@@ -54,6 +54,7 @@ struct profile {
 	char			*group;		/* default: user's group */
 	uid_t			 uid;		/* resolved at load; */
 	gid_t			 gid;		/* (uid_t)-1 until then */
+	int			 rootless;	/* uid/gid: the starting user's */
 
 	/* limits; never 0; PROFILE_UNLIMITED where "infinity" is allowed */
 	unsigned		 timeout;	/* seconds, wall clock, >= 1 */

@@ -173,6 +173,7 @@ policy_load(int argc, char **argv, char *err, size_t errsz)
 		for (i = 0; i < p->ps.n; i++) {
 			p->ps.v[i].uid = geteuid();
 			p->ps.v[i].gid = getegid();
+			p->ps.v[i].rootless = 1;
 		}
 	if ((p->filters = calloc(p->ps.n, sizeof(*p->filters))) == NULL) {
 		policy_free(p);

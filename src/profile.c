@@ -1959,11 +1959,13 @@ profile_describe(const struct profile *p, FILE *fp)
 			    p->mode == MODE_COMPLAIN ? "complain" : "enforce");
 			break;
 		case K_USER:
-			fprintf(fp, "%s = %s (uid %ld)\n", key, p->user,
+			fprintf(fp, "%s = %s (%s %ld)\n", key, p->user,
+			    p->rootless ? "rootless: not applied, uid" : "uid",
 			    p->uid == (uid_t)-1 ? -1L : (long)p->uid);
 			break;
 		case K_GROUP:
-			fprintf(fp, "%s = %s (gid %ld)\n", key, p->group,
+			fprintf(fp, "%s = %s (%s %ld)\n", key, p->group,
+			    p->rootless ? "rootless: not applied, gid" : "gid",
 			    p->gid == (gid_t)-1 ? -1L : (long)p->gid);
 			break;
 		case K_TIMEOUT:

@@ -301,6 +301,10 @@ if [ -n "$ROOTLESS_UID" ]; then
 	    [ "$(stat -c %u "/proc/$SAFECGI_PID")" = "$JAIL_UID" ]
 	check "rootless: the start-up report names the uid scripts run as" \
 	    grep -q "rootless: scripts run as uid $JAIL_UID gid $JAIL_GID" "$ERRLOG"
+	check "rootless: --check says the profiles' users are not applied" \
+	    sh -c "setpriv --reuid=$JAIL_UID --regid=$JAIL_UID --clear-groups \
+	    '$SAFECGI' --check --profile-dir '$T/profiles' |
+	    grep -qx 'identity.user = $JAIL_UID (rootless: not applied, uid $JAIL_UID)'"
 	check "rootless with a supplementary group: refuses to start, says why" \
 	    sh -c "! timeout 10 setpriv --reuid=$JAIL_UID --regid=$JAIL_UID \
 	    --groups=$WWW_GID '$SAFECGI' -s 'unix:$T/other.sock' \
