@@ -3,8 +3,8 @@
  *
  *   master   jail_probe()          what the kernel offers; refuse to start
  *                                  if a required layer is missing
- *   master   clone(NEWPID|NEWNS|NEWNET|NEWIPC|NEWUTS) -> worker
- *            (rootless: | NEWUSER)
+ *   master   clone(jail_clone_flags()) -> worker: NEWPID|NEWNS|NEWNET|
+ *            NEWIPC|NEWUTS (rootless: |NEWUSER)
  *   worker   jail_worker_enter()   rootless: map our own uid; read-only
  *                                  root, /dev, /proc, masks, pivot_root,
  *                                  loopback, hostname
@@ -29,8 +29,6 @@ struct profile;
 struct profile_set;
 struct filter;
 
-#define JAIL_CLONE_FLAGS \
-	(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
 
 struct jail_caps {
 	int	landlock_abi;	/* 0: none */
@@ -41,6 +39,12 @@ struct jail_caps {
 /* What the kernel offers; fills *caps.  Writes a report of the layers. */
 int	jail_probe(const struct config *, struct jail_caps *,
 	    char *report, size_t);
+
+/*
+ * The namespaces a worker is cloned into (after jail_probe): PID, mount,
+ * network, IPC, UTS, and a user namespace owning them when rootless.
+ */
+int	jail_clone_flags(void);
 
 /* In a freshly cloned worker.  Returns 0 or -1 with a logged reason. */
 int	jail_worker_enter(const struct config *, const struct profile_set *);

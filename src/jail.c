@@ -222,6 +222,13 @@ jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
 
 /* ------------------------------------------------------------ worker */
 
+int
+jail_clone_flags(void)
+{
+	return CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
+	    CLONE_NEWUTS | (rootless ? CLONE_NEWUSER : 0);
+}
+
 static int
 fail(const char *step, const char *what)
 {

@@ -64,15 +64,6 @@ static int		 listen_fd = -1;
 static int		 own_socket;	/* we created the socket file */
 static int		 sigpipe_fds[2];
 
-static int64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 on_signal(int sig)
 {
@@ -385,11 +376,7 @@ worker_start(struct slot *s, int slotno)
 {
 	int	 child_end, relay_end = -1, devnull;
 	pid_t	 pid;
-	int	 flags = JAIL_CLONE_FLAGS | SIGCHLD;
-
-	/* rootless: the namespaces belong to a user namespace of ours */
-	if (geteuid() != 0)
-		flags |= CLONE_NEWUSER;
+	int	 flags = jail_clone_flags() | SIGCHLD;
 
 	if ((child_end = audit_channel(&s->log_fd)) == -1)
 		return -1;

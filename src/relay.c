@@ -22,6 +22,7 @@
 #include <seccomp.h>
 
 #include "audit.h"
+#include "fdpass.h"
 #include "profile.h"
 #include "relay.h"
 #include "safecgi.h"
@@ -30,11 +31,6 @@
 #define RELAY_BUF	16384	/* per connection and direction */
 #define RELAY_WAIT_MS	10000	/* for the master's answer, then the host */
 #define ACCEPT_BURST	16	/* per listener and turn of the loop */
-
-union relay_cmsg {
-	char		buf[CMSG_SPACE(sizeof(int))];
-	struct cmsghdr	align;
-};
 
 /* ------------------------------------------------------------- ports */
 
@@ -128,33 +124,6 @@ host_connect(unsigned port)
 	return fd;
 }
 
-static int
-send_reply(int chan, const struct relay_reply *rep, int fd)
-{
-	struct msghdr	 mh;
-	struct iovec	 iov;
-	union relay_cmsg cb;
-	struct cmsghdr	*cm;
-
-	memset(&mh, 0, sizeof(mh));
-	iov.iov_base = (void *)rep;
-	iov.iov_len = sizeof(*rep);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	if (fd != -1) {
-		memset(&cb, 0, sizeof(cb));
-		mh.msg_control = cb.buf;
-		mh.msg_controllen = sizeof(cb.buf);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	return sendmsg(chan, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) ==
-	    (ssize_t)sizeof(*rep) ? 0 : -1;
-}
-
 int
 relay_serve(int chan, const struct relay_ports *rp, pid_t worker)
 {
@@ -185,7 +154,8 @@ relay_serve(int chan, const struct relay_ports *rp, pid_t worker)
 		} else if ((up = host_connect(ask.port)) == -1)
 			rep.err = errno;
 		/* lost when the worker's queue is full: it times out */
-		(void)send_reply(chan, &rep, up);
+		(void)fd_send(chan, &rep, sizeof(rep), &up, up != -1,
+		    MSG_DONTWAIT);
 		if (up != -1)
 			close(up);
 	}
@@ -221,15 +191,6 @@ static struct {
 	struct conn		 c[RELAY_CONNS];
 	uint32_t		 next_id;
 } R = { .chan = -1 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 relay_listen(const struct profile_set *ps)
@@ -412,34 +373,6 @@ relay_accept(int lfd, unsigned port)
 	}
 }
 
-static ssize_t
-recv_reply(int chan, struct relay_reply *rep, int *fd)
-{
-	struct msghdr	 mh;
-	struct iovec	 iov;
-	union relay_cmsg cb;
-	struct cmsghdr	*cm;
-	ssize_t		 n;
-
-	*fd = -1;
-	memset(&mh, 0, sizeof(mh));
-	iov.iov_base = rep;
-	iov.iov_len = sizeof(*rep);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cb.buf;
-	mh.msg_controllen = sizeof(cb.buf);
-	n = recvmsg(chan, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-	if (n <= 0)
-		return n;
-	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET &&
-		    cm->cmsg_type == SCM_RIGHTS &&
-		    cm->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(fd, CMSG_DATA(cm), sizeof(int));
-	return n;
-}
-
 /* The master's answers: a socket under way to the host, or why not. */
 static void
 relay_answers(void)
@@ -447,10 +380,14 @@ relay_answers(void)
 	struct relay_reply	 rep;
 	struct conn		*c;
 	ssize_t			 n;
-	int			 fd, i;
+	int			 fd, nfd, i;
 
 	for (;;) {
-		n = recv_reply(R.chan, &rep, &fd);
+		nfd = 1;
+		n = fd_recv(R.chan, &rep, sizeof(rep), &fd, &nfd,
+		    MSG_DONTWAIT);
+		if (nfd == 0)
+			fd = -1;
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n <= 0) {

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "fdpass.h"
 #include "filter.h"
 #include "jail.h"
 #include "profile.h"
@@ -43,78 +44,6 @@ struct child {
 	int	pidfd;
 	int	ctl;
 };
-
-static int
-send_fds(int sock, const void *buf, size_t len, const int *fds, int nfds)
-{
-	struct msghdr	 mh = { 0 };
-	struct iovec	 iov = { (void *)buf, len };
-	char		 cbuf[CMSG_SPACE(sizeof(int) * 4)];
-	struct cmsghdr	*cm;
-	ssize_t		 n;
-
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	if (nfds > 0) {
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
-	}
-	do
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-	while (n == -1 && errno == EINTR);
-	return n == (ssize_t)len ? 0 : -1;
-}
-
-static ssize_t
-recv_fds(int sock, void *buf, size_t len, int *fds, int *nfds)
-{
-	struct msghdr	 mh = { 0 };
-	struct iovec	 iov = { buf, len };
-	char		 cbuf[CMSG_SPACE(sizeof(int) * 4)];
-	struct cmsghdr	*cm;
-	ssize_t		 n;
-	int		 max = *nfds;
-
-	*nfds = 0;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = sizeof(cbuf);
-	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n == -1 && errno == EINTR);
-	if (n <= 0)
-		return n;
-	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
-		int	k, i;
-
-		if (cm->cmsg_level != SOL_SOCKET ||
-		    cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (i = 0; i < k; i++) {
-			int	fd;
-
-			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int),
-			    sizeof(int));
-			if (*nfds < max)
-				fds[(*nfds)++] = fd;
-			else
-				close(fd);
-		}
-	}
-	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	return n;
-}
 
 static void
 reply(int ctl, int type, pid_t pid, int stage, int err, int status)
@@ -217,7 +146,7 @@ spawner_main(const struct profile *p, const struct filter *f, int sock,
 		_exit(1);
 	}
 	/* the worker answers our children's denied calls */
-	if (send_fds(sock, "N", 1, &lfd, 1) == -1)
+	if (fd_send(sock, "N", 1, &lfd, 1, 0) == -1)
 		_exit(1);
 	close(lfd);
 
@@ -252,7 +181,7 @@ spawner_main(const struct profile *p, const struct filter *f, int sock,
 			_exit(0);	/* the worker is gone */
 		if (pfd[0].revents & POLLIN) {
 			nfds = 4;
-			len = recv_fds(sock, msg, SPAWN_MSG_MAX, fds, &nfds);
+			len = fd_recv(sock, msg, SPAWN_MSG_MAX, fds, &nfds, 0);
 			if (len == 0)
 				_exit(0);
 			if (len > 0 && nfds == 4 &&
@@ -328,7 +257,7 @@ spawner_start(const struct profile *p, const struct filter *f, int max,
 	sp->profile = p;
 	sp->pid = pid;
 	sp->sock = sv[0];
-	if (recv_fds(sv[0], &c, 1, fds, &nfds) != 1 || nfds != 1) {
+	if (fd_recv(sv[0], &c, 1, fds, &nfds, 0) != 1 || nfds != 1) {
 		close(sv[0]);
 		return -1;
 	}
@@ -374,7 +303,7 @@ spawn_request(struct spawner *sp, const char *path, const char *dir,
 	}
 	h.nenv = i;
 	memcpy(msg, &h, sizeof(h));
-	return send_fds(sp->sock, msg, off, fds, 4);
+	return fd_send(sp->sock, msg, off, fds, 4, 0);
 }
 
 int
