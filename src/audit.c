@@ -8,8 +8,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <syslog.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -323,9 +325,29 @@ open_log(const char *path)
 	return fd;
 }
 
+/*
+ * syslog(3) drops what it cannot deliver, without a word: with nobody
+ * listening on /dev/log every event would be lost.  Refuse instead.
+ */
+static int
+syslog_listening(void)
+{
+	struct stat	st;
+
+	if (stat(_PATH_LOG, &st) == -1 || !S_ISSOCK(st.st_mode)) {
+		errno = ENOTSOCK;
+		return 0;
+	}
+	return 1;
+}
+
 int
 audit_open(const char *errlog, const char *auditlog)
 {
+	if (((errlog != NULL && strcmp(errlog, "syslog") == 0) ||
+	    (auditlog != NULL && strcmp(auditlog, "syslog") == 0)) &&
+	    !syslog_listening())
+		return -1;
 	free(errpath);
 	free(auditpath);
 	errpath = auditpath = NULL;

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -664,8 +665,13 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (audit_open(cur->cf.error_log, cur->cf.audit_log) == -1) {
-		fprintf(stderr, "safecgi: cannot open log: %s\n",
-		    strerror(errno));
+		if (errno == ENOTSOCK)
+			fprintf(stderr, "safecgi: logging to syslog, but "
+			    "nothing listens on %s (no syslog daemon or "
+			    "journald?)\n", _PATH_LOG);
+		else
+			fprintf(stderr, "safecgi: cannot open log: %s\n",
+			    strerror(errno));
 		return 1;
 	}
 	if ((listen_fd = socket_open(&cur->cf)) == -1)

@@ -63,4 +63,10 @@ fail2ban-regex "$SL" "$T/f2b/filter.d/safecgi-syslog.conf" > "$T/f2b/out" 2>&1
 check "syslog: the shipped fail2ban filter matches every blocked, denied and suspicious line of this run" \
     grep -q "^Lines: $(wc -l < "$SL") lines, 0 ignored, $(grep -Ec ': (blocked|exec_denied|suspicious_input|request_refused) ' "$SL") matched" "$T/f2b/out"
 
+# With nobody on /dev/log, syslog(3) would drop every event in silence.
+check "with nothing listening on /dev/log, --audit-log syslog refuses to start" \
+    sh -c "! unshare -m --propagation private sh -c 'mount -t tmpfs tmpfs /dev &&
+    exec timeout 10 \"\$0\" -s unix:$T/other.sock --audit-log syslog' '$SAFECGI' \
+    2>'$T/refusal' && grep -q 'nothing listens on /dev/log' '$T/refusal'"
+
 done_testing
