@@ -95,6 +95,7 @@ struct filter_event {
 	char		 name[32];	/* "socket" */
 	char		 args[256];	/* "AF_INET,SOCK_STREAM" / "\"/bin/sh\"" */
 	char		 path[1024];	/* execve: the path, raw; or "" */
+	int		 open_flags;	/* open, openat, creat: the flags */
 };
 
 /*

@@ -92,6 +92,27 @@ int	jail_ruleset(const struct profile *, const char *path,
  * complain mode): 1 allowed, 0 refused, -1 not resolvable here (exec
  * only; the kernel decides).  canon receives the resolved path.
  */
+/*
+ * The worker's verdict on an execve a script asked for, with the path
+ * opened as the calling process sees it (its root, working directory,
+ * /proc/self): 1 allowed, 0 refused and worth a report (the loader run
+ * directly, anything outside the allowlist), -errno when the path names
+ * nothing (answer with that errno; never let the call continue).  Not
+ * the boundary: the kernel reads the path again after a "continue", so
+ * Landlock and the read view must hold on their own.
+ */
+int	jail_exec_verdict(const struct profile *, pid_t pid,
+	    const char *script, const char *interp, const char *path,
+	    char *canon, size_t csz);
+
+/*
+ * Complain mode: would the read view (the fixed part, the profile's
+ * read =, the script's directory, its interpreter and exec list) let a
+ * script read path?  1 yes (or the path names nothing), 0 no.
+ */
+int	jail_may_read(const struct profile *, const char *dir,
+	    const char *script, const char *interp, const char *path);
+
 int	jail_may_exec(const struct profile *, const char *dir,
 	    const char *script, const char *interp, const char *path,
 	    char *canon, size_t csz);

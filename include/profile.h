@@ -75,6 +75,7 @@ struct profile {
 	 * directory and keep what matches.
 	 */
 	struct strlist		 exec_allow;	/* beyond script, interpreter */
+	struct strlist		 read_allow;	/* beyond the read view */
 	struct strlist		 writable;
 	struct strlist		 hidden;
 	struct strlist		 bind_ro;	/* same path inside the jail */

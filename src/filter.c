@@ -740,24 +740,11 @@ build_rules(struct build *b, scmp_filter_ctx ctx, uint32_t act)
 	 * let through; the worker records those outside the profile).
 	 */
 	if (b->p->mode == MODE_COMPLAIN) {
-		static const int wflags[] = {
-			O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND
-		};
-
-		for (i = 0; i < (int)(sizeof(wflags) / sizeof(wflags[0]));
-		    i++) {
-			c = SCMP_CMP64(2, SCMP_CMP_MASKED_EQ, wflags[i],
-			    wflags[i]);
-			if (rule(b, ctx, SCMP_ACT_NOTIFY, __NR_openat, 1,
-			    &c) == -1)
-				return -1;
-			c = SCMP_CMP64(1, SCMP_CMP_MASKED_EQ, wflags[i],
-			    wflags[i]);
-			if (rule(b, ctx, SCMP_ACT_NOTIFY, __NR_open, 1,
-			    &c) == -1)
-				return -1;
-		}
-		if (rule(b, ctx, SCMP_ACT_NOTIFY, __NR_creat, 0, NULL) ==
+		/* every open: writes outside the writable paths and reads
+		 * outside the read view are both worth recording */
+		if (rule(b, ctx, SCMP_ACT_NOTIFY, __NR_openat, 0, NULL) ==
+		    -1 || rule(b, ctx, SCMP_ACT_NOTIFY, __NR_open, 0, NULL) ==
+		    -1 || rule(b, ctx, SCMP_ACT_NOTIFY, __NR_creat, 0, NULL) ==
 		    -1 || rule(b, ctx, SCMP_ACT_NOTIFY, __NR_connect, 0,
 		    NULL) == -1)
 			return -1;
@@ -1560,6 +1547,12 @@ filter_notify_recv(int fd, struct filter_event *ev)
 	    req.data.nr == __NR_open || req.data.nr == __NR_creat) &&
 	    mem.str[0] != NULL)
 		snprintf(ev->path, sizeof(ev->path), "%s", mem.str[0]);
+	if (req.data.nr == __NR_openat)
+		ev->open_flags = (int)args[2];
+	else if (req.data.nr == __NR_open)
+		ev->open_flags = (int)args[1];
+	else if (req.data.nr == __NR_creat)
+		ev->open_flags = O_CREAT | O_WRONLY | O_TRUNC;
 	return 0;
 }
 

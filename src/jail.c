@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <glob.h>
 #include <grp.h>
 #include <limits.h>
@@ -104,6 +105,12 @@ struct mnt_attr {
 			 LANDLOCK_ACCESS_FS_MAKE_REG | \
 			 LANDLOCK_ACCESS_FS_MAKE_SYM | \
 			 LANDLOCK_ACCESS_FS_TRUNCATE)
+
+#define LL_FS_FILE	(LANDLOCK_ACCESS_FS_EXECUTE | \
+			 LANDLOCK_ACCESS_FS_WRITE_FILE | \
+			 LANDLOCK_ACCESS_FS_READ_FILE | \
+			 LANDLOCK_ACCESS_FS_TRUNCATE | \
+			 LANDLOCK_ACCESS_FS_IOCTL_DEV)
 
 /* Where the worker builds its new root; any directory will do. */
 #define NEWROOT_BASE	"/tmp"
@@ -532,7 +539,10 @@ make_writable(const char *path)
 	/* A bind of the path onto itself is a mount we can flip to rw. */
 	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) == -1)
 		return fail("bind", path);
+	/* written, never run: not by execve, not by the loader's mmap */
 	rw.attr_clr = MOUNT_ATTR_RDONLY;
+	rw.attr_set = MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID |
+	    MOUNT_ATTR_NODEV;
 	if (syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &rw,
 	    sizeof(rw)) == -1)
 		return fail("make writable", path);
@@ -607,59 +617,60 @@ open_anchors(const struct profile *p, const struct strlist *l, int **fds,
 }
 
 /*
- * Readable: every tree but the program directories.  A script may read
- * its libraries and data, not /usr/bin: the dynamic loader could run any
- * program it can read (ld.so /usr/bin/wget) without an execve of it.
+ * The read view: what any script may read, whatever its profile.  The
+ * loader, the libraries and their data, /usr/share, the parts of /etc
+ * that programs read to run (no keys, no password hashes, no web server
+ * or application credentials), /proc and the script's own directory (in
+ * ll_build); a profile adds more with read =.  Everything else cannot be
+ * opened at all: not /usr/bin, /usr/lib/git-core, the JDK or a compiler's
+ * internals, whose programs the dynamic loader would otherwise map and
+ * run (ld.so /usr/lib/git-core/git) without an execve Landlock could
+ * refuse, and not secrets a read-only mount still shows.
  */
-static int
-open_read_anchors(void)
-{
-	static const struct {
-		const char		*dir;
-		const char *const	 skip[5];
-	} trees[] = {
-		{ "/", { "bin", "sbin", "usr", NULL } },
-		{ "/usr", { "bin", "sbin", "games", "local", NULL } },
-		{ "/usr/local", { "bin", "sbin", "games", NULL } },
-	};
-	char		 path[PATH_MAX];
-	struct dirent	*de;
-	struct stat	 st;
-	size_t		 t, k;
-	DIR		*d;
-	int		 fd, *nv;
+static const char *const readable[] = {
+	"/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib/locale",
+	"/usr/lib/python3", "/usr/lib/python3.*", "/usr/share",
+	"/usr/local/lib", "/usr/local/share", "/proc",
+	"/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
+	"/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/hosts",
+	"/etc/host.conf", "/etc/resolv.conf", "/etc/gai.conf",
+	"/etc/services", "/etc/protocols", "/etc/networks", "/etc/localtime",
+	"/etc/timezone", "/etc/hostname", "/etc/mime.types",
+	"/etc/locale.alias", "/etc/locale.conf", "/etc/default/locale",
+	"/etc/os-release", "/etc/debian_version", "/etc/alternatives",
+	"/etc/perl", "/etc/python3", "/etc/python3.*", "/etc/gitconfig",
+	"/etc/ssl/certs", "/etc/ssl/openssl.cnf", "/etc/magic",
+	"/etc/magic.mime", "/etc/mailcap", "/etc/papersize", "/etc/terminfo",
+};
 
-	for (t = 0; t < nitems(trees); t++) {
-		if ((d = opendir(trees[t].dir)) == NULL)
-			continue;
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			for (k = 0; trees[t].skip[k] != NULL; k++)
-				if (strcmp(de->d_name, trees[t].skip[k]) == 0)
-					break;
-			if (trees[t].skip[k] != NULL)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s",
-			    strcmp(trees[t].dir, "/") ? trees[t].dir : "",
-			    de->d_name);
-			/* directories only: /bin -> /usr/bin and the like
-			 * are decided by their targets */
-			if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode))
-				continue;
-			if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1)
-				continue;
-			if ((nv = reallocarray(ll_fd_read, ll_nread + 1,
-			    sizeof(int))) == NULL) {
-				close(fd);
-				closedir(d);
-				return -1;
-			}
-			ll_fd_read = nv;
-			ll_fd_read[ll_nread++] = fd;
-		}
-		closedir(d);
+/* Anchors for every path a pattern names that exists; -1 on ENOMEM. */
+static int
+open_read_anchors(const struct profile *p)
+{
+	struct strlist	 view = { 0 };
+	int		*extra;
+	size_t		 nextra, i;
+	int		*nv;
+
+	view.v = (char **)readable;
+	view.n = nitems(readable);
+	if (open_anchors(p, &view, &ll_fd_read, &ll_nread) == -1)
+		return -1;
+	if (open_anchors(p, &p->read_allow, &extra, &nextra) == -1)
+		return -1;
+	if (nextra == 0)
+		return 0;
+	if ((nv = reallocarray(ll_fd_read, ll_nread + nextra,
+	    sizeof(int))) == NULL) {
+		for (i = 0; i < nextra; i++)
+			close(extra[i]);
+		free(extra);
+		return -1;
 	}
+	ll_fd_read = nv;
+	memcpy(ll_fd_read + ll_nread, extra, nextra * sizeof(int));
+	ll_nread += nextra;
+	free(extra);
 	return 0;
 }
 
@@ -711,7 +722,7 @@ jail_spawner_enter(const struct profile *p, const struct filter *f)
 	/* 2. Landlock anchors, opened once; each child builds its ruleset
 	 *    from these plus its script and interpreter. */
 	if (ll_abi >= 1) {
-		if (open_read_anchors() == -1 ||
+		if (open_read_anchors(p) == -1 ||
 		    (ll_fd_tmp[0] = open_anchor(scratch[0])) == -1 ||
 		    (ll_fd_tmp[1] = open_anchor(scratch[1])) == -1)
 			return -1;
@@ -832,6 +843,131 @@ jail_may_exec(const struct profile *p, const char *dir, const char *script,
 	return 0;
 }
 
+/*
+ * The path an execve names, as the calling process sees it: its own
+ * /proc/self and /dev/fd, its working directory, its root.  Opened, not
+ * resolved as text, so that the magic links under /proc/PID lead into the
+ * caller's mounts, not ours.
+ */
+static int
+open_as_caller(pid_t pid, const char *path)
+{
+	static const struct {
+		const char	*prefix;
+		int		 fd;	/* -1: the number follows */
+	} fds[] = {
+		{ "/proc/self/fd/", -1 }, { "/proc/thread-self/fd/", -1 },
+		{ "/dev/fd/", -1 }, { "/dev/stdin", 0 }, { "/dev/stdout", 1 },
+		{ "/dev/stderr", 2 },
+	};
+	char		 buf[PATH_MAX + 64], *end;
+	const char	*num;
+	size_t		 i, n;
+	long		 fd;
+	int		 pidfd, got;
+
+	/*
+	 * One of its descriptors: the directory /proc/PID/fd is its
+	 * owner's alone, so take a copy of the descriptor itself.
+	 */
+	for (i = 0; i < nitems(fds); i++) {
+		n = strlen(fds[i].prefix);
+		if (strncmp(path, fds[i].prefix, n) != 0)
+			continue;
+		num = path + n;
+		if (fds[i].fd >= 0) {
+			if (*num != '\0')
+				break;
+			fd = fds[i].fd;
+		} else {
+			errno = 0;
+			fd = strtol(num, &end, 10);
+			if (*num == '\0' || *end != '\0' || errno != 0 ||
+			    fd < 0 || fd > INT_MAX) {
+				errno = EACCES;
+				return -1;
+			}
+		}
+		if ((pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1)
+			return -1;
+		got = (int)syscall(SYS_pidfd_getfd, pidfd, (int)fd, 0);
+		close(pidfd);
+		return got;
+	}
+	/* the rest of /proc/self is its own /proc/PID */
+	for (i = 0; i < 2; i++) {
+		const char *own = i == 0 ? "/proc/self/" : "/proc/thread-self/";
+
+		n = strlen(own);
+		if (strncmp(path, own, n) == 0) {
+			snprintf(buf, sizeof(buf), "/proc/%d/%s", (int)pid,
+			    path + n);
+			return open(buf, O_PATH | O_CLOEXEC);
+		}
+	}
+	snprintf(buf, sizeof(buf), "/proc/%d/%s/%s", (int)pid,
+	    path[0] == '/' ? "root" : "cwd", path);
+	if (strlen(buf) >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return open(buf, O_PATH | O_CLOEXEC);
+}
+
+int
+jail_exec_verdict(const struct profile *p, pid_t pid, const char *script,
+    const char *interp, const char *path, char *canon, size_t csz)
+{
+	static struct stat	 ldso;
+	static int		 have_ldso = -1;
+	char			 link[64];
+	struct stat		 st;
+	ssize_t			 n;
+	size_t			 i;
+	int			 fd;
+
+	snprintf(canon, csz, "%s", path);
+	if (path[0] == '\0')
+		return 0;	/* nothing we could read: refused */
+	if ((fd = open_as_caller(pid, path)) == -1) {
+		/* names nothing: the kernel would refuse it as well, and
+		 * the answer is ours, so a path swapped in later cannot run */
+		if (errno == EACCES || errno == EPERM)
+			return 0;
+		return errno != 0 ? -errno : -ENOENT;
+	}
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return 0;
+	}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, canon, csz - 1);
+	close(fd);
+	canon[n > 0 ? n : 0] = '\0';
+	if (n <= 0)
+		snprintf(canon, csz, "%s", path);
+	if (have_ldso == -1)
+		have_ldso = stat(LDSO, &ldso) == 0;
+	/* the loader, under any name: run directly it would start any
+	 * program it can read */
+	if (have_ldso == 1 && st.st_dev == ldso.st_dev &&
+	    st.st_ino == ldso.st_ino)
+		return 0;
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	if ((script != NULL && strcmp(canon, script) == 0) ||
+	    (interp != NULL && strcmp(canon, interp) == 0))
+		return 1;
+	/* as named too: exec = /usr/bin/awk names a link to mawk, and
+	 * Landlock's rule is on what the link leads to */
+	for (i = 0; i < p->exec_allow.n; i++)
+		if (profile_glob_match(p->exec_allow.v[i], canon) ||
+		    (path[0] == '/' &&
+		    profile_glob_match(p->exec_allow.v[i], path)))
+			return 1;
+	return 0;
+}
+
 int
 jail_may_write(const struct profile *p, const char *dir, const char *path)
 {
@@ -859,15 +995,82 @@ jail_may_write(const struct profile *p, const char *dir, const char *path)
 	return 0;
 }
 
+/* Is path in what entry names: a path, a glob, or dir followed by a
+ * double star? */
+static int
+in_view(const char *entry, const char *path)
+{
+	char	pat[PATH_MAX + 8], sub[PATH_MAX + 8];
+	size_t	n = strlen(entry);
+
+	if (n > 3 && strcmp(entry + n - 3, "/**") == 0) {
+		snprintf(pat, sizeof(pat), "%.*s", (int)(n - 3), entry);
+		entry = pat;
+	}
+	if (strpbrk(entry, "*?[") == NULL)
+		return under(path, entry);
+	/* a glob names files or directories; beneath those as well */
+	if (fnmatch(entry, path, FNM_PATHNAME) == 0)
+		return 1;
+	if (strlen(entry) + 2 >= sizeof(sub))
+		return 0;
+	snprintf(sub, sizeof(sub), "%s/*", entry);
+	return fnmatch(sub, path, 0) == 0;
+}
+
+int
+jail_may_read(const struct profile *p, const char *dir, const char *script,
+    const char *interp, const char *path)
+{
+	char		 buf[2 * PATH_MAX], canon[PATH_MAX];
+	const char	*slash;
+	size_t		 i, n;
+
+	if (path[0] == '\0')
+		return 1;
+	join(dir, path, buf, sizeof(buf));
+	/* nothing there: the kernel says so, nothing to widen */
+	if (strlen(buf) >= PATH_MAX || realpath(buf, canon) == NULL)
+		return 1;
+	if (jail_may_write(p, dir, canon) || jail_may_write(p, dir, buf))
+		return 1;
+	if ((script != NULL && strcmp(canon, script) == 0) ||
+	    (interp != NULL && strcmp(canon, interp) == 0))
+		return 1;
+	if (script != NULL && (slash = strrchr(script, '/')) != NULL) {
+		n = slash == script ? 1 : (size_t)(slash - script);
+		if (strncmp(canon, script, n) == 0 &&
+		    (canon[n] == '/' || canon[n] == '\0' || n == 1))
+			return 1;
+	}
+	for (i = 0; i < nitems(readable); i++)
+		if (in_view(readable[i], canon))
+			return 1;
+	for (i = 0; i < p->read_allow.n; i++)
+		if (in_view(p->read_allow.v[i], canon))
+			return 1;
+	for (i = 0; i < p->exec_allow.n; i++)
+		if (profile_glob_match(p->exec_allow.v[i], canon) ||
+		    in_view(p->exec_allow.v[i], canon))
+			return 1;
+	return 0;
+}
+
 /* ------------------------------------------------------------- child */
 
 static int
 ll_rule(int rfd, int fd, uint64_t access)
 {
 	struct ll_path_beneath	pb;
+	struct stat		st;
 
 	if (fd == -1)
 		return 0;
+	/* a rule on a file may only hold the rights files have */
+	if (fstat(fd, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode))
+		access &= LL_FS_FILE;
 	pb.allowed_access = access & ll_fs_mask;
 	pb.parent_fd = fd;
 	return (int)syscall(SYS_landlock_add_rule, rfd,
@@ -880,8 +1083,10 @@ ll_build(const struct profile *p, const char *path, const char *interp)
 	struct ll_ruleset_attr	 attr = { 0 };
 	struct ll_net_port	 np;
 	size_t			 attrsz, i;
-	int			 rfd, sfd, ifd = -1, rc = -1;
+	int			 rfd, sfd, ifd = -1, dfd = -1, rc = -1;
 	uint64_t		 devrw;
+	char			 sdir[PATH_MAX];
+	const char		*slash;
 
 	attr.handled_access_fs = ll_fs_mask;
 	attrsz = sizeof(uint64_t);
@@ -902,6 +1107,15 @@ ll_build(const struct profile *p, const char *path, const char *interp)
 		return -1;
 	if ((sfd = open(path, O_PATH | O_CLOEXEC)) == -1)
 		goto out;
+	/* the script's own directory is in its read view: templates,
+	 * libraries and data beside a script are what scripts read */
+	if ((slash = strrchr(path, '/')) != NULL) {
+		snprintf(sdir, sizeof(sdir), "%.*s",
+		    slash == path ? 1 : (int)(slash - path), path);
+		if ((dfd = open(sdir, O_PATH | O_DIRECTORY | O_CLOEXEC)) ==
+		    -1)
+			goto out;
+	}
 	if (interp != NULL && (ifd = open(interp, O_PATH | O_CLOEXEC)) == -1)
 		goto out;
 	devrw = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE |
@@ -909,13 +1123,18 @@ ll_build(const struct profile *p, const char *path, const char *interp)
 	/*
 	 * Execute only the script, its interpreter and the allowlist.  The
 	 * dynamic loader must be executable for the kernel to load it as
-	 * the interpreter of a binary; a direct execve of it is refused by
-	 * the worker (see exec_allowed), and it cannot map what it cannot
-	 * read.
+	 * the interpreter of a binary.  Run directly, it maps only what the
+	 * read view lets it open, on mounts that allow execution: writable
+	 * paths and scratch space are noexec.  The worker also refuses a
+	 * direct execve of it and reports it (jail_may_exec), but that is
+	 * a report, not the boundary: the path it reads can change before
+	 * the kernel reads it again.
 	 */
 	for (i = 0; i < ll_nread; i++)
 		if (ll_rule(rfd, ll_fd_read[i], LL_FS_READ) == -1)
 			goto out;
+	if (ll_rule(rfd, dfd, LL_FS_READ) == -1)
+		goto out;
 	if (ll_rule(rfd, sfd, LANDLOCK_ACCESS_FS_EXECUTE |
 	    LANDLOCK_ACCESS_FS_READ_FILE) == -1 ||
 	    ll_rule(rfd, ifd, LANDLOCK_ACCESS_FS_EXECUTE |
@@ -947,6 +1166,8 @@ ll_build(const struct profile *p, const char *path, const char *interp)
 	}
 	rc = rfd;
 out:
+	if (dfd != -1)
+		close(dfd);
 	if (ifd != -1)
 		close(ifd);
 	if (sfd != -1)

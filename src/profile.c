@@ -127,6 +127,8 @@ static const struct key keys[] = {
 	    1, ULL_MAX, KF_INFINITY },
 	{ "filesystem",	"exec",		K_GLOBS,	OFF(exec_allow),
 	    0, 0, 0 },
+	{ "filesystem",	"read",		K_GLOBS,	OFF(read_allow),
+	    0, 0, 0 },
 	{ "filesystem",	"writable",	K_PATHS,	OFF(writable),
 	    0, 0, KF_ROOT },
 	{ "filesystem",	"hidden",	K_PATHS,	OFF(hidden), 0, 0, 0 },
@@ -1995,7 +1997,9 @@ profile_describe(const struct profile *p, FILE *fp)
 		case K_GLOBS:
 			describe_list(fp, key, key_clist(p, k), "",
 			    strcmp(k->name, "exec") == 0 ?
-			    "(script and interpreter only)" : "(none)");
+			    "(script and interpreter only)" :
+			    strcmp(k->name, "read") == 0 ?
+			    "(the read view only)" : "(none)");
 			break;
 		case K_PATHS:
 		case K_SYSCALLS:

@@ -1372,13 +1372,16 @@ notify_thread(void *arg)
 				/* recorded, then left to Landlock when it
 				 * may run; refused as Landlock would when
 				 * not (complain mode lets it run) */
-				allowed = fe.path[0] == '\0' ||
-				    jail_may_exec(p, r ? r->dir : NULL,
+				int	v;
+
+				v = jail_exec_verdict(p, fe.pid,
 				    r ? r->script : NULL, r && r->interp[0] ?
 				    r->interp : NULL, fe.path, canon,
-				    sizeof(canon)) != 0;
-				answer = allowed || complain ? 0 : EACCES;
-				if (!allowed) {
+				    sizeof(canon));
+				allowed = v == 1;
+				answer = allowed || complain ? 0 :
+				    v < 0 ? -v : EACCES;
+				if (v == 0) {
 					ev.event = "exec_denied";
 					audit_kv(&ev, "path", fe.path);
 					if (strcmp(canon, fe.path) != 0)
@@ -1391,11 +1394,17 @@ notify_thread(void *arg)
 				}
 			} else if (complain && (fe.nr == __NR_openat ||
 			    fe.nr == __NR_open || fe.nr == __NR_creat)) {
-				/* would Landlock have refused this write? */
+				/* would Landlock have refused this open? */
+				int wr = fe.open_flags & (O_WRONLY | O_RDWR |
+				    O_CREAT | O_TRUNC | O_APPEND);
+
 				answer = 0;
-				if (!jail_may_write(p, r ? r->dir : NULL,
-				    fe.path)) {
-					ev.event = "write_denied";
+				if (wr ? !jail_may_write(p, r ? r->dir : NULL,
+				    fe.path) : !jail_may_read(p, r ? r->dir :
+				    NULL, r ? r->script : NULL, r &&
+				    r->interp[0] ? r->interp : NULL, fe.path)) {
+					ev.event = wr ? "write_denied" :
+					    "read_denied";
 					audit_kv(&ev, "path", fe.path);
 					audit_kv(&ev, "mode", "complain");
 					if (event_admit(r))

@@ -27,6 +27,9 @@ our \$projectroot = "/srv/git";
 our \$git_temp = "/tmp";
 GITWEB
 chmod 644 "$T/cgitrc" "$T/gitweb.conf"
+# the configuration lives here, not in /etc: the read views must say so
+sed -i "/^\[filesystem\]/a read = $T/cgitrc" "$T/profiles/cgit.conf"
+sed -i "/^\[filesystem\]/a read = $T/gitweb.conf" "$T/profiles/gitweb.conf"
 
 NGINX_EXTRA="
 	location ~ ^/git(/.*) {
