@@ -152,6 +152,24 @@ static const char *const scratch[] = { "/tmp", "/var/tmp" };
 /* The ELF interpreter of every dynamic binary on x86-64. */
 #define LDSO	"/lib64/ld-linux-x86-64.so.2"
 
+/*
+ * What /proc shows of the kernel beyond processes and the host-neutral
+ * files: addresses, devices, keys, the kernel log, tunables.  The list
+ * container runtimes mask, and what else a script has no use for.
+ */
+static const char *const proc_masked[] = {
+	"/proc/acpi", "/proc/asound", "/proc/bus", "/proc/driver",
+	"/proc/fs", "/proc/irq", "/proc/scsi", "/proc/sys", "/proc/tty",
+	"/proc/sysrq-trigger", "/proc/kcore", "/proc/kmsg", "/proc/keys",
+	"/proc/key-users", "/proc/kallsyms", "/proc/modules",
+	"/proc/timer_list", "/proc/sched_debug", "/proc/latency_stats",
+	"/proc/iomem", "/proc/ioports", "/proc/vmallocinfo", "/proc/slabinfo",
+	"/proc/pagetypeinfo", "/proc/kpagecount", "/proc/kpageflags",
+	"/proc/kpagecgroup", "/proc/config.gz", "/proc/dma", "/proc/mtrr",
+	"/proc/buddyinfo", "/proc/zoneinfo", "/proc/lock_stat",
+	"/proc/sysvipc", "/proc/bootconfig", "/proc/cmdline",
+};
+
 /* Secrets no profile may see. */
 static const char *const masked[] = {
 	"/root", "/home", "/etc/shadow*", "/etc/gshadow*", "/etc/ssh",
@@ -461,13 +479,19 @@ jail_worker_enter(const struct config *cf, const struct profile_set *ps)
 	    sizeof(ro)) == -1)
 		return fail("make read-only", "/");
 
-	/* 3. A /dev of five nodes, and a /proc of this PID namespace only:
-	 *    processes of other users are invisible. */
+	/* 3. A /dev of five nodes, and a /proc of this PID namespace:
+	 *    processes of other users are invisible, the host-neutral files
+	 *    status scripts read (loadavg, uptime, meminfo, cpuinfo, stat,
+	 *    version) are there, the kernel's internals are masked.  Writes
+	 *    are Landlock's to refuse: /proc is in no write rule. */
 	if (build_dev() == -1)
 		return -1;
 	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV |
-	    MS_NOEXEC, "hidepid=invisible,subset=pid") == -1)
+	    MS_NOEXEC, "hidepid=invisible") == -1)
 		return fail("mount", "/proc");
+	for (i = 0; i < nitems(proc_masked); i++)
+		if (mask_glob(proc_masked[i]) == -1)
+			return -1;
 
 	/* 4. Secrets, the FastCGI socket and our configuration vanish. */
 	for (i = 0; i < nitems(masked); i++)

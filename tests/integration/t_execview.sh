@@ -164,6 +164,14 @@ check "complain mode records the read outside the view" \
 check "complain mode records no read inside the view (/usr/share, libraries)" \
     sh -c "! grep '\"event\":\"read_denied\"' '$AUDIT' | grep -q -e '/usr/share' -e '/usr/lib' -e 'ld.so.cache'"
 
+s=$(http_status "$BASE/cgi-bin/procstatus.sh")
+for f in loadavg uptime meminfo cpuinfo stat version self/status; do
+	check "a status script reads /proc/$f" grep -qx "readable $f" "$T/body"
+done
+for f in kallsyms kcore modules keys sys/kernel/hostname sysrq-trigger; do
+	check "/proc/$f is masked" grep -qx "absent $f" "$T/body"
+done
+
 check "scripts still run their interpreter and libraries under the read view" \
     sh -c "[ \"\$(curl -s -o /dev/null -w %{http_code} $BASE/cgi-bin/fast.sh)\" = 200 ]"
 
