@@ -33,6 +33,9 @@ finally:
     os.unlink(path)
 PY
 SERVER=$!
+TSERVER=
+# the unix socket's server removes its file only when it ends by itself
+trap 'kill $SERVER $TSERVER 2>/dev/null; rm -f "$USOCK"; cleanup' EXIT
 i=0
 while [ ! -S "$USOCK" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 
@@ -96,7 +99,6 @@ open(sys.argv[1] + ".ready", "w").close()
 time.sleep(300)
 PY
 TSERVER=$!
-trap 'kill $SERVER $TSERVER 2>/dev/null; cleanup' EXIT
 i=0
 while [ ! -f "$T/tcp.log.ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 [ -f "$T/tcp.log.ready" ] || { echo "Bail out! the TCP test server did not start"; exit 1; }

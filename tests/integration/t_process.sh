@@ -26,7 +26,7 @@ while [ $n -lt 20 ]; do
 	[ $ms -gt $worst ] && worst=$ms
 	n=$((n + 1))
 done
-running=$(pgrep -cf "sleep 5")
+running=$(test_procs "sleep 5" | wc -l)
 check "fast requests stay prompt beside 64 slow ones (worst ${worst}ms, $running slow running)" \
     [ "$worst" -lt 1000 -a "$running" -ge 60 ]
 # shellcheck disable=SC2086
