@@ -520,64 +520,100 @@ reap(int stopping)
 	}
 }
 
+/*
+ * A worker that could not be started is tried again later, like one that
+ * died young: a slot is never left empty for good.
+ */
+static void
+worker_retry(struct slot *s)
+{
+	s->pid = 0;
+	s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : 100;
+	if (s->backoff_ms > 10000)
+		s->backoff_ms = 10000;
+	s->restart_at = now_ms() + s->backoff_ms;
+}
+
+/*
+ * Retire the current generation: it joins the workers still draining
+ * from earlier reloads.  None of them is killed; each finishes its
+ * requests in flight within its grace period and exits.
+ */
+static void
+slots_retire(struct slot *drain)
+{
+	int	i, k = 0;
+
+	for (i = 0; i < nold; i++)
+		if (old[i].pid > 0)
+			drain[k++] = old[i];
+	for (i = 0; i < nslots; i++)
+		if (slots[i].pid > 0) {
+			kill(slots[i].pid, SIGTERM);
+			drain[k++] = slots[i];
+		}
+	free(old);
+	free(slots);
+	old = drain;
+	nold = k;
+}
+
 static int
 reload(int argc, char **argv)
 {
-	struct policy	*np;
-	char		 err[512];
-	int		 i;
+	struct audit_event	 ev = { 0 };
+	struct policy		*np;
+	struct slot		*ns, *drain;
+	char			 err[512], n[16];
+	int			 i;
 
-	if ((np = policy_load(argc, argv, err, sizeof(err))) == NULL) {
-		struct audit_event ev = { 0 };
-
-		log_msg(LOG_ERR, "reload failed, keeping the running "
-		    "configuration: %s", err);
-		ev.event = "policy_reload_failed";
-		audit_kv(&ev, "error", err);
-		audit_emit(&ev);
-		return -1;
+	if ((np = policy_load(argc, argv, err, sizeof(err))) == NULL)
+		goto failed;
+	/*
+	 * Everything that can fail is done before anything changes: the
+	 * running generation keeps serving if this reload cannot happen.
+	 */
+	ns = calloc(np->cf.workers, sizeof(*ns));
+	drain = calloc(nold + nslots + 1, sizeof(*drain));
+	if (ns == NULL || drain == NULL) {
+		snprintf(err, sizeof(err), "%s", strerror(errno));
+		free(ns);
+		free(drain);
+		policy_free(np);
+		goto failed;
 	}
-	/* The old generation drains; the new one serves from now on. */
-	if (nold > 0 && slots_alive(old, nold) > 0) {
-		slots_signal(old, nold, SIGKILL);
-		for (i = 0; i < nold; i++) {
-			if (old[i].log_fd != -1)
-				close(old[i].log_fd);
-			slot_relay_close(&old[i]);
-		}
-	}
-	free(old);
-	old = slots;
-	nold = nslots;
-	slots_signal(old, nold, SIGTERM);
-	/* the previous policy stays referenced by nothing in the master:
-	 * old workers hold their own copy (they were forked with it) */
+	slots_retire(drain);
+	/* old workers hold their own copy of the policy (forked with it) */
 	np->cf.spool_fd = cur->cf.spool_fd;	/* not reopened on reload */
 	cur->cf.spool_fd = -1;
 	policy_free(cur);
 	cur = np;
 	gen++;
+	slots = ns;
 	nslots = cur->cf.workers;
-	if ((slots = calloc(nslots, sizeof(*slots))) == NULL)
-		return -1;
 	for (i = 0; i < nslots; i++) {
 		slots[i].log_fd = -1;
 		slots[i].relay_fd = -1;
-		worker_start(&slots[i], i);
 	}
-	{
-		struct audit_event ev = { 0 };
-		char n[16];
-
-		snprintf(n, sizeof(n), "%zu", cur->ps.n);
-		ev.event = "policy_loaded";
-		audit_kv(&ev, "profiles", n);
-		audit_kv(&ev, "reason", "reload");
-		audit_emit(&ev);
-	}
-	log_msg(LOG_INFO, "reloaded: %zu profiles, %d workers", cur->ps.n,
-	    nslots);
+	for (i = 0; i < nslots; i++)
+		if (worker_start(&slots[i], i) == -1)
+			worker_retry(&slots[i]);
+	snprintf(n, sizeof(n), "%zu", cur->ps.n);
+	ev.event = "policy_loaded";
+	audit_kv(&ev, "profiles", n);
+	audit_kv(&ev, "reason", "reload");
+	audit_emit(&ev);
+	log_msg(LOG_INFO, "reloaded: %zu profiles, %d workers (%d draining)",
+	    cur->ps.n, nslots, nold);
 	return 0;
+
+failed:
+	log_msg(LOG_ERR, "reload failed, keeping the running "
+	    "configuration: %s", err);
+	ev.event = "policy_reload_failed";
+	audit_kv(&ev, "error", err);
+	audit_emit(&ev);
+	return -1;
 }
 
 /* ------------------------------------------------------------- check */
@@ -828,8 +864,9 @@ main(int argc, char **argv)
 		}
 		for (i = 0; i < nslots; i++)
 			if (slots[i].pid == 0 && slots[i].restart_at != 0 &&
-			    t >= slots[i].restart_at)
-				worker_start(&slots[i], i);
+			    t >= slots[i].restart_at &&
+			    worker_start(&slots[i], i) == -1)
+				worker_retry(&slots[i]);
 	}
 	if (own_socket && cur->cf.listen_path != NULL)
 		unlink(cur->cf.listen_path);
