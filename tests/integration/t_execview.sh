@@ -8,9 +8,7 @@
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 GIT=/usr/lib/git-core/git
-[ -x "$GIT" ] || { echo "Bail out! $GIT is missing (apt-get install git)"; exit 1; }
-command -v flock >/dev/null ||
-    { echo "Bail out! flock is missing (util-linux)"; exit 1; }
+need_tools "$GIT" flock bash
 [ -x "$top_builddir/tests/cgi/hostile" ] ||
     { echo "Bail out! tests/cgi/hostile is not built"; exit 1; }
 
