@@ -38,6 +38,7 @@
 #include "jail.h"
 #include "profile.h"
 #include "safecgi.h"
+#include "util.h"
 
 /*
  * Debian 12's headers stop at Landlock ABI 3; the kernels this runs on
@@ -109,31 +110,12 @@ struct mnt_attr {
 #define NEWROOT_BASE	"/tmp"
 #define NEWROOT		NEWROOT_BASE "/safecgi-root"
 
-static int	 ll_abi;		/* probed once, in the master */
-static int	 rootless;		/* started without root */
-static uid_t	 rl_uid;		/* ... by this user */
-static gid_t	 rl_gid;
-static const struct profile_set *jail_ps;	/* the worker's profiles */
-static uint64_t	 ll_fs_mask;		/* access rights this ABI handles */
-static int	 ll_fd_ldso = -1;
-static int	 ll_fd_dev[5] = { -1, -1, -1, -1, -1 };
-static int	 ll_fd_tmp[2] = { -1, -1 };	/* scratch[] */
-static int	*ll_fd_exec, *ll_fd_write, *ll_fd_read;
-static size_t	 ll_nexec, ll_nwrite, ll_nread;
-
-/*
- * Built rulesets, by script and interpreter inode: a ruleset can be
- * applied by any number of processes, so a request only pays for
- * landlock_restrict_self().  A replaced script is a new inode, a new
- * entry.
- */
-#define LL_CACHE	64
-static struct {
-	dev_t	sdev, idev;
-	ino_t	sino, iino;
-	int	fd;
-} ll_cache[LL_CACHE];
-static int	 ll_cache_next;
+/* Readable: every tree but the program directories (see policy_build). */
+static const char *const root_skip[] = { "bin", "sbin", "usr", NULL };
+static const char *const usr_skip[] = {
+	"bin", "sbin", "games", "local", NULL
+};
+static const char *const local_skip[] = { "bin", "sbin", "games", NULL };
 
 static const char *const devnodes[] = {
 	"null", "zero", "full", "random", "urandom"
@@ -175,32 +157,41 @@ jail_landlock_abi(void)
 	return abi < 0 ? 0 : (int)abi;
 }
 
+/* The Landlock filesystem rights this ABI handles. */
+static uint64_t
+ll_fs_mask(int abi)
+{
+	uint64_t	m;
+
+	m = LANDLOCK_ACCESS_FS_EXECUTE | LL_FS_READ | LL_FS_WRITE |
+	    LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_SOCK |
+	    LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK;
+	if (abi >= 2)
+		m |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi < 3)
+		m &= ~LANDLOCK_ACCESS_FS_TRUNCATE;
+	if (abi >= 5)
+		m |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	return m;
+}
+
 int
 jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
     size_t repsz)
 {
 	char	who[160];
 
-	caps->landlock_abi = ll_abi = jail_landlock_abi();
-	caps->rootless = rootless = geteuid() != 0;
+	memset(caps, 0, sizeof(*caps));
+	caps->landlock_abi = jail_landlock_abi();
+	caps->rootless = geteuid() != 0;
 	caps->user_notif = 1;	/* proven when the first filter attaches */
-	rl_uid = geteuid();
-	rl_gid = getegid();
+	caps->uid = geteuid();
+	caps->gid = getegid();
 
-	ll_fs_mask = LANDLOCK_ACCESS_FS_EXECUTE | LL_FS_READ | LL_FS_WRITE |
-	    LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_SOCK |
-	    LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK;
-	if (ll_abi >= 2)
-		ll_fs_mask |= LANDLOCK_ACCESS_FS_REFER;
-	if (ll_abi < 3)
-		ll_fs_mask &= ~LANDLOCK_ACCESS_FS_TRUNCATE;
-	if (ll_abi >= 5)
-		ll_fs_mask |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
-
-	if (rootless)
+	if (caps->rootless)
 		snprintf(who, sizeof(who), "rootless: scripts run as uid %u "
 		    "gid %u, the user that started safecgi (profile users do "
-		    "not apply)", (unsigned)rl_uid, (unsigned)rl_gid);
+		    "not apply)", (unsigned)caps->uid, (unsigned)caps->gid);
 	else
 		snprintf(who, sizeof(who), "scripts run as their profile's "
 		    "user");
@@ -213,9 +204,10 @@ jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
 	    "rlimits: cpu, address space, processes, files, file size, "
 	    "no core dumps\n"
 	    "fds: scripts inherit 0, 1, 2 only\n", who,
-	    rootless ? ", user (rootless)" : "",
-	    ll_abi >= 1 ? "on" : "unavailable", ll_abi);
-	if (ll_abi < 1 && cf->require_landlock)
+	    caps->rootless ? ", user (rootless)" : "",
+	    caps->landlock_abi >= 1 ? "on" : "unavailable",
+	    caps->landlock_abi);
+	if (caps->landlock_abi < 1 && cf->require_landlock)
 		return -1;
 	return 0;
 }
@@ -223,10 +215,10 @@ jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
 /* ------------------------------------------------------------ worker */
 
 int
-jail_clone_flags(void)
+jail_clone_flags(const struct jail_caps *caps)
 {
 	return CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
-	    CLONE_NEWUTS | (rootless ? CLONE_NEWUSER : 0);
+	    CLONE_NEWUTS | (caps->rootless ? CLONE_NEWUSER : 0);
 }
 
 static int
@@ -408,31 +400,36 @@ write_file(const char *path, const char *text)
  * must be denied before an unprivileged gid map is accepted.
  */
 static int
-userns_map(void)
+userns_map(const struct jail_caps *caps)
 {
 	char	line[64];
 
 	if (write_file("/proc/self/setgroups", "deny") == -1)
 		return fail("write", "/proc/self/setgroups");
-	snprintf(line, sizeof(line), "%u %u 1", (unsigned)rl_uid,
-	    (unsigned)rl_uid);
+	snprintf(line, sizeof(line), "%u %u 1", (unsigned)caps->uid,
+	    (unsigned)caps->uid);
 	if (write_file("/proc/self/uid_map", line) == -1)
 		return fail("write", "/proc/self/uid_map");
-	snprintf(line, sizeof(line), "%u %u 1", (unsigned)rl_gid,
-	    (unsigned)rl_gid);
+	snprintf(line, sizeof(line), "%u %u 1", (unsigned)caps->gid,
+	    (unsigned)caps->gid);
 	if (write_file("/proc/self/gid_map", line) == -1)
 		return fail("write", "/proc/self/gid_map");
 	return 0;
 }
 
 int
-jail_worker_enter(const struct config *cf, const struct profile_set *ps)
+jail_worker_enter(struct jail *j, const struct jail_caps *caps,
+    const struct config *cf, const struct profile_set *ps)
 {
 	struct mnt_attr	 ro = { 0 };
 	size_t		 i;
 
+	memset(j, 0, sizeof(*j));
+	j->caps = *caps;
+	j->ps = ps;
+
 	/* 0. Rootless: our own id, mapped, before anything else. */
-	if (rootless && userns_map() == -1)
+	if (caps->rootless && userns_map(caps) == -1)
 		return -1;
 
 	/* 1. Nothing we mount may propagate back to the host. */
@@ -478,7 +475,6 @@ jail_worker_enter(const struct config *cf, const struct profile_set *ps)
 
 	/* 4b. The unix sockets profiles may connect to, back in sight;
 	 *     each spawner hides those of other profiles again. */
-	jail_ps = ps;
 	for (i = 0; i < ps->n; i++) {
 		size_t	k;
 
@@ -502,7 +498,35 @@ jail_worker_enter(const struct config *cf, const struct profile_set *ps)
 		return -1;
 	if (sethostname("safecgi", 7) == -1)
 		return fail("set", "hostname");
+
+	/* 7. One rule list per profile, for the spawners' Landlock rules
+	 *    and for this worker's answers about denied calls.  ld.so is
+	 *    named by its real path: that is what an execve resolves to. */
+	if (realpath(LDSO, j->ldso) == NULL)
+		str_copy(j->ldso, LDSO, sizeof(j->ldso));
+	if ((j->policy = calloc(ps->n ? ps->n : 1, sizeof(*j->policy))) ==
+	    NULL)
+		return fail("build", "rule lists");
+	for (i = 0; i < ps->n; i++)
+		if (jail_policy_build(&ps->v[i], j->ldso, &j->policy[i]) ==
+		    -1)
+			return fail("build", "rule lists");
 	return 0;
+}
+
+const struct jail_policy *
+jail_policy_of(const struct jail *j, const struct profile *p)
+{
+	size_t	i;
+
+	if (j->ps == NULL || j->policy == NULL)
+		return NULL;
+	if (p >= j->ps->v && p < j->ps->v + j->ps->n)
+		return &j->policy[p - j->ps->v];
+	for (i = 0; i < j->ps->n; i++)
+		if (strcmp(j->ps->v[i].name, p->name) == 0)
+			return &j->policy[i];
+	return NULL;
 }
 
 /* ----------------------------------------------------------- spawner */
@@ -539,136 +563,127 @@ make_writable(const char *path)
 	return 0;
 }
 
+/* quiet_missing: a profile path that does not exist grants nothing. */
 static int
-open_anchor(const char *path)
+open_anchor(const char *path, int quiet_missing)
 {
 	int	fd;
 
 	fd = open(path, O_PATH | O_CLOEXEC);
-	if (fd == -1)
+	if (fd == -1 && !(quiet_missing && errno == ENOENT))
 		log_msg(LOG_WARNING, "landlock: %s: %s", path,
 		    strerror(errno));
 	return fd;
 }
 
 static int
-open_anchors(const struct profile *p, const struct strlist *l, int **fds,
-    size_t *n)
+anchor_add(struct jail *j, int fd, unsigned access)
 {
-	glob_t	g;
-	size_t	i, j;
-	int	fd, *nv;
+	struct jail_anchor	*v;
 
-	(void)p;
-	*fds = NULL;
-	*n = 0;
-	for (i = 0; i < l->n; i++) {
-		size_t	len = strlen(l->v[i]);
-
-		/*
-		 * A trailing double star is everything beneath the directory
-		 * before it, which is what a Landlock rule on that directory
-		 * grants; glob(3) knows no double star.
-		 */
-		if (len > 3 && strcmp(l->v[i] + len - 3, "/**") == 0 &&
-		    strpbrk(l->v[i], "*?[") == l->v[i] + len - 2) {
-			char	dir[PATH_MAX];
-
-			snprintf(dir, sizeof(dir), "%.*s", (int)(len - 3),
-			    l->v[i]);
-			if ((fd = open_anchor(dir)) == -1)
-				continue;
-			if ((nv = reallocarray(*fds, *n + 1, sizeof(int))) ==
-			    NULL) {
-				close(fd);
-				return -1;
-			}
-			*fds = nv;
-			(*fds)[(*n)++] = fd;
-			continue;
-		}
-		if (glob(l->v[i], GLOB_NOSORT, NULL, &g) != 0)
-			continue;
-		for (j = 0; j < g.gl_pathc; j++) {
-			if ((fd = open_anchor(g.gl_pathv[j])) == -1)
-				continue;
-			if ((nv = reallocarray(*fds, *n + 1, sizeof(int))) ==
-			    NULL) {
-				close(fd);
-				globfree(&g);
-				return -1;
-			}
-			*fds = nv;
-			(*fds)[(*n)++] = fd;
-		}
-		globfree(&g);
+	if ((v = reallocarray(j->anchor, j->nanchor + 1, sizeof(*v))) ==
+	    NULL) {
+		close(fd);
+		return -1;
 	}
+	j->anchor = v;
+	v[j->nanchor].fd = fd;
+	v[j->nanchor].access = access;
+	j->nanchor++;
 	return 0;
 }
 
 /*
- * Readable: every tree but the program directories.  A script may read
- * its libraries and data, not /usr/bin: the dynamic loader could run any
- * program it can read (ld.so /usr/bin/wget) without an execve of it.
+ * The directories in r->path but those it excepts.  Directories only:
+ * /bin -> /usr/bin and the like are decided by their targets.
  */
 static int
-open_read_anchors(void)
+anchor_tree(struct jail *j, const struct jail_rule *r)
 {
-	static const struct {
-		const char		*dir;
-		const char *const	 skip[5];
-	} trees[] = {
-		{ "/", { "bin", "sbin", "usr", NULL } },
-		{ "/usr", { "bin", "sbin", "games", "local", NULL } },
-		{ "/usr/local", { "bin", "sbin", "games", NULL } },
-	};
 	char		 path[PATH_MAX];
 	struct dirent	*de;
 	struct stat	 st;
-	size_t		 t, k;
+	size_t		 k;
 	DIR		*d;
-	int		 fd, *nv;
+	int		 fd;
 
-	for (t = 0; t < nitems(trees); t++) {
-		if ((d = opendir(trees[t].dir)) == NULL)
+	if ((d = opendir(r->path)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
 			continue;
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			for (k = 0; trees[t].skip[k] != NULL; k++)
-				if (strcmp(de->d_name, trees[t].skip[k]) == 0)
-					break;
-			if (trees[t].skip[k] != NULL)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s",
-			    strcmp(trees[t].dir, "/") ? trees[t].dir : "",
-			    de->d_name);
-			/* directories only: /bin -> /usr/bin and the like
-			 * are decided by their targets */
-			if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode))
-				continue;
-			if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1)
-				continue;
-			if ((nv = reallocarray(ll_fd_read, ll_nread + 1,
-			    sizeof(int))) == NULL) {
-				close(fd);
-				closedir(d);
-				return -1;
-			}
-			ll_fd_read = nv;
-			ll_fd_read[ll_nread++] = fd;
+		for (k = 0; r->except != NULL && r->except[k] != NULL; k++)
+			if (strcmp(de->d_name, r->except[k]) == 0)
+				break;
+		if (r->except != NULL && r->except[k] != NULL)
+			continue;
+		path_join(r->path, de->d_name, path, sizeof(path));
+		if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode))
+			continue;
+		if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1)
+			continue;
+		if (anchor_add(j, fd, r->access) == -1) {
+			closedir(d);
+			return -1;
 		}
-		closedir(d);
+	}
+	closedir(d);
+	return 0;
+}
+
+int
+jail_anchors_open(struct jail *j, const struct jail_policy *pol)
+{
+	const struct jail_rule	*r;
+	glob_t			 g;
+	size_t			 i, k;
+	int			 fd;
+
+	j->own = pol;
+	for (i = 0; i < pol->n; i++) {
+		r = &pol->v[i];
+		/* the kernel's own answer, or nothing Landlock grants */
+		if ((r->access & JAIL_OWN_FD) || (r->access & (JAIL_EXEC |
+		    JAIL_READ | JAIL_WRITE | JAIL_REFER | JAIL_DEV)) == 0)
+			continue;
+		switch (r->match) {
+		case JAIL_TREE:
+			if (anchor_tree(j, r) == -1)
+				return -1;
+			break;
+		case JAIL_GLOB:
+			if (glob(r->path, GLOB_NOSORT, NULL, &g) != 0)
+				break;
+			for (k = 0; k < g.gl_pathc; k++) {
+				if ((fd = open_anchor(g.gl_pathv[k], 0)) ==
+				    -1)
+					continue;
+				if (anchor_add(j, fd, r->access) == -1) {
+					globfree(&g);
+					return -1;
+				}
+			}
+			globfree(&g);
+			break;
+		case JAIL_FILE:
+		case JAIL_BENEATH:
+			if ((fd = open_anchor(r->path, r->match ==
+			    JAIL_BENEATH)) != -1 &&
+			    anchor_add(j, fd, r->access) == -1)
+				return -1;
+			break;
+		}
 	}
 	return 0;
 }
 
 int
-jail_spawner_enter(const struct profile *p, const struct filter *f)
+jail_spawner_enter(struct jail *j, const struct profile *p,
+    const struct filter *f)
 {
-	char	 ldso[PATH_MAX];
-	size_t	 i;
-	int	 lfd;
+	const struct jail_policy	*pol;
+	size_t				 i;
+	int				 lfd;
 
 	/* 1. This profile's view of the filesystem, in a mount namespace
 	 *    of its own: private /tmp, writable paths, extra masks. */
@@ -692,42 +707,28 @@ jail_spawner_enter(const struct profile *p, const struct filter *f)
 			return fail("hide", p->hidden.v[i]);
 	}
 
-	for (i = 0; jail_ps != NULL && i < jail_ps->n; i++) {
-		const struct strlist	*l = &jail_ps->v[i].net_unix;
-		size_t			 k, m;
+	for (i = 0; j->ps != NULL && i < j->ps->n; i++) {
+		const struct strlist	*l = &j->ps->v[i].net_unix;
+		size_t			 k;
 
-		for (k = 0; k < l->n; k++) {
-			for (m = 0; m < p->net_unix.n; m++)
-				if (strcmp(p->net_unix.v[m], l->v[k]) == 0)
-					break;
-			if (m == p->net_unix.n &&
+		for (k = 0; k < l->n; k++)
+			if (!strlist_has(&p->net_unix, l->v[k]) &&
 			    access(l->v[k], F_OK) == 0 &&
 			    mount("/dev/null", l->v[k], NULL, MS_BIND, NULL)
 			    == -1)
 				return fail("hide", l->v[k]);
-		}
 	}
 
-	/* 2. Landlock anchors, opened once; each child builds its ruleset
-	 *    from these plus its script and interpreter. */
-	if (ll_abi >= 1) {
-		if (open_read_anchors() == -1 ||
-		    (ll_fd_tmp[0] = open_anchor(scratch[0])) == -1 ||
-		    (ll_fd_tmp[1] = open_anchor(scratch[1])) == -1)
-			return -1;
-		/* ld.so is the ELF interpreter of every dynamic binary, and
-		 * the kernel opens it for execution */
-		if (realpath(LDSO, ldso) != NULL)
-			ll_fd_ldso = open_anchor(ldso);
-		for (i = 0; i < nitems(devnodes); i++) {
-			char dev[32];
-
-			snprintf(dev, sizeof(dev), "/dev/%s", devnodes[i]);
-			ll_fd_dev[i] = open_anchor(dev);
+	/* 2. Landlock anchors from the profile's rule list, opened once,
+	 *    after the mounts above (the scratch anchors are the private
+	 *    tmpfs); each script's ruleset is built from these plus the
+	 *    script and its interpreter. */
+	if (j->caps.landlock_abi >= 1) {
+		if ((pol = jail_policy_of(j, p)) == NULL) {
+			errno = ENOENT;
+			return fail("find", "the profile's rule list");
 		}
-		if (open_anchors(p, &p->exec_allow, &ll_fd_exec,
-		    &ll_nexec) == -1 || open_anchors(p, &p->writable,
-		    &ll_fd_write, &ll_nwrite) == -1)
+		if (jail_anchors_open(j, pol) == -1)
 			return fail("open", "landlock anchors");
 	}
 
@@ -738,8 +739,8 @@ jail_spawner_enter(const struct profile *p, const struct filter *f)
 	 *     scripts' process limit.  After the mounts, which this user
 	 *     namespace could no longer change; CLONE_NEWPID still works,
 	 *     its capability is checked in the new namespace. */
-	if (rootless && (unshare(CLONE_NEWUSER) == -1 ? fail("unshare",
-	    "user namespace") : userns_map()) == -1)
+	if (j->caps.rootless && (unshare(CLONE_NEWUSER) == -1 ?
+	    fail("unshare", "user namespace") : userns_map(&j->caps)) == -1)
 		return -1;
 
 	/* 3. Capabilities: only what creating a child needs remains, the
@@ -747,7 +748,7 @@ jail_spawner_enter(const struct profile *p, const struct filter *f)
 	 *    Rootless, the child keeps its uid and needs nothing but the
 	 *    PID namespace the spawner gives it. */
 	capng_clear(CAPNG_SELECT_ALL);
-	if (rootless)
+	if (j->caps.rootless)
 		capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
 		    CAP_SYS_ADMIN, -1);
 	else
@@ -770,96 +771,241 @@ jail_spawner_enter(const struct profile *p, const struct filter *f)
 	return lfd;
 }
 
-/* ------------------------------------------- the same rules, as a test */
-
-/*
- * What Landlock enforces, asked of one path, for the audit log and for
- * complain mode (where Landlock is not applied).  Relative paths are taken
- * from dir, the script's working directory.  These mirror the rules built
- * in ll_build(); keep the two together.
- */
-static const char *
-join(const char *dir, const char *path, char *buf, size_t bufsz)
-{
-	if (path[0] != '/' && dir != NULL)
-		snprintf(buf, bufsz, "%s/%s", dir, path);
-	else
-		snprintf(buf, bufsz, "%s", path);
-	return buf;
-}
+/* ----------------------------------------------------- the rule list */
 
 static int
-under(const char *path, const char *dir)
+rule_add(struct jail_policy *pol, const char *path, size_t len,
+    enum jail_match match, unsigned access, const char *const *except)
 {
-	size_t	n = strlen(dir);
+	struct jail_rule	*v;
+	char			*s;
 
-	return strncmp(path, dir, n) == 0 &&
-	    (path[n] == '\0' || path[n] == '/');
+	if ((s = strndup(path, len)) == NULL)
+		return -1;
+	if ((v = reallocarray(pol->v, pol->n + 1, sizeof(*v))) == NULL) {
+		free(s);
+		return -1;
+	}
+	pol->v = v;
+	v[pol->n].path = s;
+	v[pol->n].match = match;
+	v[pol->n].access = access;
+	v[pol->n].except = except;
+	pol->n++;
+	return 0;
+}
+
+/*
+ * A profile entry: a trailing "**" component stands for the directory
+ * before it (the root, when nothing is before it), which is what a
+ * Landlock rule on that directory grants; any other glob is matched as
+ * such; a plain path covers itself and, a directory, all beneath it.
+ */
+static int
+rule_add_entry(struct jail_policy *pol, const char *e, unsigned access)
+{
+	const char	*w;
+	size_t		 n;
+
+	n = strlen(e);
+	if ((w = strpbrk(e, "*?[")) == NULL)
+		return rule_add(pol, e, n, JAIL_BENEATH, access, NULL);
+	if (n >= 3 && w == e + n - 2 && strcmp(e + n - 3, "/**") == 0)
+		return rule_add(pol, e, n > 3 ? n - 3 : 1, JAIL_BENEATH,
+		    access, NULL);
+	return rule_add(pol, e, n, JAIL_GLOB, access, NULL);
 }
 
 int
-jail_may_exec(const struct profile *p, const char *dir, const char *script,
-    const char *interp, const char *path, char *canon, size_t csz)
+jail_policy_build(const struct profile *p, const char *ldso,
+    struct jail_policy *pol)
 {
-	static char	 ldso[PATH_MAX];
-	char		 buf[2 * PATH_MAX];
-	size_t		 i;
+	static const char *const own_dirs[] = { "/dev/fd", "/proc/self/fd" };
+	static const char *const own_files[] = { "/dev/stdout", "/dev/stderr" };
+	char	dev[32];
+	size_t	i;
+	int	rc = 0;
 
-	join(dir, path, buf, sizeof(buf));
-	if (strlen(buf) >= PATH_MAX || realpath(buf, canon) == NULL) {
-		snprintf(canon, csz, "%.*s", (int)csz - 1, buf);
-		/* scratch space is the spawner's, invisible from here;
-		 * nothing there (nor in /dev) may run: it is noexec */
-		for (i = 0; i < nitems(scratch); i++)
-			if (under(buf, scratch[i]))
-				return 0;
-		/* nothing to run there: the kernel will say so itself */
-		return under(buf, "/dev") ? 0 : -1;
+	pol->v = NULL;
+	pol->n = 0;
+	/*
+	 * Readable: every tree but the program directories.  A script may
+	 * read its libraries and data, not /usr/bin: the dynamic loader
+	 * could run any program it can read (ld.so /usr/bin/wget) without
+	 * an execve of it.
+	 */
+	rc |= rule_add(pol, "/", 1, JAIL_TREE, JAIL_READ, root_skip);
+	rc |= rule_add(pol, "/usr", 4, JAIL_TREE, JAIL_READ, usr_skip);
+	rc |= rule_add(pol, "/usr/local", 10, JAIL_TREE, JAIL_READ,
+	    local_skip);
+	/*
+	 * ld.so is the ELF interpreter of every dynamic binary, and the
+	 * kernel opens it for execution; run directly, it would start any
+	 * program it can read, so an execve of it is refused.
+	 */
+	rc |= rule_add(pol, ldso, strlen(ldso), JAIL_FILE,
+	    JAIL_EXEC | JAIL_LOADER, NULL);
+	/* Private, writable, noexec: the scripts' scratch space. */
+	for (i = 0; i < nitems(scratch); i++)
+		rc |= rule_add(pol, scratch[i], strlen(scratch[i]),
+		    JAIL_BENEATH, JAIL_READ | JAIL_WRITE | JAIL_NOEXEC, NULL);
+	/* A /dev of five nodes, on a noexec tmpfs. */
+	rc |= rule_add(pol, "/dev", 4, JAIL_BENEATH, JAIL_NOEXEC, NULL);
+	for (i = 0; i < nitems(devnodes); i++) {
+		snprintf(dev, sizeof(dev), "/dev/%s", devnodes[i]);
+		rc |= rule_add(pol, dev, strlen(dev), JAIL_FILE, JAIL_DEV,
+		    NULL);
 	}
+	/* The script's own fds (pipes), under other names. */
+	for (i = 0; i < nitems(own_dirs); i++)
+		rc |= rule_add(pol, own_dirs[i], strlen(own_dirs[i]),
+		    JAIL_BENEATH, JAIL_READ | JAIL_WRITE | JAIL_OWN_FD, NULL);
+	for (i = 0; i < nitems(own_files); i++)
+		rc |= rule_add(pol, own_files[i], strlen(own_files[i]),
+		    JAIL_FILE, JAIL_WRITE | JAIL_OWN_FD, NULL);
+	/* The profile's. */
+	for (i = 0; i < p->exec_allow.n; i++)
+		rc |= rule_add_entry(pol, p->exec_allow.v[i], JAIL_EXEC);
+	for (i = 0; i < p->writable.n; i++)
+		rc |= rule_add_entry(pol, p->writable.v[i],
+		    JAIL_READ | JAIL_WRITE | JAIL_REFER);
+	if (rc != 0) {
+		jail_policy_free(pol);
+		return -1;
+	}
+	return 0;
+}
+
+void
+jail_policy_free(struct jail_policy *pol)
+{
+	size_t	i;
+
+	for (i = 0; i < pol->n; i++)
+		free(pol->v[i].path);
+	free(pol->v);
+	pol->v = NULL;
+	pol->n = 0;
+}
+
+/* Does rule r name path?  (Tree rules only grant reading: not asked.) */
+static int
+rule_match(const struct jail_rule *r, const char *path)
+{
+	switch (r->match) {
+	case JAIL_FILE:
+		return strcmp(path, r->path) == 0;
+	case JAIL_BENEATH:
+		return path_under(path, r->path);
+	case JAIL_GLOB:
+		return profile_glob_match(r->path, path);
+	case JAIL_TREE:
+		break;
+	}
+	return 0;
+}
+
+int
+jail_policy_exec(const struct jail_policy *pol, const char *canon,
+    const char *raw, const char *script, const char *interp)
+{
+	const struct jail_rule	*r;
+	size_t			 i;
+
+	/* nothing on a noexec mount runs, resolvable here or not (the
+	 * scratch space is the spawner's, invisible from the worker) */
+	for (i = 0; i < pol->n; i++) {
+		r = &pol->v[i];
+		if ((r->access & JAIL_NOEXEC) && (rule_match(r, raw) ||
+		    (canon != NULL && rule_match(r, canon))))
+			return 0;
+	}
+	if (canon == NULL)
+		return -1;	/* nothing there: the kernel says so itself */
 	if ((script != NULL && strcmp(canon, script) == 0) ||
 	    (interp != NULL && strcmp(canon, interp) == 0))
 		return 1;
-	/* the kernel loads ld.so for a binary without an execve of it;
-	 * run directly, it would start any program it can read */
-	if (ldso[0] == '\0' && realpath(LDSO, ldso) == NULL)
-		snprintf(ldso, sizeof(ldso), "%s", LDSO);
-	if (strcmp(canon, ldso) == 0)
-		return 0;
-	for (i = 0; i < p->exec_allow.n; i++)
-		if (profile_glob_match(p->exec_allow.v[i], canon) ||
-		    profile_glob_match(p->exec_allow.v[i], buf))
+	for (i = 0; i < pol->n; i++) {
+		r = &pol->v[i];
+		if ((r->access & JAIL_LOADER) && rule_match(r, canon))
+			return 0;
+	}
+	for (i = 0; i < pol->n; i++) {
+		r = &pol->v[i];
+		if ((r->access & JAIL_EXEC) && !(r->access & JAIL_LOADER) &&
+		    (rule_match(r, canon) || rule_match(r, raw)))
+			return 1;
+	}
+	return 0;
+}
+
+int
+jail_policy_write(const struct jail_policy *pol, const char *path)
+{
+	size_t	i;
+
+	for (i = 0; i < pol->n; i++)
+		if ((pol->v[i].access & (JAIL_WRITE | JAIL_DEV)) &&
+		    rule_match(&pol->v[i], path))
 			return 1;
 	return 0;
 }
 
 int
-jail_may_write(const struct profile *p, const char *dir, const char *path)
+jail_may_exec(const struct jail *j, const struct profile *p,
+    const char *dir, const char *script, const char *interp,
+    const char *path, char *canon, size_t csz)
 {
-	char	 buf[2 * PATH_MAX], dev[32];
-	size_t	 i;
+	const struct jail_policy	*pol;
+	char				 buf[2 * PATH_MAX], real[PATH_MAX];
+	int				 resolved;
+
+	path_join(dir, path, buf, sizeof(buf));
+	resolved = strlen(buf) < PATH_MAX && realpath(buf, real) != NULL;
+	str_copy(canon, resolved ? real : buf, csz);
+	if ((pol = jail_policy_of(j, p)) == NULL)
+		return 0;
+	return jail_policy_exec(pol, resolved ? real : NULL, buf, script,
+	    interp);
+}
+
+int
+jail_may_write(const struct jail *j, const struct profile *p,
+    const char *dir, const char *path)
+{
+	const struct jail_policy	*pol;
+	char				 buf[2 * PATH_MAX];
 
 	if (path[0] == '\0')
 		return 1;
-	join(dir, path, buf, sizeof(buf));
-	for (i = 0; i < nitems(scratch); i++)
-		if (under(buf, scratch[i]))
-			return 1;
-	for (i = 0; i < nitems(devnodes); i++) {
-		snprintf(dev, sizeof(dev), "/dev/%s", devnodes[i]);
-		if (strcmp(buf, dev) == 0)
-			return 1;
-	}
-	/* the script's own fds (pipes), under other names */
-	if (under(buf, "/dev/fd") || under(buf, "/proc/self/fd") ||
-	    strcmp(buf, "/dev/stdout") == 0 || strcmp(buf, "/dev/stderr") == 0)
-		return 1;
-	for (i = 0; i < p->writable.n; i++)
-		if (under(buf, p->writable.v[i]))
-			return 1;
-	return 0;
+	if ((pol = jail_policy_of(j, p)) == NULL)
+		return 0;
+	return jail_policy_write(pol, path_join(dir, path, buf,
+	    sizeof(buf)));
 }
 
-/* ------------------------------------------------------------- child */
+/* ---------------------------------------------------------- Landlock */
+
+/* The Landlock rights a rule's JAIL_* access grants. */
+static uint64_t
+ll_access(unsigned access)
+{
+	uint64_t	a = 0;
+
+	if (access & JAIL_EXEC)
+		a |= LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE;
+	if (access & JAIL_READ)
+		a |= LL_FS_READ;
+	if (access & JAIL_WRITE)
+		a |= LL_FS_WRITE;
+	if (access & JAIL_REFER)
+		a |= LANDLOCK_ACCESS_FS_REFER;
+	if (access & JAIL_DEV)
+		a |= LANDLOCK_ACCESS_FS_READ_FILE |
+		    LANDLOCK_ACCESS_FS_WRITE_FILE |
+		    LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	return a;
+}
 
 static int
 ll_rule(int rfd, int fd, uint64_t access)
@@ -868,30 +1014,32 @@ ll_rule(int rfd, int fd, uint64_t access)
 
 	if (fd == -1)
 		return 0;
-	pb.allowed_access = access & ll_fs_mask;
+	pb.allowed_access = access;
 	pb.parent_fd = fd;
 	return (int)syscall(SYS_landlock_add_rule, rfd,
 	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
 }
 
 static int
-ll_build(const struct profile *p, const char *path, const char *interp)
+ll_build(const struct jail *j, const struct profile *p, const char *path,
+    const char *interp)
 {
 	struct ll_ruleset_attr	 attr = { 0 };
 	struct ll_net_port	 np;
 	size_t			 attrsz, i;
+	int			 abi = j->caps.landlock_abi;
 	int			 rfd, sfd, ifd = -1, rc = -1;
-	uint64_t		 devrw;
+	uint64_t		 mask = ll_fs_mask(abi), run;
 
-	attr.handled_access_fs = ll_fs_mask;
+	attr.handled_access_fs = mask;
 	attrsz = sizeof(uint64_t);
-	if (ll_abi >= 4) {
+	if (abi >= 4) {
 		/* no TCP bind or connect unless the profile names a port */
 		attr.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP |
 		    LANDLOCK_ACCESS_NET_CONNECT_TCP;
 		attrsz = 2 * sizeof(uint64_t);
 	}
-	if (ll_abi >= 6) {
+	if (abi >= 6) {
 		/* abstract unix sockets and signals stay inside the domain */
 		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
 		    LANDLOCK_SCOPE_SIGNAL;
@@ -904,39 +1052,16 @@ ll_build(const struct profile *p, const char *path, const char *interp)
 		goto out;
 	if (interp != NULL && (ifd = open(interp, O_PATH | O_CLOEXEC)) == -1)
 		goto out;
-	devrw = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE |
-	    LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV;
-	/*
-	 * Execute only the script, its interpreter and the allowlist.  The
-	 * dynamic loader must be executable for the kernel to load it as
-	 * the interpreter of a binary; a direct execve of it is refused by
-	 * the worker (see exec_allowed), and it cannot map what it cannot
-	 * read.
-	 */
-	for (i = 0; i < ll_nread; i++)
-		if (ll_rule(rfd, ll_fd_read[i], LL_FS_READ) == -1)
-			goto out;
-	if (ll_rule(rfd, sfd, LANDLOCK_ACCESS_FS_EXECUTE |
-	    LANDLOCK_ACCESS_FS_READ_FILE) == -1 ||
-	    ll_rule(rfd, ifd, LANDLOCK_ACCESS_FS_EXECUTE |
-	    LANDLOCK_ACCESS_FS_READ_FILE) == -1 ||
-	    ll_rule(rfd, ll_fd_ldso, LANDLOCK_ACCESS_FS_EXECUTE |
-	    LANDLOCK_ACCESS_FS_READ_FILE) == -1 ||
-	    ll_rule(rfd, ll_fd_tmp[0], LL_FS_READ | LL_FS_WRITE) == -1 ||
-	    ll_rule(rfd, ll_fd_tmp[1], LL_FS_READ | LL_FS_WRITE) == -1)
+	/* The script and its interpreter, then the profile's rule list
+	 * (jail_policy_build) through its anchors. */
+	run = ll_access(JAIL_EXEC) & mask;
+	if (ll_rule(rfd, sfd, run) == -1 || ll_rule(rfd, ifd, run) == -1)
 		goto out;
-	for (i = 0; i < nitems(ll_fd_dev); i++)
-		if (ll_rule(rfd, ll_fd_dev[i], devrw) == -1)
+	for (i = 0; i < j->nanchor; i++)
+		if (ll_rule(rfd, j->anchor[i].fd,
+		    ll_access(j->anchor[i].access) & mask) == -1)
 			goto out;
-	for (i = 0; i < ll_nexec; i++)
-		if (ll_rule(rfd, ll_fd_exec[i], LANDLOCK_ACCESS_FS_EXECUTE |
-		    LANDLOCK_ACCESS_FS_READ_FILE) == -1)
-			goto out;
-	for (i = 0; i < ll_nwrite; i++)
-		if (ll_rule(rfd, ll_fd_write[i], LL_FS_READ | LL_FS_WRITE |
-		    LANDLOCK_ACCESS_FS_REFER) == -1)
-			goto out;
-	if (ll_abi >= 4) {
+	if (abi >= 4) {
 		for (i = 0; i < p->net_tcp.n; i++) {
 			np.allowed_access = LANDLOCK_ACCESS_NET_CONNECT_TCP;
 			np.port = strtoul(p->net_tcp.v[i], NULL, 10);
@@ -957,36 +1082,39 @@ out:
 }
 
 int
-jail_ruleset(const struct profile *p, const char *path, const char *interp)
+jail_ruleset(struct jail *j, const struct profile *p, const char *path,
+    const char *interp)
 {
 	struct stat	 ss, is;
 	int		 i, fd;
 
-	if (ll_abi < 1 || p->mode != MODE_ENFORCE)
+	if (j->caps.landlock_abi < 1 || p->mode != MODE_ENFORCE)
 		return -2;	/* nothing to apply */
 	if (stat(path, &ss) == -1 ||
 	    (interp != NULL && stat(interp, &is) == -1))
 		return -1;
 	if (interp == NULL)
 		memset(&is, 0, sizeof(is));
-	for (i = 0; i < LL_CACHE; i++)
-		if (ll_cache[i].fd > 0 && ll_cache[i].sdev == ss.st_dev &&
-		    ll_cache[i].sino == ss.st_ino &&
-		    ll_cache[i].idev == is.st_dev &&
-		    ll_cache[i].iino == is.st_ino)
-			return ll_cache[i].fd;
-	if ((fd = ll_build(p, path, interp)) == -1)
+	for (i = 0; i < JAIL_RULESET_CACHE; i++)
+		if (j->cache[i].fd > 0 && j->cache[i].sdev == ss.st_dev &&
+		    j->cache[i].sino == ss.st_ino &&
+		    j->cache[i].idev == is.st_dev &&
+		    j->cache[i].iino == is.st_ino)
+			return j->cache[i].fd;
+	if ((fd = ll_build(j, p, path, interp)) == -1)
 		return -1;
-	i = ll_cache_next++ % LL_CACHE;
-	if (ll_cache[i].fd > 0)
-		close(ll_cache[i].fd);
-	ll_cache[i].sdev = ss.st_dev;
-	ll_cache[i].sino = ss.st_ino;
-	ll_cache[i].idev = is.st_dev;
-	ll_cache[i].iino = is.st_ino;
-	ll_cache[i].fd = fd;
+	i = j->cache_next++ % JAIL_RULESET_CACHE;
+	if (j->cache[i].fd > 0)
+		close(j->cache[i].fd);
+	j->cache[i].sdev = ss.st_dev;
+	j->cache[i].sino = ss.st_ino;
+	j->cache[i].idev = is.st_dev;
+	j->cache[i].iino = is.st_ino;
+	j->cache[i].fd = fd;
 	return fd;
 }
+
+/* ------------------------------------------------------------- child */
 
 static void
 child_fail(struct jail_exec *x, int stage)
@@ -1001,8 +1129,10 @@ set_limit(int res, unsigned long long v)
 {
 	struct rlimit	rl;
 
-	/* soft == hard: the script cannot raise what it was given */
-	rl.rlim_cur = rl.rlim_max = v == 0 ? RLIM_INFINITY : v;
+	/* soft == hard: the script cannot raise what it was given.  0 is
+	 * zero (RLIMIT_CORE: no core dumps), never "unlimited". */
+	rl.rlim_cur = rl.rlim_max = v == PROFILE_UNLIMITED ? RLIM_INFINITY :
+	    (rlim_t)v;
 	return setrlimit(res, &rl);
 }
 
@@ -1015,6 +1145,7 @@ jail_child_exec(void *arg)
 {
 	struct jail_exec		*x = arg;
 	const struct profile		*p = x->profile;
+	int				 rootless = x->jail->caps.rootless;
 	struct __user_cap_header_struct	 hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct	 cd[2];
 	gid_t				 gid = p->gid;

@@ -71,6 +71,7 @@ struct worker {
 	uint64_t		 seq;
 	struct live		*live;		/* running requests */
 	volatile int		 stopping;
+	struct jail		 jail;		/* this worker's jail context */
 };
 
 static struct worker	W;
@@ -1373,7 +1374,8 @@ notify_thread(void *arg)
 				 * may run; refused as Landlock would when
 				 * not (complain mode lets it run) */
 				allowed = fe.path[0] == '\0' ||
-				    jail_may_exec(p, r ? r->dir : NULL,
+				    jail_may_exec(&W.jail, p,
+				    r ? r->dir : NULL,
 				    r ? r->script : NULL, r && r->interp[0] ?
 				    r->interp : NULL, fe.path, canon,
 				    sizeof(canon)) != 0;
@@ -1393,7 +1395,8 @@ notify_thread(void *arg)
 			    fe.nr == __NR_open || fe.nr == __NR_creat)) {
 				/* would Landlock have refused this write? */
 				answer = 0;
-				if (!jail_may_write(p, r ? r->dir : NULL,
+				if (!jail_may_write(&W.jail, p,
+				    r ? r->dir : NULL,
 				    fe.path)) {
 					ev.event = "write_denied";
 					audit_kv(&ev, "path", fe.path);
@@ -1472,7 +1475,7 @@ drop_worker_caps(void)
 int
 worker_main(const struct config *cf, const struct profile_set *ps,
     const struct filter *filters, int listen_fd, int log_fd, int relay_fd,
-    int slot)
+    int slot, const struct jail_caps *caps)
 {
 	struct sigaction	 sa;
 	struct pollfd		 pfd[2];
@@ -1492,7 +1495,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_NAME, "safecgi-worker", 0, 0, 0);
 
-	if (jail_worker_enter(cf, ps) == -1) {
+	if (jail_worker_enter(&W.jail, caps, cf, ps) == -1) {
 		log_msg(LOG_ERR, "worker: cannot build the jail; exiting");
 		return 1;
 	}
@@ -1500,7 +1503,8 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	if ((W.sp = calloc(ps->n, sizeof(*W.sp))) == NULL)
 		return 1;
 	for (i = 0; i < ps->n; i++)
-		if (spawner_start(&ps->v[i], &filters[i], cf->max_requests,
+		if (spawner_start(&W.jail, &ps->v[i], &filters[i],
+		    cf->max_requests,
 		    &W.sp[i]) == -1) {
 			log_msg(LOG_ERR, "worker: spawner for profile %s did "
 			    "not start; exiting", ps->v[i].name);
