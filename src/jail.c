@@ -2,7 +2,8 @@
  * The jail, as one sequence per process kind.  See jail.h for the order;
  * every step says why it is there.  Any step that fails makes the whole
  * thing fail: a worker that cannot build its jail exits, a child that
- * cannot enter it never reaches execve.
+ * cannot enter it never reaches execve.  No state lives here: each
+ * process passes its struct jail (jail.h says who fills which part).
  */
 #include <sys/types.h>
 #include <sys/ioctl.h>
@@ -417,6 +418,27 @@ userns_map(const struct jail_caps *caps)
 	return 0;
 }
 
+/*
+ * The rule list of every profile, once per worker; its spawners inherit
+ * them.  ld.so is named by its real path: what an execve resolves to.
+ */
+static int
+build_policies(struct jail *j)
+{
+	size_t	i;
+
+	if (realpath(LDSO, j->ldso) == NULL)
+		str_copy(j->ldso, LDSO, sizeof(j->ldso));
+	if ((j->policy = calloc(j->ps->n ? j->ps->n : 1,
+	    sizeof(*j->policy))) == NULL)
+		return fail("build", "rule lists");
+	for (i = 0; i < j->ps->n; i++)
+		if (jail_policy_build(&j->ps->v[i], j->ldso, &j->policy[i]) ==
+		    -1)
+			return fail("build", "rule lists");
+	return 0;
+}
+
 int
 jail_worker_enter(struct jail *j, const struct jail_caps *caps,
     const struct config *cf, const struct profile_set *ps)
@@ -500,18 +522,8 @@ jail_worker_enter(struct jail *j, const struct jail_caps *caps,
 		return fail("set", "hostname");
 
 	/* 7. One rule list per profile, for the spawners' Landlock rules
-	 *    and for this worker's answers about denied calls.  ld.so is
-	 *    named by its real path: that is what an execve resolves to. */
-	if (realpath(LDSO, j->ldso) == NULL)
-		str_copy(j->ldso, LDSO, sizeof(j->ldso));
-	if ((j->policy = calloc(ps->n ? ps->n : 1, sizeof(*j->policy))) ==
-	    NULL)
-		return fail("build", "rule lists");
-	for (i = 0; i < ps->n; i++)
-		if (jail_policy_build(&ps->v[i], j->ldso, &j->policy[i]) ==
-		    -1)
-			return fail("build", "rule lists");
-	return 0;
+	 *    and for this worker's answers about denied calls. */
+	return build_policies(j);
 }
 
 const struct jail_policy *
@@ -1181,8 +1193,9 @@ jail_child_exec(void *arg)
 			child_fail(x, STAGE_FDS);
 	}
 
-	/* 1. Landlock first: its rule anchors are fds that step 2 closes.
-	 *    It needs no_new_privs, inherited from the spawner. */
+	/* 1. Landlock first: the ruleset is an fd, and step 2 closes every
+	 *    fd above 2.  It needs no_new_privs, inherited from the
+	 *    spawner. */
 	if (x->ruleset >= 0 &&
 	    syscall(SYS_landlock_restrict_self, x->ruleset, 0) == -1)
 		child_fail(x, STAGE_LANDLOCK);
