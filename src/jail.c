@@ -111,7 +111,7 @@ struct mnt_attr {
 #define NEWROOT_BASE	"/tmp"
 #define NEWROOT		NEWROOT_BASE "/safecgi-root"
 
-/* Readable: every tree but the program directories (see policy_build). */
+/* Readable: every tree but the program directories (jail_policy_build). */
 static const char *const root_skip[] = { "bin", "sbin", "usr", NULL };
 static const char *const usr_skip[] = {
 	"bin", "sbin", "games", "local", NULL
@@ -1093,6 +1093,12 @@ out:
 	return rc;
 }
 
+/*
+ * Built rulesets are kept by script and interpreter inode: a ruleset can
+ * be applied by any number of processes, so a request only pays for
+ * landlock_restrict_self().  A replaced script is a new inode, a new
+ * entry.
+ */
 int
 jail_ruleset(struct jail *j, const struct profile *p, const char *path,
     const char *interp)

@@ -396,11 +396,16 @@ need_root_and_landlock(void)
 }
 
 /* A jail context as a root spawner of p has it: caps, list, anchors. */
+/* The Landlock ABI the jail may use; 0: what the kernel offers. */
+static int	abi_cap;
+
 static void
 spawner_jail(struct jail *j, struct profile_set *ps, struct profile *p)
 {
 	memset(j, 0, sizeof(*j));
 	j->caps.landlock_abi = jail_landlock_abi();
+	if (abi_cap != 0 && j->caps.landlock_abi > abi_cap)
+		j->caps.landlock_abi = abi_cap;
 	j->caps.uid = 0;
 	j->caps.gid = 0;
 	ck_assert_ptr_nonnull(realpath("/lib64/ld-linux-x86-64.so.2",
@@ -486,6 +491,35 @@ START_TEST(ruleset_refuses_an_unlisted_program)
 	p.exec_allow = LIST("/usr/bin/true");
 	/* the shell says 126: found, but not executable */
 	ck_assert_int_eq(run_under_ruleset(&p, "/usr/bin/id"), 126);
+}
+END_TEST
+
+START_TEST(ruleset_at_debian_12_abi_refuses_an_unlisted_program)
+{
+	struct profile	p = test_profile();
+
+	need_root_and_landlock();
+	abi_cap = 2;	/* Debian 12's own kernel, 6.1 */
+	p.exec_allow = LIST("/usr/bin/true");
+	ck_assert_int_eq(run_under_ruleset(&p, "/usr/bin/true"), 0);
+	ck_assert_int_eq(run_under_ruleset(&p, "/usr/bin/id"), 126);
+}
+END_TEST
+
+START_TEST(ruleset_at_debian_12_abi_refuses_a_write_elsewhere)
+{
+	struct profile	p = test_profile();
+	char		dir[64], cmd[128], file[96];
+
+	need_root_and_landlock();
+	abi_cap = 2;
+	make_dir(dir, sizeof(dir));
+	snprintf(cmd, sizeof(cmd), "echo x > %s/f", dir);
+	snprintf(file, sizeof(file), "%s/f", dir);
+	ck_assert_int_ne(run_under_ruleset(&p, cmd), 0);
+	ck_assert_msg(access(file, F_OK) == -1 && errno == ENOENT,
+	    "a file was written outside every writable path");
+	remove_dir(dir);
 }
 END_TEST
 
@@ -816,6 +850,8 @@ jail_suite(void)
 	tc = tcase_create("landlock");
 	tcase_add_test(tc, ruleset_lets_a_listed_program_run);
 	tcase_add_test(tc, ruleset_refuses_an_unlisted_program);
+	tcase_add_test(tc, ruleset_at_debian_12_abi_refuses_an_unlisted_program);
+	tcase_add_test(tc, ruleset_at_debian_12_abi_refuses_a_write_elsewhere);
 	tcase_add_test(tc, ruleset_lets_a_writable_directory_be_written);
 	tcase_add_test(tc, ruleset_refuses_a_write_elsewhere);
 	suite_add_tcase(s, tc);
