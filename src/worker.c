@@ -1462,7 +1462,7 @@ drop_worker_caps(void)
 {
 	/*
 	 * The worker parses requests; it keeps only CAP_SYS_PTRACE, to read
-	 * a denied call's arguments from /proc/PID/mem, and CAP_KILL.
+	 * a denied call's arguments with process_vm_readv(), and CAP_KILL.
 	 */
 	capng_clear(CAPNG_SELECT_ALL);
 	capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
