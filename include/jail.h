@@ -50,8 +50,8 @@ struct filter;
 enum jail_match {
 	JAIL_FILE,	/* this path only */
 	JAIL_BENEATH,	/* this path and, a directory, all beneath it */
-	JAIL_GLOB,	/* what profile_glob_match() matches; Landlock
-			 * anchors what glob(3) finds at spawner start */
+	JAIL_GLOB,	/* what profile_glob_match() matches, until
+			 * jail_policy_resolve() puts what glob(3) finds */
 	JAIL_TREE,	/* the directories in path but those in except */
 };
 
@@ -67,6 +67,8 @@ enum jail_match {
 #define JAIL_NOEXEC	0x40	/* on a noexec mount: nothing beneath runs */
 #define JAIL_OWN_FD	0x80	/* another name for the script's own fds:
 				 * the kernel allows it, no Landlock rule */
+#define JAIL_ALIAS	0x100	/* the resolved form of the rule before it:
+				 * the same inode, no Landlock rule */
 
 struct jail_rule {
 	char			*path;
@@ -87,6 +89,13 @@ struct jail_policy {
  */
 int	jail_policy_build(const struct profile *, const char *ldso,
 	    struct jail_policy *);
+/*
+ * Make the list say what the spawner's Landlock rules will hold (I/O,
+ * once per profile, in the worker): each glob is replaced by what
+ * glob(3) finds now, and each path is followed by its resolved form
+ * (JAIL_ALIAS), which is what an execve or open resolves to.  -1: ENOMEM.
+ */
+int	jail_policy_resolve(struct jail_policy *);
 void	jail_policy_free(struct jail_policy *);
 
 /*

@@ -419,8 +419,10 @@ userns_map(const struct jail_caps *caps)
 }
 
 /*
- * The rule list of every profile, once per worker; its spawners inherit
- * them.  ld.so is named by its real path: what an execve resolves to.
+ * The rule list of every profile, once per worker, resolved here so
+ * that the worker's answers and the spawners' Landlock rules (which
+ * inherit the lists) see the same files.  ld.so is named by its real
+ * path: what an execve resolves to.
  */
 static int
 build_policies(struct jail *j)
@@ -434,7 +436,7 @@ build_policies(struct jail *j)
 		return fail("build", "rule lists");
 	for (i = 0; i < j->ps->n; i++)
 		if (jail_policy_build(&j->ps->v[i], j->ldso, &j->policy[i]) ==
-		    -1)
+		    -1 || jail_policy_resolve(&j->policy[i]) == -1)
 			return fail("build", "rule lists");
 	return 0;
 }
@@ -654,8 +656,10 @@ jail_anchors_open(struct jail *j, const struct jail_policy *pol)
 	j->own = pol;
 	for (i = 0; i < pol->n; i++) {
 		r = &pol->v[i];
-		/* the kernel's own answer, or nothing Landlock grants */
-		if ((r->access & JAIL_OWN_FD) || (r->access & (JAIL_EXEC |
+		/* the kernel's own answer, an inode already anchored, or
+		 * nothing Landlock grants */
+		if ((r->access & (JAIL_OWN_FD | JAIL_ALIAS)) ||
+		    (r->access & (JAIL_EXEC |
 		    JAIL_READ | JAIL_WRITE | JAIL_REFER | JAIL_DEV)) == 0)
 			continue;
 		switch (r->match) {
@@ -885,6 +889,67 @@ jail_policy_build(const struct profile *p, const char *ldso,
 		jail_policy_free(pol);
 		return -1;
 	}
+	return 0;
+}
+
+/* path, and its resolved form when that differs. */
+static int
+rule_add_resolved(struct jail_policy *pol, const char *path,
+    enum jail_match match, unsigned access)
+{
+	char	real[PATH_MAX];
+
+	if (rule_add(pol, path, strlen(path), match, access, NULL) == -1)
+		return -1;
+	if (realpath(path, real) == NULL || strcmp(real, path) == 0)
+		return 0;
+	return rule_add(pol, real, strlen(real), match, access | JAIL_ALIAS,
+	    NULL);
+}
+
+int
+jail_policy_resolve(struct jail_policy *pol)
+{
+	struct jail_policy	 out = { NULL, 0 };
+	const struct jail_rule	*r;
+	glob_t			 g;
+	size_t			 i, k;
+	int			 rc = 0;
+
+	for (i = 0; i < pol->n && rc == 0; i++) {
+		r = &pol->v[i];
+		switch (r->match) {
+		case JAIL_GLOB:
+			/* a match that is a directory covers what is
+			 * beneath, as its Landlock rule does */
+			if (glob(r->path, GLOB_NOSORT, NULL, &g) != 0)
+				break;
+			for (k = 0; k < g.gl_pathc && rc == 0; k++)
+				rc = rule_add_resolved(&out, g.gl_pathv[k],
+				    JAIL_BENEATH, r->access);
+			globfree(&g);
+			break;
+		case JAIL_FILE:
+		case JAIL_BENEATH:
+			/* /dev/fd resolves to this process's own fds */
+			if (!(r->access & (JAIL_OWN_FD | JAIL_ALIAS))) {
+				rc = rule_add_resolved(&out, r->path,
+				    r->match, r->access);
+				break;
+			}
+			/* FALLTHROUGH */
+		case JAIL_TREE:
+			rc = rule_add(&out, r->path, strlen(r->path),
+			    r->match, r->access, r->except);
+			break;
+		}
+	}
+	if (rc != 0) {
+		jail_policy_free(&out);
+		return -1;
+	}
+	jail_policy_free(pol);
+	*pol = out;
 	return 0;
 }
 

@@ -385,6 +385,141 @@ START_TEST(writable_root_allows_every_write)
 }
 END_TEST
 
+/* -------------------------------------------- the list, resolved */
+
+/* A directory outside every rule of the list; see make_dir below. */
+static void	make_dir(char *, size_t);
+static void	remove_dir(const char *);
+
+static void
+touch(const char *dir, const char *name)
+{
+	char	path[PATH_MAX];
+	int	fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ck_assert_int_ne(fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC,
+	    0755), -1);
+	close(fd);
+}
+
+static void
+link_to(const char *dir, const char *target, const char *name)
+{
+	char	path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ck_assert_int_eq(symlink(target, path), 0);
+}
+
+static int
+may_exec_in(const struct jail_policy *pol, const char *dir,
+    const char *name)
+{
+	char	path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return may_exec(pol, path);
+}
+
+START_TEST(resolved_glob_covers_what_it_matched)
+{
+	struct profile		p = test_profile();
+	struct jail_policy	pol;
+	char			dir[64], glob[96];
+
+	make_dir(dir, sizeof(dir));
+	touch(dir, "a.sh");
+	snprintf(glob, sizeof(glob), "%s/*.sh", dir);
+	p.exec_allow = (struct strlist){ (char *[]){ glob, NULL }, 1 };
+	pol = policy_of(&p);
+	ck_assert_int_eq(jail_policy_resolve(&pol), 0);
+	ck_assert_int_eq(may_exec_in(&pol, dir, "a.sh"), 1);
+	jail_policy_free(&pol);
+	remove_dir(dir);
+}
+END_TEST
+
+START_TEST(resolved_glob_does_not_cover_a_later_program)
+{
+	struct profile		p = test_profile();
+	struct jail_policy	pol;
+	char			dir[64], glob[96];
+
+	/* as Landlock, whose anchors were opened before b.sh existed */
+	make_dir(dir, sizeof(dir));
+	touch(dir, "a.sh");
+	snprintf(glob, sizeof(glob), "%s/*.sh", dir);
+	p.exec_allow = (struct strlist){ (char *[]){ glob, NULL }, 1 };
+	pol = policy_of(&p);
+	ck_assert_int_eq(jail_policy_resolve(&pol), 0);
+	touch(dir, "b.sh");
+	ck_assert_int_eq(may_exec_in(&pol, dir, "b.sh"), 0);
+	jail_policy_free(&pol);
+	remove_dir(dir);
+}
+END_TEST
+
+START_TEST(resolved_symlink_covers_its_target)
+{
+	struct profile		p = test_profile();
+	struct jail_policy	pol;
+	char			dir[64], link[96];
+
+	/* Landlock anchors the target: an execve of it directly runs */
+	make_dir(dir, sizeof(dir));
+	touch(dir, "prog");
+	link_to(dir, "prog", "link");
+	snprintf(link, sizeof(link), "%s/link", dir);
+	p.exec_allow = (struct strlist){ (char *[]){ link, NULL }, 1 };
+	pol = policy_of(&p);
+	ck_assert_int_eq(may_exec_in(&pol, dir, "prog"), 0);
+	ck_assert_int_eq(jail_policy_resolve(&pol), 0);
+	ck_assert_int_eq(may_exec_in(&pol, dir, "prog"), 1);
+	ck_assert_int_eq(may_exec_in(&pol, dir, "other"), 0);
+	jail_policy_free(&pol);
+	remove_dir(dir);
+}
+END_TEST
+
+START_TEST(resolved_writable_symlink_covers_its_target)
+{
+	struct profile		p = test_profile();
+	struct jail_policy	pol;
+	char			dir[64], link[96], real[96];
+
+	make_dir(dir, sizeof(dir));
+	snprintf(real, sizeof(real), "%s/data", dir);
+	ck_assert_int_eq(mkdir(real, 0755), 0);
+	link_to(dir, "data", "link");
+	snprintf(link, sizeof(link), "%s/link", dir);
+	snprintf(real, sizeof(real), "%s/data/x", dir);
+	p.writable = (struct strlist){ (char *[]){ link, NULL }, 1 };
+	pol = policy_of(&p);
+	ck_assert_int_eq(jail_policy_resolve(&pol), 0);
+	ck_assert(jail_policy_write(&pol, real));
+	jail_policy_free(&pol);
+	remove_dir(dir);
+}
+END_TEST
+
+START_TEST(resolving_keeps_the_names_of_own_fds)
+{
+	struct profile		 p = test_profile();
+	struct jail_policy	 pol = policy_of(&p);
+	size_t			 i;
+
+	/* /dev/fd resolves to this process's fds, not the script's */
+	ck_assert_int_eq(jail_policy_resolve(&pol), 0);
+	ck_assert(jail_policy_write(&pol, "/dev/fd/1"));
+	for (i = 0; i < pol.n; i++)
+		ck_assert_msg(strncmp(pol.v[i].path, "/proc/", 6) != 0 ||
+		    strncmp(pol.v[i].path, "/proc/self/", 11) == 0,
+		    "a rule names %s", pol.v[i].path);
+	jail_policy_free(&pol);
+}
+END_TEST
+
 /* ---------------------------------------------- the same list, live */
 
 static void
@@ -601,6 +736,30 @@ struct started {
 };
 
 /*
+ * Until the script sits in read(0, ...): execve has returned by then, and
+ * the dynamic loader has closed what it opened.
+ */
+static void
+wait_reading_stdin(pid_t pid)
+{
+	char	 path[64], line[256];
+	FILE	*f;
+	int	 i;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	for (i = 0; i < 500; i++) {
+		ck_assert_ptr_nonnull(f = fopen(path, "r"));
+		line[0] = '\0';
+		(void)!fgets(line, sizeof(line), f);
+		fclose(f);
+		if (strncmp(line, "0 0x0 ", 6) == 0)
+			return;
+		usleep(10000);
+	}
+	ck_abort_msg("the script never read its stdin: %s", line);
+}
+
+/*
  * As the spawner does it: a root process with no_new_privs clones
  * jail_child_exec() vfork-style into a PID namespace; the script is cat,
  * which waits on its stdin while this test reads its state.
@@ -651,6 +810,7 @@ start_child(struct started *st, struct jail_exec *x, struct jail *j,
 	    "%s", jail_stage_name(x->fail_stage), strerror(x->fail_errno));
 	close(in[0]);
 	st->pipe_w = in[1];
+	wait_reading_stdin(st->pid);
 }
 
 static void
@@ -845,6 +1005,14 @@ jail_suite(void)
 	tcase_add_test(tc, the_rest_is_not_writable);
 	tcase_add_test(tc, writable_directory_but_not_its_sibling);
 	tcase_add_test(tc, writable_root_allows_every_write);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("resolve");
+	tcase_add_test(tc, resolved_glob_covers_what_it_matched);
+	tcase_add_test(tc, resolved_glob_does_not_cover_a_later_program);
+	tcase_add_test(tc, resolved_symlink_covers_its_target);
+	tcase_add_test(tc, resolved_writable_symlink_covers_its_target);
+	tcase_add_test(tc, resolving_keeps_the_names_of_own_fds);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("landlock");
