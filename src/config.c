@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "safecgi.h"
+#include "util.h"
 
 enum {
 	OPT_CONFIG = 256, OPT_SOCKET_USER, OPT_SOCKET_GROUP, OPT_SOCKET_MODE,
@@ -101,48 +102,6 @@ config_init(struct config *c)
 	c->spool_fd = -1;
 }
 
-static int
-set_str(char **dst, const char *v)
-{
-	char	*s;
-
-	if ((s = strdup(v)) == NULL)
-		return -1;
-	free(*dst);
-	*dst = s;
-	return 0;
-}
-
-static int
-strlist_add(struct strlist *l, const char *v)
-{
-	char	**nv;
-
-	if ((nv = reallocarray(l->v, l->n + 2, sizeof(*nv))) == NULL)
-		return -1;
-	l->v = nv;
-	if ((l->v[l->n] = strdup(v)) == NULL)
-		return -1;
-	l->v[++l->n] = NULL;
-	return 0;
-}
-
-static int
-parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char		*ep;
-	unsigned long	 v;
-
-	if (*s == '\0' || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &ep, 10);
-	if (errno != 0 || *ep != '\0' || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /*
  * One setting by its long name, from either source.  Returns NULL or a
  * message saying what is wrong with the value.
@@ -150,8 +109,8 @@ parse_uint(const char *s, unsigned long max, unsigned long *out)
 static const char *
 config_set(struct config *c, int opt, const char *v)
 {
-	unsigned long	 n;
-	char		*ep;
+	unsigned long long	 n;
+	char			*ep;
 
 	switch (opt) {
 	case 'c':
@@ -169,7 +128,7 @@ config_set(struct config *c, int opt, const char *v)
 			return strerror(errno);
 		break;
 	case 's':
-		if (set_str(&c->listen, v) == -1)
+		if (str_set(&c->listen, v) == -1)
 			return strerror(errno);
 		break;
 	case 't':
@@ -188,9 +147,9 @@ config_set(struct config *c, int opt, const char *v)
 		c->max_requests = (int)n;
 		break;
 	case OPT_SOCKET_USER:
-		return set_str(&c->socket_user, v) ? strerror(errno) : NULL;
+		return str_set(&c->socket_user, v) ? strerror(errno) : NULL;
 	case OPT_SOCKET_GROUP:
-		return set_str(&c->socket_group, v) ? strerror(errno) : NULL;
+		return str_set(&c->socket_group, v) ? strerror(errno) : NULL;
 	case OPT_SOCKET_MODE:
 		errno = 0;
 		n = strtoul(v, &ep, 8);
@@ -201,15 +160,15 @@ config_set(struct config *c, int opt, const char *v)
 		c->socket_mode = (mode_t)n;
 		break;
 	case OPT_PROFILE_DIR:
-		return set_str(&c->profile_dir, v) ? strerror(errno) : NULL;
+		return str_set(&c->profile_dir, v) ? strerror(errno) : NULL;
 	case OPT_AUDIT_LOG:
-		return set_str(&c->audit_log, v) ? strerror(errno) : NULL;
+		return str_set(&c->audit_log, v) ? strerror(errno) : NULL;
 	case OPT_ERROR_LOG:
-		return set_str(&c->error_log, v) ? strerror(errno) : NULL;
+		return str_set(&c->error_log, v) ? strerror(errno) : NULL;
 	case OPT_SPOOL_DIR:
 		if (*v != '/')
 			return "spool directory must be an absolute path";
-		return set_str(&c->spool_dir, v) ? strerror(errno) : NULL;
+		return str_set(&c->spool_dir, v) ? strerror(errno) : NULL;
 	case OPT_REQUIRE_LANDLOCK:
 		c->require_landlock = 1;
 		break;
@@ -236,14 +195,14 @@ config_parse_args(struct config *c, int argc, char **argv)
 			printf("safecgi %s\n", PACKAGE_VERSION);
 			exit(0);
 		case OPT_CONFIG:
-			if (set_str(&c->config_file, optarg) == -1)
+			if (str_set(&c->config_file, optarg) == -1)
 				return -1;
 			break;
 		case OPT_CHECK:
 			c->check = 1;
 			break;
 		case OPT_SCRIPT:
-			if (set_str(&c->check_script, optarg) == -1)
+			if (str_set(&c->check_script, optarg) == -1)
 				return -1;
 			break;
 		case '?':
@@ -349,8 +308,8 @@ int
 config_parse_listen(const char *s, enum listen_kind *kind, char **path,
     char **host, char **port)
 {
-	const char	*p, *colon;
-	unsigned long	 n;
+	const char		*p, *colon;
+	unsigned long long	 n;
 
 	*path = *host = *port = NULL;
 	if (strncmp(s, "unix:", 5) == 0) {
@@ -394,7 +353,7 @@ config_finish(struct config *c, char *err, size_t errsz)
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		c->workers = ncpu > 0 ? (int)ncpu : 1;
 	}
-	if (c->listen == NULL && set_str(&c->listen, DEFAULT_SOCKET) == -1)
+	if (c->listen == NULL && str_set(&c->listen, DEFAULT_SOCKET) == -1)
 		return -1;
 	if (config_parse_listen(c->listen, &c->listen_kind, &c->listen_path,
 	    &c->listen_host, &c->listen_port) == -1) {
@@ -409,13 +368,13 @@ config_finish(struct config *c, char *err, size_t errsz)
 	for (i = 0; i < c->allowed.n; i++) {
 		if (realpath(c->allowed.v[i], canon) == NULL)
 			continue;
-		if (set_str(&c->allowed.v[i], canon) == -1)
+		if (str_set(&c->allowed.v[i], canon) == -1)
 			return -1;
 	}
-	if (c->spool_dir == NULL && set_str(&c->spool_dir, "/var/tmp") == -1)
+	if (c->spool_dir == NULL && str_set(&c->spool_dir, "/var/tmp") == -1)
 		return -1;
 	if (c->profile_dir == NULL &&
-	    set_str(&c->profile_dir, DEFAULT_PROFILE_DIR) == -1)
+	    str_set(&c->profile_dir, DEFAULT_PROFILE_DIR) == -1)
 		return -1;
 	return 0;
 }
@@ -423,11 +382,7 @@ config_finish(struct config *c, char *err, size_t errsz)
 void
 config_free(struct config *c)
 {
-	size_t	i;
-
-	for (i = 0; i < c->allowed.n; i++)
-		free(c->allowed.v[i]);
-	free(c->allowed.v);
+	strlist_free(&c->allowed);
 	free(c->listen);
 	free(c->config_file);
 	free(c->profile_dir);

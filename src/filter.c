@@ -383,8 +383,9 @@ static const char *const default_deny[] = {
  * recvfrom, stat is newfstatat, setrlimit is prlimit64).  The spawner
  * runs under its own filter, so denying one of these would stop every
  * script from starting: naming one in syscall_deny is an error, and a
- * group that contains one leaves it allowed.  Keep in step with those
- * files.
+ * group that contains one leaves it allowed.  check_filter runs the
+ * real jail_child_exec() under the broadest deny: it fails when this
+ * list falls behind those files.
  */
 static const int jail_needs[] = {
 	__NR_brk, __NR_capget, __NR_chdir, __NR_clone, __NR_close,
@@ -393,8 +394,9 @@ static const int jail_needs[] = {
 	__NR_landlock_restrict_self, __NR_mmap, __NR_mprotect, __NR_munmap,
 	__NR_newfstatat, __NR_openat, __NR_pidfd_open, __NR_pidfd_send_signal,
 	__NR_poll, __NR_ppoll, __NR_prctl, __NR_prlimit64, __NR_recvfrom,
-	__NR_recvmsg, __NR_restart_syscall, __NR_rt_sigreturn, __NR_sendmsg,
-	__NR_sendto, __NR_setrlimit, __NR_wait4, __NR_waitid,
+	__NR_recvmsg, __NR_restart_syscall, __NR_rt_sigaction,
+	__NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_sendmsg, __NR_sendto,
+	__NR_setrlimit, __NR_wait4, __NR_waitid,
 	-1
 };
 
@@ -1449,8 +1451,8 @@ peek(pid_t pid, uint64_t addr, void *buf, size_t len)
 }
 
 /*
- * Read the string and address arguments of a call through
- * /proc/pid/mem.  Best effort: what cannot be read is shown as a
+ * Read the string and address arguments of a call with
+ * process_vm_readv().  Best effort: what cannot be read is shown as a
  * pointer.  A string longer than STR_MAX ends in "...".
  */
 static void

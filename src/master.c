@@ -64,6 +64,7 @@ static int		 gen;
 static int		 listen_fd = -1;
 static int		 own_socket;	/* we created the socket file */
 static int		 sigpipe_fds[2];
+static struct jail_caps	 caps;		/* jail_probe(); every worker's */
 
 static void
 on_signal(int sig)
@@ -377,7 +378,7 @@ worker_start(struct slot *s, int slotno)
 {
 	int	 child_end, relay_end = -1, devnull;
 	pid_t	 pid;
-	int	 flags = jail_clone_flags() | SIGCHLD;
+	int	 flags = jail_clone_flags(&caps) | SIGCHLD;
 
 	if ((child_end = audit_channel(&s->log_fd)) == -1)
 		return -1;
@@ -438,7 +439,7 @@ worker_start(struct slot *s, int slotno)
 				close(devnull);
 		}
 		rc = worker_main(&cur->cf, &cur->ps, cur->filters, listen_fd,
-		    child_end, relay_end, slotno);
+		    child_end, relay_end, slotno, &caps);
 		_exit(rc);
 	}
 	close(child_end);
@@ -678,7 +679,6 @@ int
 main(int argc, char **argv)
 {
 	struct sigaction	 sa;
-	struct jail_caps	 caps;
 	struct pollfd		*pfd;
 	char			 err[512], report[1024], c;
 	int			 i, n, stopping = 0;

@@ -57,8 +57,8 @@ reply(int ctl, int type, pid_t pid, int stage, int err, int status)
 static const struct filter	*spawn_filter;	/* for the exec key */
 
 static void
-spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
-    struct child *slot)
+spawn_one(struct jail *j, const struct profile *p, char *msg, size_t len,
+    const int *fds, struct child *slot)
 {
 	static char		 stack[CHILD_STACK] __attribute__((aligned(16)));
 	static char		*envp[4096];
@@ -78,6 +78,7 @@ spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
 		return;
 	}
 	memset(&x, 0, sizeof(x));
+	x.jail = j;
 	x.profile = p;
 	x.fd_in = fds[0];
 	x.fd_out = fds[1];
@@ -96,7 +97,7 @@ spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
 	x.argv = argv;
 	x.envp = envp;
 	x.exec_key = spawn_filter->exec_key;
-	if ((x.ruleset = jail_ruleset(p, x.path, x.interp)) == -1) {
+	if ((x.ruleset = jail_ruleset(j, p, x.path, x.interp)) == -1) {
 		reply(fds[3], SPAWN_FAILED, 0, STAGE_LANDLOCK, errno, 0);
 		return;
 	}
@@ -133,8 +134,8 @@ spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
 }
 
 static void __attribute__((noreturn))
-spawner_main(const struct profile *p, const struct filter *f, int sock,
-    int max, pid_t worker)
+spawner_main(struct jail *j, const struct profile *p,
+    const struct filter *f, int sock, int max, pid_t worker)
 {
 	struct child	*kids;
 	struct pollfd	*pfd;
@@ -155,7 +156,7 @@ spawner_main(const struct profile *p, const struct filter *f, int sock,
 	}
 	if (getppid() != worker)
 		_exit(1);
-	if ((lfd = jail_spawner_enter(p, f)) == -1) {
+	if ((lfd = jail_spawner_enter(j, p, f)) == -1) {
 		log_msg(LOG_ERR, "spawner for profile %s: cannot enter the "
 		    "jail; refusing to run scripts", p->name);
 		_exit(1);
@@ -203,7 +204,7 @@ spawner_main(const struct profile *p, const struct filter *f, int sock,
 			    (size_t)len >= sizeof(struct spawn_hdr)) {
 				for (i = 0; i < max && kids[i].pid; i++)
 					;
-				spawn_one(p, msg, len, fds, &kids[i]);
+				spawn_one(j, p, msg, len, fds, &kids[i]);
 				close(fds[0]);
 				close(fds[1]);
 				close(fds[2]);
@@ -250,8 +251,8 @@ spawner_main(const struct profile *p, const struct filter *f, int sock,
 }
 
 int
-spawner_start(const struct profile *p, const struct filter *f, int max,
-    struct spawner *sp)
+spawner_start(struct jail *j, const struct profile *p,
+    const struct filter *f, int max, struct spawner *sp)
 {
 	int	 sv[2], fds[1], nfds = 1, sz = SPAWN_MSG_MAX + 4096;
 	char	 c;
@@ -268,7 +269,7 @@ spawner_start(const struct profile *p, const struct filter *f, int max,
 		return -1;
 	case 0:
 		close(sv[0]);
-		spawner_main(p, f, sv[1], max, self);
+		spawner_main(j, p, f, sv[1], max, self);
 	}
 	close(sv[1]);
 	sp->profile = p;

@@ -71,6 +71,7 @@ struct worker {
 	uint64_t		 seq;
 	struct live		*live;		/* running requests */
 	volatile int		 stopping;
+	struct jail		 jail;		/* this worker's jail context */
 };
 
 static struct worker	W;
@@ -1374,7 +1375,7 @@ notify_thread(void *arg)
 				 * not (complain mode lets it run) */
 				int	v;
 
-				v = jail_exec_verdict(p, fe.pid,
+				v = jail_exec_verdict(&W.jail, p, fe.pid,
 				    r ? r->script : NULL, r && r->interp[0] ?
 				    r->interp : NULL, fe.path, canon,
 				    sizeof(canon));
@@ -1399,8 +1400,9 @@ notify_thread(void *arg)
 				    O_CREAT | O_TRUNC | O_APPEND);
 
 				answer = 0;
-				if (wr ? !jail_may_write(p, r ? r->dir : NULL,
-				    fe.path) : !jail_may_read(p, r ? r->dir :
+				if (wr ? !jail_may_write(&W.jail, p,
+				    r ? r->dir : NULL, fe.path) :
+				    !jail_may_read(&W.jail, p, r ? r->dir :
 				    NULL, r ? r->script : NULL, r &&
 				    r->interp[0] ? r->interp : NULL, fe.path)) {
 					ev.event = wr ? "write_denied" :
@@ -1468,7 +1470,7 @@ drop_worker_caps(void)
 {
 	/*
 	 * The worker parses requests; it keeps only CAP_SYS_PTRACE, to read
-	 * a denied call's arguments from /proc/PID/mem, and CAP_KILL.
+	 * a denied call's arguments with process_vm_readv(), and CAP_KILL.
 	 */
 	capng_clear(CAPNG_SELECT_ALL);
 	capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
@@ -1481,7 +1483,7 @@ drop_worker_caps(void)
 int
 worker_main(const struct config *cf, const struct profile_set *ps,
     const struct filter *filters, int listen_fd, int log_fd, int relay_fd,
-    int slot)
+    int slot, const struct jail_caps *caps)
 {
 	struct sigaction	 sa;
 	struct pollfd		 pfd[2];
@@ -1501,7 +1503,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_NAME, "safecgi-worker", 0, 0, 0);
 
-	if (jail_worker_enter(cf, ps) == -1) {
+	if (jail_worker_enter(&W.jail, caps, cf, ps) == -1) {
 		log_msg(LOG_ERR, "worker: cannot build the jail; exiting");
 		return 1;
 	}
@@ -1509,7 +1511,8 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	if ((W.sp = calloc(ps->n, sizeof(*W.sp))) == NULL)
 		return 1;
 	for (i = 0; i < ps->n; i++)
-		if (spawner_start(&ps->v[i], &filters[i], cf->max_requests,
+		if (spawner_start(&W.jail, &ps->v[i], &filters[i],
+		    cf->max_requests,
 		    &W.sp[i]) == -1) {
 			log_msg(LOG_ERR, "worker: spawner for profile %s did "
 			    "not start; exiting", ps->v[i].name);
