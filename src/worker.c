@@ -747,6 +747,10 @@ pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
 				case CGI_INVALID:
 					invalid = 1;
 					spawn_signal(ctl, SIGKILL);
+					if (h->refused)
+						event(r, "response_refused",
+						    "reason", h->error, NULL,
+						    NULL);
 					respond_error(r, 502, h->error);
 					continue;
 				case CGI_DONE:
