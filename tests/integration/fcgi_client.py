@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""A direct FastCGI client: what any process allowed on the socket can do.
+
+Sends one FastCGI request (role RESPONDER, no body) with the params given
+as NAME=VALUE arguments, and writes the application's stdout to stdout.
+
+usage: fcgi_client.py SOCKET NAME=VALUE...
+"""
+import socket
+import struct
+import sys
+
+BEGIN, END, PARAMS, STDIN, STDOUT = 1, 3, 4, 5, 6
+
+
+def record(rtype, content, req=1):
+    pad = -len(content) % 8
+    return (struct.pack(">BBHHBB", 1, rtype, req, len(content), pad, 0) +
+            content + b"\0" * pad)
+
+
+def length(n):
+    return struct.pack(">B", n) if n < 128 else struct.pack(">I", n | 1 << 31)
+
+
+def main():
+    path, pairs = sys.argv[1], sys.argv[2:]
+    params = b""
+    for p in pairs:
+        name, _, value = p.encode().partition(b"=")
+        params += length(len(name)) + length(len(value)) + name + value
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(30)
+    s.connect(path)
+    s.sendall(record(BEGIN, struct.pack(">HB5x", 1, 0)) +
+              record(PARAMS, params) + record(PARAMS, b"") +
+              record(STDIN, b""))
+    buf, out = b"", b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+        while len(buf) >= 8:
+            _, rtype, _, clen, pad, _ = struct.unpack(">BBHHBB", buf[:8])
+            if len(buf) < 8 + clen + pad:
+                break
+            if rtype == STDOUT:
+                out += buf[8:8 + clen]
+            buf = buf[8 + clen + pad:]
+            if rtype == END:
+                sys.stdout.buffer.write(out)
+                return 0
+    sys.stdout.buffer.write(out)
+    return 1
+
+
+sys.exit(main())

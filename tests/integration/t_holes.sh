@@ -1,0 +1,122 @@
+#!/bin/sh
+# Holes outside the request path: a script's interim (1xx) status, and the
+# environment built from an allowlist whoever speaks FastCGI to us.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+install_test_scripts
+write_test_profile
+cp "$CGIBIN/env.sh" "$CGIBIN/passenv.sh"
+cat > "$T/profiles/pass.conf" <<PROFILE
+[profile]
+match = $CGIBIN/passenv.sh
+[filesystem]
+exec = /usr/bin/env /usr/bin/sort
+[environment]
+pass = APP_CONFIG
+PROFILE
+
+# Names a www-data process could set over FastCGI before: each changes
+# what git, OpenSSL, less or a shell do.
+UNLISTED="HOME XDG_CONFIG_HOME GIT_CONFIG_PARAMETERS GIT_CONFIG_COUNT
+GIT_CONFIG_KEY_0 GIT_CONFIG_VALUE_0 GIT_EXEC_PATH GIT_SSH_COMMAND
+OPENSSL_CONF LESSOPEN APP_CONFIG"
+params=
+for n in $UNLISTED; do
+	params="$params
+		fastcgi_param $n /tmp/x;"
+done
+NGINX_EXTRA="
+	location /unlisted/ {
+		include /etc/nginx/fastcgi_params;
+		fastcgi_param SCRIPT_FILENAME $CGIBIN/env.sh;$params
+		fastcgi_pass unix:$SOCK;
+	}
+	location /passed/ {
+		include /etc/nginx/fastcgi_params;
+		fastcgi_param SCRIPT_FILENAME $CGIBIN/passenv.sh;
+		fastcgi_param APP_CONFIG /etc/app.conf;
+		fastcgi_pass unix:$SOCK;
+	}
+"
+start_nginx
+start_safecgi
+
+envvar() { sed -n "s/^$1=//p" "$T/body"; }
+
+# -------------------------------------------------------------- 1xx
+
+s=$(http_status "$BASE/cgi-bin/status100.sh")
+check "a script's Status: 100 is refused with 502" [ "$s" = 502 ]
+check "the response forged after a script's 100 never reaches the client" \
+    sh -c "! grep -q FORGED '$T/body'"
+
+s=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 30 \
+    -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
+    "$BASE/cgi-bin/status101.sh")
+check "a script's Status: 101 with Upgrade is refused with 502" [ "$s" = 502 ]
+check "no tunnel opens after a script's 101" \
+    sh -c "! grep -q TUNNEL-OPEN '$T/body'"
+check "a refused 1xx status is an audit event (response_refused)" \
+    audit_has response_refused reason "Status below 200"
+
+# ---------------------------------------------------- the allowlist
+
+s=$(http_status "$BASE/unlisted/")
+leaked=
+for n in $UNLISTED; do
+	[ -n "$(envvar "$n")" ] && leaked="$leaked $n"
+done
+if [ "$s" = 200 ] && [ -z "$leaked" ]; then
+	ok "names outside the allowlist do not reach the script"
+else
+	not_ok "names outside the allowlist do not reach the script" \
+	    "HTTP $s, leaked:$leaked"
+fi
+
+sleep 0.3
+missing=
+for n in $UNLISTED; do
+	grep '"event":"variable_dropped"' "$AUDIT" |
+	    grep "\"variable\":\"$n\"" | grep -q '"rule":"unlisted-name"' ||
+	    missing="$missing $n"
+done
+if [ -z "$missing" ]; then
+	ok "every name outside the allowlist is reported as variable_dropped"
+else
+	not_ok "every name outside the allowlist is reported as variable_dropped" \
+	    "not reported:$missing"
+fi
+
+s=$(http_status "$BASE/cgi-bin/env.sh?a=1" -H 'X-Custom: yes')
+if [ "$s" = 200 ] && [ "$(envvar REQUEST_METHOD)" = GET ] &&
+    [ "$(envvar QUERY_STRING)" = a=1 ] &&
+    [ "$(envvar HTTP_X_CUSTOM)" = yes ] &&
+    [ "$(envvar DOCUMENT_ROOT)" = "$DOCROOT" ] &&
+    [ "$(envvar REQUEST_URI)" = /cgi-bin/env.sh?a=1 ] &&
+    [ "$(envvar SERVER_PROTOCOL)" = HTTP/1.1 ]; then
+	ok "the CGI variables and HTTP_* headers still reach the script"
+else
+	not_ok "the CGI variables and HTTP_* headers still reach the script" \
+	    "HTTP $s: $(head -c 600 "$T/body")"
+fi
+
+s=$(http_status "$BASE/passed/")
+check "a name the profile passes (environment.pass) reaches the script" \
+    [ "$s" = 200 -a "$(envvar APP_CONFIG)" = /etc/app.conf ]
+
+# Any process in the socket's group speaks FastCGI without nginx.
+setpriv --reuid=www-data --regid=www-data --clear-groups \
+    /usr/bin/python3 "$top_srcdir/tests/integration/fcgi_client.py" "$SOCK" \
+    REQUEST_METHOD=GET SCRIPT_FILENAME="$CGIBIN/env.sh" \
+    HOME=/srv/evil GIT_CONFIG_PARAMETERS="'core.pager'='sh -c id'" \
+    GIT_SSH_COMMAND=/tmp/x OPENSSL_CONF=/tmp/x >"$T/body" 2>"$T/client.err"
+rc=$?
+if [ "$rc" = 0 ] && grep -q '^REQUEST_METHOD=GET' "$T/body" &&
+    ! grep -q -e '^HOME=' -e '^GIT_' -e '^OPENSSL_CONF=' "$T/body"; then
+	ok "a direct FastCGI client (www-data) cannot set HOME, GIT_* or OPENSSL_CONF for a script"
+else
+	not_ok "a direct FastCGI client (www-data) cannot set HOME, GIT_* or OPENSSL_CONF for a script" \
+	    "client exit $rc: $(cat "$T/client.err")" "$(head -c 600 "$T/body")"
+fi
+
+done_testing
