@@ -159,7 +159,7 @@ allowlisted(const char *e, size_t nl, const struct validate_opts *o)
 	const char *const	*l;
 	size_t			 n;
 
-	if (nl > 5 && strncmp(e, "HTTP_", 5) == 0)
+	if (nl >= 5 && strncmp(e, "HTTP_", 5) == 0)
 		return 1;
 	for (l = names; *l != NULL; l++)
 		if (strlen(*l) == nl && strncmp(e, *l, nl) == 0)
