@@ -15,6 +15,12 @@
 
 enum listen_kind { LISTEN_UNIX, LISTEN_TCP, LISTEN_TCP6, LISTEN_INHERITED };
 
+/*
+ * Jail layers safecgi refuses to start without, unless the operator
+ * names them in --allow-missing.
+ */
+#define LAYER_LANDLOCK		0x01
+
 struct config {
 	/* fcgiwrap-compatible flags */
 	int			 workers;	/* -c; 0: number of CPUs */
@@ -37,7 +43,8 @@ struct config {
 	int			 check;		/* --check */
 	char			*check_script;	/* --check --script PATH */
 	int			 no_jail;	/* --no-jail: explicit, logged */
-	int			 require_landlock;
+	unsigned		 allow_missing;	/* LAYER_* accepted off */
+	int			 require_landlock;	/* no-op, see --help */
 	char			*spool_dir;	/* output waits here for the body */
 	int			 spool_fd;	/* opened by the master */
 
@@ -58,6 +65,9 @@ int	config_load_file(struct config *, const char *, char *, size_t);
 int	config_finish(struct config *, char *, size_t);
 void	config_free(struct config *);
 void	config_usage(FILE *);
+
+/* The --allow-missing name of a LAYER_* bit ("landlock"). */
+const char *config_layer_name(unsigned);
 
 /* Parse a -s value into kind/path/host/port; pure. */
 int	config_parse_listen(const char *, enum listen_kind *, char **,

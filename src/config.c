@@ -19,6 +19,7 @@ enum {
 	OPT_CONFIG = 256, OPT_SOCKET_USER, OPT_SOCKET_GROUP, OPT_SOCKET_MODE,
 	OPT_PROFILE_DIR, OPT_AUDIT_LOG, OPT_ERROR_LOG, OPT_MAX_REQUESTS,
 	OPT_GRACE, OPT_CHECK, OPT_SCRIPT, OPT_REQUIRE_LANDLOCK, OPT_SPOOL_DIR,
+	OPT_ALLOW_MISSING,
 };
 
 static const struct option longopts[] = {
@@ -26,6 +27,7 @@ static const struct option longopts[] = {
 	{ "stderr-to-client",	no_argument,	   NULL, 'f' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "allow",		required_argument, NULL, 'p' },
+	{ "allow-missing",	required_argument, NULL, OPT_ALLOW_MISSING },
 	{ "socket",		required_argument, NULL, 's' },
 	{ "timeout",		required_argument, NULL, 't' },
 	{ "version",		no_argument,	   NULL, 'V' },
@@ -76,7 +78,14 @@ config_usage(FILE *f)
 "      --profile-dir DIR    per-script profiles (default " DEFAULT_PROFILE_DIR ")\n"
 "      --audit-log PATH     audit events as JSON lines, or 'syslog'\n"
 "      --error-log PATH     operational log (default stderr), or 'syslog'\n"
-"      --require-landlock   refuse to start without Landlock\n"
+"      --allow-missing LAYER\n"
+"                           start even though the kernel, or a seccomp\n"
+"                           filter above safecgi, refuses this jail layer\n"
+"                           (landlock: scripts then run without the exec,\n"
+"                           write and network allowlists); without it,\n"
+"                           safecgi refuses to start and says why\n"
+"      --require-landlock   accepted for compatibility: Landlock is\n"
+"                           required unless --allow-missing landlock\n"
 "      --spool-dir DIR      where a script's output waits, in unnamed files,\n"
 "                           while its request body still arrives\n"
 "                           (default /var/tmp)\n"
@@ -99,6 +108,24 @@ config_init(struct config *c)
 	c->max_requests = 128;
 	c->socket_mode = 0660;
 	c->spool_fd = -1;
+}
+
+static const struct {
+	const char	*name;
+	unsigned	 bit;
+} layers[] = {
+	{ "landlock",	LAYER_LANDLOCK },
+};
+
+const char *
+config_layer_name(unsigned bit)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(layers); i++)
+		if (layers[i].bit == bit)
+			return layers[i].name;
+	return "unknown";
 }
 
 static int
@@ -210,7 +237,17 @@ config_set(struct config *c, int opt, const char *v)
 		if (*v != '/')
 			return "spool directory must be an absolute path";
 		return set_str(&c->spool_dir, v) ? strerror(errno) : NULL;
+	case OPT_ALLOW_MISSING:
+		for (n = 0; n < nitems(layers); n++)
+			if (strcmp(v, layers[n].name) == 0)
+				break;
+		if (n == nitems(layers))
+			return "allow-missing takes a jail layer that safecgi "
+			    "may run without: landlock";
+		c->allow_missing |= layers[n].bit;
+		break;
 	case OPT_REQUIRE_LANDLOCK:
+		/* the default now; kept so that old command lines work */
 		c->require_landlock = 1;
 		break;
 	default:
@@ -390,6 +427,11 @@ config_finish(struct config *c, char *err, size_t errsz)
 	size_t	 i;
 	long	 ncpu;
 
+	if (c->require_landlock && (c->allow_missing & LAYER_LANDLOCK)) {
+		snprintf(err, errsz, "--require-landlock and --allow-missing "
+		    "landlock contradict each other");
+		return -1;
+	}
 	if (c->workers == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		c->workers = ncpu > 0 ? (int)ncpu : 1;

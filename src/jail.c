@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include <linux/capability.h>
 #include <linux/landlock.h>
@@ -165,23 +166,186 @@ jail_stage_name(int stage)
 	return names[stage];
 }
 
-int
-jail_landlock_abi(void)
+/*
+ * Is name in the kernel's list of active LSMs?  1 yes, 0 no, -1 cannot
+ * tell (securityfs is not mounted, as in many containers).
+ */
+static int
+lsm_listed(const char *name)
 {
-	long	abi;
+	char	 buf[512], *tok, *p;
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = open("/sys/kernel/security/lsm", O_RDONLY | O_CLOEXEC)) ==
+	    -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (p = buf; (tok = strsep(&p, ",\n")) != NULL;)
+		if (strcmp(tok, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Does a seccomp filter sit on this process?  1 yes, 0 no, -1 unknown. */
+static int
+seccomp_filtered(void)
+{
+	char	 line[128];
+	FILE	*f;
+	int	 mode = -1;
+
+	if ((f = fopen("/proc/self/status", "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "Seccomp: %d", &mode) == 1)
+			break;
+	fclose(f);
+	return mode == -1 ? -1 : mode == 2;	/* SECCOMP_MODE_FILTER */
+}
+
+/*
+ * Why Landlock is missing, in words an operator can act on: call failed
+ * with err.  The kernel lists the LSMs it runs in securityfs, and
+ * /proc/self/status shows a seccomp filter on this process (a container
+ * runtime's default filter answers the calls it does not know with
+ * EPERM).  Blame the kernel only when it does not list Landlock, or when
+ * nothing else can have answered.
+ */
+static void
+landlock_cause(const char *call, int err, char *buf, size_t bufsz)
+{
+	static const char filter[] = "a seccomp filter on safecgi "
+	    "(Seccomp: 2 in /proc/self/status), such as a container "
+	    "runtime's default filter,";
+	int	lsm = lsm_listed("landlock"), filtered = seccomp_filtered();
+
+	if (err == EOPNOTSUPP)
+		snprintf(buf, bufsz, "the kernel has Landlock but did not "
+		    "enable it at boot (%s: %s); add landlock to its lsm= "
+		    "parameter", call, strerror(err));
+	else if (lsm == 1)
+		snprintf(buf, bufsz, "the kernel offers Landlock (listed in "
+		    "/sys/kernel/security/lsm), but %s refuses it (%s: %s)%s",
+		    filtered == 1 ? filter : "something other than the "
+		    "kernel (there is no seccomp filter on safecgi: an LSM "
+		    "policy?)", call, strerror(err), filtered == 1 ?
+		    "; allow the landlock_* system calls in that filter" : "");
+	else if (lsm == 0)
+		snprintf(buf, bufsz, "the kernel does not offer Landlock "
+		    "(not in /sys/kernel/security/lsm; %s: %s)", call,
+		    strerror(err));
+	else if (filtered == 1 && err != ENOSYS)
+		/* the kernel answers ENOSYS or EOPNOTSUPP, never this */
+		snprintf(buf, bufsz, "%s refuses it (%s: %s), not the "
+		    "kernel; allow the landlock_* system calls in that filter",
+		    filter, call, strerror(err));
+	else if (filtered == 1)
+		snprintf(buf, bufsz, "the kernel lacks Landlock, or %s hides "
+		    "it (%s: %s); mount securityfs on /sys/kernel/security "
+		    "to tell which", filter, call, strerror(err));
+	else if (err == ENOSYS)
+		snprintf(buf, bufsz, "the kernel does not offer Landlock "
+		    "(%s: %s)", call, strerror(err));
+	else
+		snprintf(buf, bufsz, "something other than the kernel "
+		    "refuses it (%s: %s; there is no seccomp filter on "
+		    "safecgi: an LSM policy?)", call, strerror(err));
+}
+
+/*
+ * The Landlock ABI the kernel offers and safecgi can use, 0 if none;
+ * then cause says why.  Asking for the version proves one call only: a
+ * child also builds a ruleset, adds a rule and restricts itself, every
+ * call a request's child makes, so that a filter that refuses any of
+ * them stops safecgi at start rather than failing every request.
+ */
+static int
+landlock_probe(char *cause, size_t csz)
+{
+	static const char *const calls[] = {
+		"landlock_create_ruleset", "landlock_add_rule",
+		"landlock_restrict_self", "prctl(PR_SET_NO_NEW_PRIVS)",
+	};
+	struct ll_path_beneath	 pb;
+	uint64_t		 fs = LANDLOCK_ACCESS_FS_EXECUTE;
+	long			 abi;
+	pid_t			 pid;
+	int			 fds[2], res[2] = { -1, 0 }, st, rfd;
 
 	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 	    LANDLOCK_CREATE_RULESET_VERSION);
-	return abi < 0 ? 0 : (int)abi;
+	if (abi < 1) {
+		landlock_cause(calls[0], abi == -1 ? errno : ENOSYS, cause,
+		    csz);
+		return 0;
+	}
+	if (pipe2(fds, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+		snprintf(cause, csz, "cannot probe Landlock: %s",
+		    strerror(errno));
+		return 0;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		res[0] = 3;
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0) {
+			res[0] = 0;
+			/* an ABI 1 attribute: handled_access_fs alone */
+			rfd = syscall(SYS_landlock_create_ruleset, &fs,
+			    sizeof(fs), 0);
+			pb.allowed_access = LANDLOCK_ACCESS_FS_EXECUTE;
+			if (rfd != -1 && (pb.parent_fd = open("/",
+			    O_PATH | O_CLOEXEC)) != -1) {
+				res[0] = 1;
+				if (syscall(SYS_landlock_add_rule, rfd,
+				    LANDLOCK_RULE_PATH_BENEATH, &pb, 0) == 0) {
+					res[0] = 2;
+					if (syscall(SYS_landlock_restrict_self,
+					    rfd, 0) == 0)
+						res[0] = -1;
+				}
+			}
+		}
+		res[1] = errno;
+		(void)write(fds[1], res, sizeof(res));
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], res, sizeof(res)) != sizeof(res))
+		res[0] = -2;
+	close(fds[0]);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	if (res[0] == -1)
+		return (int)abi;
+	if (res[0] == -2)
+		snprintf(cause, csz, "the Landlock probe died");
+	else
+		landlock_cause(calls[res[0]], res[1], cause, csz);
+	return 0;
+}
+
+/* Landlock ABI of the running kernel, 0 if none. */
+int
+jail_landlock_abi(void)
+{
+	char	cause[512];
+
+	return landlock_probe(cause, sizeof(cause));
 }
 
 int
 jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
     size_t repsz)
 {
-	char	who[160];
+	char	who[160], cause[512], ll[640];
+	int	accepted;
 
-	caps->landlock_abi = ll_abi = jail_landlock_abi();
+	caps->landlock_abi = ll_abi = landlock_probe(cause, sizeof(cause));
 	caps->rootless = rootless = geteuid() != 0;
 	caps->user_notif = 1;	/* proven when the first filter attaches */
 	rl_uid = geteuid();
@@ -197,6 +361,19 @@ jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
 	if (ll_abi >= 5)
 		ll_fs_mask |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
 
+	/*
+	 * Fail closed: a jail without Landlock has no exec, write or
+	 * network allowlist, so it runs nothing unless the operator said,
+	 * by name, that this layer may be missing.
+	 */
+	accepted = (cf->allow_missing & LAYER_LANDLOCK) != 0;
+	if (ll_abi >= 1)
+		snprintf(ll, sizeof(ll), "on (ABI %d)", ll_abi);
+	else
+		snprintf(ll, sizeof(ll), "off, %s: %s", accepted ?
+		    "accepted by --allow-missing landlock (no exec, write or "
+		    "network allowlists)" : "missing", cause);
+
 	if (rootless)
 		snprintf(who, sizeof(who), "rootless: scripts run as uid %u "
 		    "gid %u, the user that started safecgi (profile users do "
@@ -205,17 +382,21 @@ jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
 		snprintf(who, sizeof(who), "scripts run as their profile's "
 		    "user");
 	snprintf(rep, repsz,
+	    "%s%s%s"
 	    "privileges: %s, no capabilities, no_new_privs\n"
 	    "namespaces: mount (read-only root), network (loopback only), "
 	    "pid (per request), ipc, uts%s\n"
 	    "seccomp: per-profile filter, denied calls reported\n"
-	    "landlock: %s (ABI %d)\n"
+	    "landlock: %s\n"
 	    "rlimits: cpu, address space, processes, files, file size, "
 	    "no core dumps\n"
-	    "fds: scripts inherit 0, 1, 2 only\n", who,
-	    rootless ? ", user (rootless)" : "",
-	    ll_abi >= 1 ? "on" : "unavailable", ll_abi);
-	if (ll_abi < 1 && cf->require_landlock)
+	    "fds: scripts inherit 0, 1, 2 only\n",
+	    ll_abi < 1 && !accepted ? "refusing to start without Landlock: " :
+	    "", ll_abi < 1 && !accepted ? cause : "", ll_abi < 1 &&
+	    !accepted ? ".\nStart with --allow-missing landlock to run "
+	    "scripts without it anyway.\n" : "", who,
+	    rootless ? ", user (rootless)" : "", ll);
+	if (ll_abi < 1 && !accepted)
 		return -1;
 	return 0;
 }
