@@ -1479,11 +1479,14 @@ worker_main(const struct config *cf, const struct profile_set *ps,
     int slot)
 {
 	struct sigaction	 sa;
+	struct sockaddr_storage	 peer;
+	struct audit_event	 ev;
 	struct pollfd		 pfd[2];
 	pthread_t		 nt;
+	socklen_t		 plen;
 	size_t			 i;
 	int			 fd, draining = 0, adm = -1;
-	char			 c;
+	char			 c, addr[64];
 	int64_t			 until = 0;
 
 	(void)slot;
@@ -1591,9 +1594,21 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 		}
 		if (draining || !(pfd[0].revents & POLLIN))
 			continue;
-		fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		plen = sizeof(peer);
+		fd = accept4(listen_fd, (struct sockaddr *)&peer, &plen,
+		    SOCK_CLOEXEC);
 		if (fd == -1)
 			continue;	/* another worker took it */
+		if (!config_peer_allowed(cf, (struct sockaddr *)&peer, addr,
+		    sizeof(addr))) {
+			/* TCP: only the web server's hosts (--allow-peer) */
+			close(fd);
+			memset(&ev, 0, sizeof(ev));
+			ev.event = "peer_refused";
+			audit_kv(&ev, "address", addr);
+			worker_event(&ev);
+			continue;
+		}
 		pthread_mutex_lock(&W.mu);
 		W.admitted[adm] = now_ms();
 		W.qslot[(W.qhead + W.qlen) % cf->max_requests] = adm;

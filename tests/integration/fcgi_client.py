@@ -3,9 +3,13 @@
 
 Sends one FastCGI request (role RESPONDER, no body) with the params given
 as NAME=VALUE arguments, and writes the application's stdout to stdout.
+SOCKET is a unix socket's path or tcp:HOST:PORT; FCGI_SOURCE=ADDR in the
+environment binds a TCP client to that source address first.  Exits 1
+when the connection ends without a complete response.
 
 usage: fcgi_client.py SOCKET NAME=VALUE...
 """
+import os
 import socket
 import struct
 import sys
@@ -29,15 +33,26 @@ def main():
     for p in pairs:
         name, _, value = p.encode().partition(b"=")
         params += length(len(name)) + length(len(value)) + name + value
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(30)
-    s.connect(path)
+    if path.startswith("tcp:"):
+        host, _, port = path[4:].rpartition(":")
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if os.environ.get("FCGI_SOURCE"):
+            s.bind((os.environ["FCGI_SOURCE"], 0))
+        s.settimeout(30)
+        s.connect((host, int(port)))
+    else:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(30)
+        s.connect(path)
     s.sendall(record(BEGIN, struct.pack(">HB5x", 1, 0)) +
               record(PARAMS, params) + record(PARAMS, b"") +
               record(STDIN, b""))
     buf, out = b"", b""
     while True:
-        chunk = s.recv(65536)
+        try:
+            chunk = s.recv(65536)
+        except ConnectionResetError:
+            chunk = b""
         if not chunk:
             break
         buf += chunk

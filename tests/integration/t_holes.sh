@@ -1,6 +1,7 @@
 #!/bin/sh
-# Holes outside the request path: a script's interim (1xx) status, and the
-# environment built from an allowlist whoever speaks FastCGI to us.
+# Holes outside the request path: a script's interim (1xx) status, the
+# environment built from an allowlist whoever speaks FastCGI to us, and
+# which TCP peers may speak FastCGI at all.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 install_test_scripts
@@ -30,6 +31,16 @@ NGINX_EXTRA="
 		include /etc/nginx/fastcgi_params;
 		fastcgi_param SCRIPT_FILENAME $CGIBIN/env.sh;$params
 		fastcgi_pass unix:$SOCK;
+	}
+	location /tcp-default/ {
+		include /etc/nginx/fastcgi_params;
+		fastcgi_param SCRIPT_FILENAME $CGIBIN/fast.sh;
+		fastcgi_pass 127.0.0.1:$((PORT + 1));
+	}
+	location /tcp-other/ {
+		include /etc/nginx/fastcgi_params;
+		fastcgi_param SCRIPT_FILENAME $CGIBIN/fast.sh;
+		fastcgi_pass 127.0.0.1:$((PORT + 2));
 	}
 	location /passed/ {
 		include /etc/nginx/fastcgi_params;
@@ -117,6 +128,54 @@ if [ "$rc" = 0 ] && grep -q '^REQUEST_METHOD=GET' "$T/body" &&
 else
 	not_ok "a direct FastCGI client (www-data) cannot set HOME, GIT_* or OPENSSL_CONF for a script" \
 	    "client exit $rc: $(cat "$T/client.err")" "$(head -c 600 "$T/body")"
+fi
+
+# ------------------------------------------------------ TCP peers
+
+# Two more instances on TCP: the default (loopback only), and one that
+# names another network, so that nginx on 127.0.0.1 is a stranger.
+TCP_PIDS=
+trap 'for p in $TCP_PIDS; do kill -INT $p 2>/dev/null; done; cleanup' EXIT
+start_tcp() {	# start_tcp PORT NAME [flags]
+	p=$1
+	n=$2
+	shift 2
+	"$SAFECGI" -s "tcp:127.0.0.1:$p" --error-log "$T/$n.log" \
+	    --audit-log "$T/$n.jsonl" --profile-dir "$T/profiles" "$@" &
+	TCP_PIDS="$TCP_PIDS $!"
+	i=0
+	while ! ss -ltn "sport = :$p" | grep -q LISTEN && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	sleep 0.5	# the workers build their jails
+}
+start_tcp $((PORT + 1)) tcp-default
+start_tcp $((PORT + 2)) tcp-other --allow-peer 127.0.0.2/32
+
+s=$(http_status "$BASE/tcp-default/")
+check "a tcp: listener serves a loopback peer by default" [ "$s" = 200 ]
+
+s=$(http_status "$BASE/tcp-other/")
+if ss -ltn "sport = :$((PORT + 2))" | grep -q LISTEN && [ "$s" = 502 ]; then
+	ok "a tcp: listener refuses a peer outside --allow-peer (nginx: 502)"
+else
+	not_ok "a tcp: listener refuses a peer outside --allow-peer (nginx: 502)" \
+	    "HTTP $s; listening: $(ss -ltn "sport = :$((PORT + 2))" | tail -n +2)" \
+	    "$(tail -5 "$T/tcp-other.log")"
+fi
+sleep 0.3
+check "the refused peer is an audit event (peer_refused)" \
+    grep -q '"event":"peer_refused".*"address":"127.0.0.1"' "$T/tcp-other.jsonl"
+
+FCGI_SOURCE=127.0.0.2 /usr/bin/python3 \
+    "$top_srcdir/tests/integration/fcgi_client.py" "tcp:127.0.0.1:$((PORT + 2))" \
+    REQUEST_METHOD=GET SCRIPT_FILENAME="$CGIBIN/fast.sh" >"$T/body" 2>&1
+rc=$?
+if [ "$rc" = 0 ] && grep -q '^fast' "$T/body"; then
+	ok "a peer inside --allow-peer is served"
+else
+	not_ok "a peer inside --allow-peer is served" "exit $rc: $(cat "$T/body")"
 fi
 
 done_testing
