@@ -1845,7 +1845,7 @@ validate_params(const struct param *p, size_t n,
 	const char				*software, *path;
 	char					**env, *o;
 	size_t					 seensz, total, maxval = 0;
-	size_t					 limit, nenv, i, nsusp;
+	size_t					 limit, nenv, i, nsusp, raw;
 
 	memset(res, 0, sizeof(*res));
 	res->content_length = -1;
@@ -1863,6 +1863,22 @@ validate_params(const struct param *p, size_t n,
 		goto nomem;
 	if (n > VALIDATE_PARAMS_MAX) {
 		finding_add(res, FINDING_REFUSED, NULL, "too-many-params",
+		    NULL, 0, 0);
+		res->status = 400;
+		goto refused;
+	}
+	/*
+	 * Params that are dropped cost as much to look at as those that
+	 * pass, and a client that speaks FastCGI directly can send any
+	 * amount of them: cap what is looked at, before scanning anything.
+	 */
+	raw = 0;
+	for (i = 0; i < n; i++)
+		raw += p[i].name_len + (p[i].value != NULL ? p[i].value_len :
+		    0);
+	if (raw > (limit > VALIDATE_PARAMS_BYTES_MAX / 2 ? 2 * limit :
+	    VALIDATE_PARAMS_BYTES_MAX)) {
+		finding_add(res, FINDING_REFUSED, NULL, "params-too-large",
 		    NULL, 0, 0);
 		res->status = 400;
 		goto refused;

@@ -40,7 +40,8 @@
 #define IOBUF		65536
 #define TERM_GRACE_MS	2000	/* TERM, then KILL after this */
 #define DRAIN_MS	2000	/* output still arriving after exit */
-#define MAX_PARAMS	512
+/* one more than validate takes, so that it sees and refuses the excess */
+#define MAX_PARAMS	(VALIDATE_PARAMS_MAX + 1)
 
 struct req;
 

@@ -7,6 +7,9 @@ SOCKET is a unix socket's path or tcp:HOST:PORT; FCGI_SOURCE=ADDR in the
 environment binds a TCP client to that source address first.  Exits 1
 when the connection ends without a complete response.
 
+A NAME=VALUE argument of the form NAME=@N repeats the letter a N times;
+NAME*N=VALUE sends N params NAME_0 ... NAME_(N-1).
+
 usage: fcgi_client.py SOCKET NAME=VALUE...
 """
 import os
@@ -32,7 +35,14 @@ def main():
     params = b""
     for p in pairs:
         name, _, value = p.encode().partition(b"=")
-        params += length(len(name)) + length(len(value)) + name + value
+        if value.startswith(b"@"):
+            value = b"a" * int(value[1:])
+        names = [name]
+        if b"*" in name:
+            base, _, count = name.partition(b"*")
+            names = [base + b"_%d" % i for i in range(int(count))]
+        for n in names:
+            params += length(len(n)) + length(len(value)) + n + value
     if path.startswith("tcp:"):
         host, _, port = path[4:].rpartition(":")
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -44,9 +54,10 @@ def main():
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.settimeout(30)
         s.connect(path)
-    s.sendall(record(BEGIN, struct.pack(">HB5x", 1, 0)) +
-              record(PARAMS, params) + record(PARAMS, b"") +
-              record(STDIN, b""))
+    msg = record(BEGIN, struct.pack(">HB5x", 1, 0))
+    for i in range(0, len(params), 65535):
+        msg += record(PARAMS, params[i:i + 65535])
+    s.sendall(msg + record(PARAMS, b"") + record(STDIN, b""))
     buf, out = b"", b""
     while True:
         try:

@@ -130,6 +130,27 @@ else
 	    "client exit $rc: $(cat "$T/client.err")" "$(head -c 600 "$T/body")"
 fi
 
+# ------------------------------------------------- params per request
+
+fcgi() {	# fcgi NAME=VALUE...: a direct request for env.sh, as www-data
+	setpriv --reuid=www-data --regid=www-data --clear-groups \
+	    /usr/bin/python3 "$top_srcdir/tests/integration/fcgi_client.py" \
+	    "$SOCK" REQUEST_METHOD=GET SCRIPT_FILENAME="$CGIBIN/env.sh" "$@" \
+	    >"$T/body" 2>"$T/client.err"
+}
+
+fcgi 'X*1100=v'
+check "a request with more than 1024 params is refused with 400" \
+    grep -q '^Status: 400' "$T/body"
+check "too many params is an audit event (request_refused, too-many-params)" \
+    audit_has request_refused rule too-many-params
+
+fcgi 'BULK=@300000'
+check "a request with more than 256 KiB of params is refused with 400" \
+    grep -q '^Status: 400' "$T/body"
+check "too many param bytes is an audit event (request_refused, params-too-large)" \
+    audit_has request_refused rule params-too-large
+
 # ------------------------------------------------------ TCP peers
 
 # Two more instances on TCP: the default (loopback only), and one that

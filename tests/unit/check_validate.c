@@ -686,6 +686,72 @@ START_TEST(test_too_many_params_are_refused)
 }
 END_TEST
 
+/*
+ * A direct FastCGI client may send params that are dropped, not passed:
+ * they count against the cap all the same, and are not scanned.
+ */
+START_TEST(test_params_over_the_byte_cap_are_refused)
+{
+	struct validate_result	res;
+	char			*v;
+
+	v = malloc(VALIDATE_PARAMS_BYTES_MAX + 1);
+	ck_assert_ptr_nonnull(v);
+	memset(v, 'a', VALIDATE_PARAMS_BYTES_MAX);
+	v[VALIDATE_PARAMS_BYTES_MAX] = '\0';
+	run_one("UNLISTED_BULK", v, NULL, &res);
+	ck_assert_msg(res.status == 400, "%d bytes of params were accepted",
+	    VALIDATE_PARAMS_BYTES_MAX);
+	ck_assert_msg(find(&res, FINDING_REFUSED, NULL, "params-too-large") !=
+	    NULL, "no params-too-large finding: %s", describe(&res));
+	validate_result_free(&res);
+	free(v);
+}
+END_TEST
+
+START_TEST(test_many_dropped_params_count_against_the_byte_cap)
+{
+	struct param		*p;
+	struct validate_result	res;
+	static char		v[8192];
+	size_t			i, n = VALIDATE_PARAMS_BYTES_MAX / 8192 + 1;
+
+	memset(v, 'a', sizeof(v));
+	p = calloc(n, sizeof(*p));
+	ck_assert_ptr_nonnull(p);
+	for (i = 0; i < n; i++) {
+		/* the same name: every copy but the first is a duplicate */
+		p[i].name = "HOME";
+		p[i].name_len = 4;
+		p[i].value = v;
+		p[i].value_len = sizeof(v);
+	}
+	ck_assert_int_eq(validate_params(p, n, NULL, &res), 0);
+	ck_assert_msg(res.status == 400, "%zu dropped params of 8 KiB were "
+	    "accepted", n);
+	validate_result_free(&res);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_a_raised_env_limit_raises_the_byte_cap)
+{
+	struct validate_opts	o = { .max_env_bytes = 4 * 1024 * 1024 };
+	struct validate_result	res;
+	char			*v;
+
+	v = malloc(VALIDATE_PARAMS_BYTES_MAX + 1);
+	ck_assert_ptr_nonnull(v);
+	memset(v, 'a', VALIDATE_PARAMS_BYTES_MAX);
+	v[VALIDATE_PARAMS_BYTES_MAX] = '\0';
+	run_one("UNLISTED_BULK", v, &o, &res);
+	ck_assert_msg(find(&res, FINDING_REFUSED, NULL, "params-too-large") ==
+	    NULL, "a 4 MiB environment limit kept the default byte cap");
+	validate_result_free(&res);
+	free(v);
+}
+END_TEST
+
 START_TEST(test_findings_are_capped_and_the_rest_counted)
 {
 	struct param		*p;
@@ -1675,7 +1741,8 @@ START_TEST(test_every_table_entry_and_signature_is_in_the_man_page)
 		"name-chars", "duplicate", "httpoxy", "set-by-safecgi",
 		"profile-name", "profile-drop", "unsafe-name", "too-long",
 		"control-byte", "grammar", "dot-segment", "env-too-large",
-		"too-many-params", "shell-metachar", "printf-positional",
+		"too-many-params", "params-too-large", "shell-metachar",
+		"printf-positional",
 	};
 	char		 path[4096], *text, needle[128];
 	const char	*top = getenv("top_srcdir"), *name;
@@ -1738,6 +1805,9 @@ validate_suite(void)
 	tcase_add_test(tn, test_dropped_name_is_escaped_in_the_finding);
 	tcase_add_test(tn, test_name_over_limit_is_refused);
 	tcase_add_test(tn, test_allowlisted_names_pass);
+	tcase_add_test(tn, test_params_over_the_byte_cap_are_refused);
+	tcase_add_test(tn, test_many_dropped_params_count_against_the_byte_cap);
+	tcase_add_test(tn, test_a_raised_env_limit_raises_the_byte_cap);
 	tcase_add_test(tn, test_names_outside_the_allowlist_are_dropped);
 	tcase_add_test(tn,
 	    test_profile_pass_allows_a_name_outside_the_allowlist);
