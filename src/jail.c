@@ -257,30 +257,58 @@ landlock_cause(const char *call, int err, char *buf, size_t bufsz)
 		    "safecgi: an LSM policy?)", call, strerror(err));
 }
 
+static const char *const ll_calls[] = {
+	"landlock_create_ruleset", "landlock_add_rule",
+	"landlock_restrict_self", "prctl(PR_SET_NO_NEW_PRIVS)", "open(/)",
+};
+
+/*
+ * In a child that exits right after: every Landlock call a request's
+ * child makes.  Returns the index in ll_calls of the one that failed
+ * (errno says why), or -1.
+ */
+static int
+landlock_try(void)
+{
+	struct ll_path_beneath	pb;
+	uint64_t		fs = LANDLOCK_ACCESS_FS_EXECUTE;
+	int			rfd;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		return 3;
+	/* an ABI 1 attribute: handled_access_fs alone */
+	if ((rfd = syscall(SYS_landlock_create_ruleset, &fs, sizeof(fs),
+	    0)) == -1)
+		return 0;
+	pb.allowed_access = LANDLOCK_ACCESS_FS_EXECUTE;
+	if ((pb.parent_fd = open("/", O_PATH | O_CLOEXEC)) == -1)
+		return 4;
+	if (syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH,
+	    &pb, 0) == -1)
+		return 1;
+	if (syscall(SYS_landlock_restrict_self, rfd, 0) == -1)
+		return 2;
+	return -1;
+}
+
 /*
  * The Landlock ABI the kernel offers and safecgi can use, 0 if none;
  * then cause says why.  Asking for the version proves one call only: a
- * child also builds a ruleset, adds a rule and restricts itself, every
- * call a request's child makes, so that a filter that refuses any of
- * them stops safecgi at start rather than failing every request.
+ * child also builds a ruleset, adds a rule and restricts itself, so that
+ * a filter that refuses any of them stops safecgi at start rather than
+ * failing every request.
  */
 static int
 landlock_probe(char *cause, size_t csz)
 {
-	static const char *const calls[] = {
-		"landlock_create_ruleset", "landlock_add_rule",
-		"landlock_restrict_self", "prctl(PR_SET_NO_NEW_PRIVS)",
-	};
-	struct ll_path_beneath	 pb;
-	uint64_t		 fs = LANDLOCK_ACCESS_FS_EXECUTE;
-	long			 abi;
-	pid_t			 pid;
-	int			 fds[2], res[2] = { -1, 0 }, st, rfd;
+	long	abi;
+	pid_t	pid;
+	int	fds[2], res[2], st;
 
 	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 	    LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 1) {
-		landlock_cause(calls[0], abi == -1 ? errno : ENOSYS, cause,
+		landlock_cause(ll_calls[0], abi == -1 ? errno : ENOSYS, cause,
 		    csz);
 		return 0;
 	}
@@ -291,25 +319,7 @@ landlock_probe(char *cause, size_t csz)
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		res[0] = 3;
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0) {
-			res[0] = 0;
-			/* an ABI 1 attribute: handled_access_fs alone */
-			rfd = syscall(SYS_landlock_create_ruleset, &fs,
-			    sizeof(fs), 0);
-			pb.allowed_access = LANDLOCK_ACCESS_FS_EXECUTE;
-			if (rfd != -1 && (pb.parent_fd = open("/",
-			    O_PATH | O_CLOEXEC)) != -1) {
-				res[0] = 1;
-				if (syscall(SYS_landlock_add_rule, rfd,
-				    LANDLOCK_RULE_PATH_BENEATH, &pb, 0) == 0) {
-					res[0] = 2;
-					if (syscall(SYS_landlock_restrict_self,
-					    rfd, 0) == 0)
-						res[0] = -1;
-				}
-			}
-		}
+		res[0] = landlock_try();
 		res[1] = errno;
 		(void)write(fds[1], res, sizeof(res));
 		_exit(0);
@@ -325,7 +335,7 @@ landlock_probe(char *cause, size_t csz)
 	if (res[0] == -2)
 		snprintf(cause, csz, "the Landlock probe died");
 	else
-		landlock_cause(calls[res[0]], res[1], cause, csz);
+		landlock_cause(ll_calls[res[0]], res[1], cause, csz);
 	return 0;
 }
 
