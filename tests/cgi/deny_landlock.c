@@ -7,8 +7,8 @@
  *
  * errno is EPERM (the default), EACCES or ENOSYS.  -c refuses only the
  * named call (landlock_restrict_self, ...), else all three are refused.
- * Every other call is allowed.  The filter is inherited across execve and fork, like the one
- * a container runtime puts on its init.
+ * Every other call is allowed.  The filter is inherited across execve
+ * and fork, like the one a container runtime puts on its init.
  */
 #include <errno.h>
 #include <stdio.h>
