@@ -339,6 +339,39 @@ landlock_probe(char *cause, size_t csz)
 	return 0;
 }
 
+/*
+ * Can a worker be cloned into its namespaces here?  Namespaces are not
+ * optional; a container that refuses them (no CAP_SYS_ADMIN, or a
+ * runtime's seccomp filter) or a kernel that forbids user namespaces to
+ * a rootless start is found here, and named, before the socket is made.
+ */
+static int
+namespaces_probe(char *cause, size_t csz)
+{
+	pid_t	pid;
+	int	st;
+
+	pid = (pid_t)syscall(SYS_clone, jail_clone_flags() | SIGCHLD, NULL,
+	    NULL, NULL, NULL);
+	if (pid == 0)
+		_exit(0);
+	if (pid == -1) {
+		snprintf(cause, csz, "clone into new pid, mount, network, "
+		    "ipc and uts namespaces%s: %s; %s", rootless ?
+		    " owned by a user namespace" : "", strerror(errno),
+		    seccomp_filtered() == 1 ? "a seccomp filter on safecgi "
+		    "(Seccomp: 2 in /proc/self/status), such as a container "
+		    "runtime's default filter, may refuse it" : rootless ?
+		    "user namespaces may be disabled (user.max_user_"
+		    "namespaces, kernel.unprivileged_userns_clone)" :
+		    "safecgi needs CAP_SYS_ADMIN for them");
+		return -1;
+	}
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	return 0;
+}
+
 /* Landlock ABI of the running kernel, 0 if none. */
 int
 jail_landlock_abi(void)
@@ -352,11 +385,17 @@ int
 jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
     size_t repsz)
 {
-	char	who[160], cause[512], ll[640];
+	char	who[160], cause[512], ll[640], refusal[768] = "";
 	int	accepted;
 
-	caps->landlock_abi = ll_abi = landlock_probe(cause, sizeof(cause));
 	caps->rootless = rootless = geteuid() != 0;
+	if (namespaces_probe(cause, sizeof(cause)) == -1) {
+		snprintf(rep, repsz, "refusing to start: cannot create a "
+		    "worker's namespaces: %s\n", cause);
+		return -1;
+	}
+
+	caps->landlock_abi = ll_abi = landlock_probe(cause, sizeof(cause));
 	caps->user_notif = 1;	/* proven when the first filter attaches */
 	rl_uid = geteuid();
 	rl_gid = getegid();
@@ -383,6 +422,10 @@ jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
 		snprintf(ll, sizeof(ll), "off, %s: %s", accepted ?
 		    "accepted by --allow-missing landlock (no exec, write or "
 		    "network allowlists)" : "missing", cause);
+	if (ll_abi < 1 && !accepted)
+		snprintf(refusal, sizeof(refusal), "refusing to start without "
+		    "Landlock: %s.\nStart with --allow-missing landlock to run "
+		    "scripts without it anyway.\n", cause);
 
 	if (rootless)
 		snprintf(who, sizeof(who), "rootless: scripts run as uid %u "
@@ -392,7 +435,7 @@ jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
 		snprintf(who, sizeof(who), "scripts run as their profile's "
 		    "user");
 	snprintf(rep, repsz,
-	    "%s%s%s"
+	    "%s"
 	    "privileges: %s, no capabilities, no_new_privs\n"
 	    "namespaces: mount (read-only root), network (loopback only), "
 	    "pid (per request), ipc, uts%s\n"
@@ -400,15 +443,9 @@ jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
 	    "landlock: %s\n"
 	    "rlimits: cpu, address space, processes, files, file size, "
 	    "no core dumps\n"
-	    "fds: scripts inherit 0, 1, 2 only\n",
-	    ll_abi < 1 && !accepted ? "refusing to start without Landlock: " :
-	    "", ll_abi < 1 && !accepted ? cause : "", ll_abi < 1 &&
-	    !accepted ? ".\nStart with --allow-missing landlock to run "
-	    "scripts without it anyway.\n" : "", who,
+	    "fds: scripts inherit 0, 1, 2 only\n", refusal, who,
 	    rootless ? ", user (rootless)" : "", ll);
-	if (ll_abi < 1 && !accepted)
-		return -1;
-	return 0;
+	return refusal[0] != '\0' ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ worker */

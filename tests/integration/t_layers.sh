@@ -1,12 +1,12 @@
 #!/bin/sh
 # Fail closed when a jail layer is missing: safecgi under a seccomp
 # filter that refuses Landlock, as a container runtime's default filter
-# does (tests/cgi/deny_landlock), refuses to start and blames the filter,
+# does (tests/cgi/deny_calls), refuses to start and blames the filter,
 # not the kernel; --allow-missing landlock is the operator's way to say
 # the layer may be off, and then every record says it is.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
-DENY="$top_builddir/tests/cgi/deny_landlock"
+DENY="$top_builddir/tests/cgi/deny_calls"
 [ -x "$DENY" ] || { echo "Bail out! $DENY is not built"; exit 1; }
 
 install_test_scripts
@@ -83,6 +83,23 @@ else
 	not_ok "a filter that refuses only landlock_restrict_self stops safecgi at start" \
 	    "exit $rc" "$(cat "$T/restrict")"
 fi
+
+# Namespaces are not optional: a filter that refuses them (Docker's
+# default does without CAP_SYS_ADMIN) stops safecgi at start, instead of
+# leaving it restarting workers that die building their jail.
+DENY_ARGS="-c namespaces" run_filtered "$T/nons" -s "unix:$SOCK" \
+    --error-log "$T/nons.log" --audit-log "$T/nons.jsonl" \
+    --profile-dir "$T/profiles"
+rc=$?
+if [ "$rc" = 1 ] && [ ! -S "$SOCK" ] &&
+    grep -q "refusing to start: cannot create a worker's namespaces" \
+    "$T/nons" && grep -q 'seccomp filter on safecgi' "$T/nons"; then
+	ok "a filter that refuses new namespaces stops safecgi at start, and is named"
+else
+	not_ok "a filter that refuses new namespaces stops safecgi at start, and is named" \
+	    "exit $rc (124: still running after 10 s)" "$(tail -5 "$T/nons")"
+fi
+rm -f "$SOCK"
 
 run_filtered "$T/accepted" --check --allow-missing landlock \
     --profile-dir "$T/profiles"
