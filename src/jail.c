@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include <linux/capability.h>
 #include <linux/landlock.h>
@@ -194,14 +195,220 @@ jail_stage_name(int stage)
 	return names[stage];
 }
 
-int
-jail_landlock_abi(void)
+/*
+ * Is name in the kernel's list of active LSMs?  1 yes, 0 no, -1 cannot
+ * tell (securityfs is not mounted, as in many containers).
+ */
+static int
+lsm_listed(const char *name)
+{
+	char	 buf[512], *tok, *p;
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = open("/sys/kernel/security/lsm", O_RDONLY | O_CLOEXEC)) ==
+	    -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (p = buf; (tok = strsep(&p, ",\n")) != NULL;)
+		if (strcmp(tok, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Does a seccomp filter sit on this process?  1 yes, 0 no, -1 unknown. */
+static int
+seccomp_filtered(void)
+{
+	char	 line[128];
+	FILE	*f;
+	int	 mode = -1;
+
+	if ((f = fopen("/proc/self/status", "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "Seccomp: %d", &mode) == 1)
+			break;
+	fclose(f);
+	return mode == -1 ? -1 : mode == 2;	/* SECCOMP_MODE_FILTER */
+}
+
+/*
+ * Why Landlock is missing, in words an operator can act on: call failed
+ * with err.  The kernel lists the LSMs it runs in securityfs, and
+ * /proc/self/status shows a seccomp filter on this process (a container
+ * runtime's default filter answers the calls it does not know with
+ * EPERM).  Blame the kernel only when it does not list Landlock, or when
+ * nothing else can have answered.
+ */
+static void
+landlock_cause(const char *call, int err, char *buf, size_t bufsz)
+{
+	static const char filter[] = "a seccomp filter on safecgi "
+	    "(Seccomp: 2 in /proc/self/status), such as a container "
+	    "runtime's default filter,";
+	int	lsm = lsm_listed("landlock"), filtered = seccomp_filtered();
+
+	if (err == EOPNOTSUPP)
+		snprintf(buf, bufsz, "the kernel has Landlock but did not "
+		    "enable it at boot (%s: %s); add landlock to its lsm= "
+		    "parameter", call, strerror(err));
+	else if (lsm == 1)
+		snprintf(buf, bufsz, "the kernel offers Landlock (listed in "
+		    "/sys/kernel/security/lsm), but %s refuses it (%s: %s)%s",
+		    filtered == 1 ? filter : "something other than the "
+		    "kernel (there is no seccomp filter on safecgi: an LSM "
+		    "policy?)", call, strerror(err), filtered == 1 ?
+		    "; allow the landlock_* system calls in that filter" : "");
+	else if (lsm == 0)
+		snprintf(buf, bufsz, "the kernel does not offer Landlock "
+		    "(not in /sys/kernel/security/lsm; %s: %s)", call,
+		    strerror(err));
+	else if (filtered == 1 && err != ENOSYS)
+		/* the kernel answers ENOSYS or EOPNOTSUPP, never this */
+		snprintf(buf, bufsz, "%s refuses it (%s: %s), not the "
+		    "kernel; allow the landlock_* system calls in that filter",
+		    filter, call, strerror(err));
+	else if (filtered == 1)
+		snprintf(buf, bufsz, "the kernel lacks Landlock, or %s hides "
+		    "it (%s: %s); mount securityfs on /sys/kernel/security "
+		    "to tell which", filter, call, strerror(err));
+	else if (err == ENOSYS)
+		snprintf(buf, bufsz, "the kernel does not offer Landlock "
+		    "(%s: %s)", call, strerror(err));
+	else
+		snprintf(buf, bufsz, "something other than the kernel "
+		    "refuses it (%s: %s; there is no seccomp filter on "
+		    "safecgi: an LSM policy?)", call, strerror(err));
+}
+
+static const char *const ll_calls[] = {
+	"landlock_create_ruleset", "landlock_add_rule",
+	"landlock_restrict_self", "prctl(PR_SET_NO_NEW_PRIVS)", "open(/)",
+};
+
+/*
+ * In a child that exits right after: every Landlock call a request's
+ * child makes.  Returns the index in ll_calls of the one that failed
+ * (errno says why), or -1.
+ */
+static int
+landlock_try(void)
+{
+	struct ll_path_beneath	pb;
+	uint64_t		fs = LANDLOCK_ACCESS_FS_EXECUTE;
+	int			rfd;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		return 3;
+	/* an ABI 1 attribute: handled_access_fs alone */
+	if ((rfd = syscall(SYS_landlock_create_ruleset, &fs, sizeof(fs),
+	    0)) == -1)
+		return 0;
+	pb.allowed_access = LANDLOCK_ACCESS_FS_EXECUTE;
+	if ((pb.parent_fd = open("/", O_PATH | O_CLOEXEC)) == -1)
+		return 4;
+	if (syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH,
+	    &pb, 0) == -1)
+		return 1;
+	if (syscall(SYS_landlock_restrict_self, rfd, 0) == -1)
+		return 2;
+	return -1;
+}
+
+/*
+ * The Landlock ABI the kernel offers and safecgi can use, 0 if none;
+ * then cause says why.  Asking for the version proves one call only: a
+ * child also builds a ruleset, adds a rule and restricts itself, so that
+ * a filter that refuses any of them stops safecgi at start rather than
+ * failing every request.
+ */
+static int
+landlock_probe(char *cause, size_t csz)
 {
 	long	abi;
+	pid_t	pid;
+	int	fds[2], res[2], st;
 
 	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 	    LANDLOCK_CREATE_RULESET_VERSION);
-	return abi < 0 ? 0 : (int)abi;
+	if (abi < 1) {
+		landlock_cause(ll_calls[0], abi == -1 ? errno : ENOSYS, cause,
+		    csz);
+		return 0;
+	}
+	if (pipe2(fds, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+		snprintf(cause, csz, "cannot probe Landlock: %s",
+		    strerror(errno));
+		return 0;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		res[0] = landlock_try();
+		res[1] = errno;
+		(void)write(fds[1], res, sizeof(res));
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], res, sizeof(res)) != sizeof(res))
+		res[0] = -2;
+	close(fds[0]);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	if (res[0] == -1)
+		return (int)abi;
+	if (res[0] == -2)
+		snprintf(cause, csz, "the Landlock probe died");
+	else
+		landlock_cause(ll_calls[res[0]], res[1], cause, csz);
+	return 0;
+}
+
+/*
+ * Can a worker be cloned into its namespaces here?  Namespaces are not
+ * optional; a container that refuses them (no CAP_SYS_ADMIN, or a
+ * runtime's seccomp filter) or a kernel that forbids user namespaces to
+ * a rootless start is found here, and named, before the socket is made.
+ */
+static int
+namespaces_probe(const struct jail_caps *caps, char *cause, size_t csz)
+{
+	int	rootless = caps->rootless;
+	pid_t	pid;
+	int	st;
+
+	pid = (pid_t)syscall(SYS_clone, jail_clone_flags(caps) | SIGCHLD,
+	    NULL, NULL, NULL, NULL);
+	if (pid == 0)
+		_exit(0);
+	if (pid == -1) {
+		snprintf(cause, csz, "clone into new pid, mount, network, "
+		    "ipc and uts namespaces%s: %s; %s", rootless ?
+		    " owned by a user namespace" : "", strerror(errno),
+		    seccomp_filtered() == 1 ? "a seccomp filter on safecgi "
+		    "(Seccomp: 2 in /proc/self/status), such as a container "
+		    "runtime's default filter, may refuse it" : rootless ?
+		    "user namespaces may be disabled (user.max_user_"
+		    "namespaces, kernel.unprivileged_userns_clone)" :
+		    "safecgi needs CAP_SYS_ADMIN for them");
+		return -1;
+	}
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	return 0;
+}
+
+/* Landlock ABI of the running kernel, 0 if none. */
+int
+jail_landlock_abi(void)
+{
+	char	cause[512];
+
+	return landlock_probe(cause, sizeof(cause));
 }
 
 /* The Landlock filesystem rights this ABI handles. */
@@ -226,14 +433,38 @@ int
 jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
     size_t repsz)
 {
-	char	who[160];
+	char	who[160], cause[512], ll[640], refusal[768] = "";
+	int	accepted;
 
 	memset(caps, 0, sizeof(*caps));
-	caps->landlock_abi = jail_landlock_abi();
 	caps->rootless = geteuid() != 0;
+	if (namespaces_probe(caps, cause, sizeof(cause)) == -1) {
+		snprintf(rep, repsz, "refusing to start: cannot create a "
+		    "worker's namespaces: %s\n", cause);
+		return -1;
+	}
+
+	caps->landlock_abi = landlock_probe(cause, sizeof(cause));
 	caps->user_notif = 1;	/* proven when the first filter attaches */
 	caps->uid = geteuid();
 	caps->gid = getegid();
+
+	/*
+	 * Fail closed: a jail without Landlock has no exec, read, write or
+	 * network allowlist, so it runs nothing unless the operator said,
+	 * by name, that this layer may be missing.
+	 */
+	accepted = (cf->allow_missing & LAYER_LANDLOCK) != 0;
+	if (caps->landlock_abi >= 1)
+		snprintf(ll, sizeof(ll), "on (ABI %d)", caps->landlock_abi);
+	else
+		snprintf(ll, sizeof(ll), "off, %s: %s", accepted ?
+		    "accepted by --allow-missing landlock (no exec, read, write "
+		    "or network allowlists)" : "missing", cause);
+	if (caps->landlock_abi < 1 && !accepted)
+		snprintf(refusal, sizeof(refusal), "refusing to start without "
+		    "Landlock: %s.\nStart with --allow-missing landlock to run "
+		    "scripts without it anyway.\n", cause);
 
 	if (caps->rootless)
 		snprintf(who, sizeof(who), "rootless: scripts run as uid %u "
@@ -243,20 +474,17 @@ jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
 		snprintf(who, sizeof(who), "scripts run as their profile's "
 		    "user");
 	snprintf(rep, repsz,
+	    "%s"
 	    "privileges: %s, no capabilities, no_new_privs\n"
 	    "namespaces: mount (read-only root), network (loopback only), "
 	    "pid (per request), ipc, uts%s\n"
 	    "seccomp: per-profile filter, denied calls reported\n"
-	    "landlock: %s (ABI %d)\n"
+	    "landlock: %s\n"
 	    "rlimits: cpu, address space, processes, files, file size, "
 	    "no core dumps\n"
-	    "fds: scripts inherit 0, 1, 2 only\n", who,
-	    caps->rootless ? ", user (rootless)" : "",
-	    caps->landlock_abi >= 1 ? "on" : "unavailable",
-	    caps->landlock_abi);
-	if (caps->landlock_abi < 1 && cf->require_landlock)
-		return -1;
-	return 0;
+	    "fds: scripts inherit 0, 1, 2 only\n", refusal, who,
+	    caps->rootless ? ", user (rootless)" : "", ll);
+	return refusal[0] != '\0' ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ worker */

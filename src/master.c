@@ -680,7 +680,7 @@ main(int argc, char **argv)
 {
 	struct sigaction	 sa;
 	struct pollfd		*pfd;
-	char			 err[512], report[1024], c;
+	char			 err[512], report[2048], c;
 	int			 i, n, stopping = 0;
 	int64_t			 stop_deadline = 0, t;
 
@@ -689,9 +689,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (jail_probe(&cur->cf, &caps, report, sizeof(report)) == -1) {
-		fprintf(stderr, "safecgi: Landlock is required "
-		    "(--require-landlock) but this kernel does not offer "
-		    "it\n%s", report);
+		/* the report's first line says what is missing, and why */
+		fprintf(stderr, "safecgi: %s", report);
 		return 1;
 	}
 	if (cur->cf.check)
@@ -755,6 +754,8 @@ main(int argc, char **argv)
 		    "rlimits,fds" : "privileges,mount,network,pid,ipc,uts,"
 		    "seccomp,rlimits,fds");
 		audit_kv(&ev, "rootless", caps.rootless ? "yes" : "no");
+		/* only --allow-missing gets this far without a layer */
+		audit_kv(&ev, "missing", caps.landlock_abi ? NULL : "landlock");
 		audit_emit(&ev);
 		memset(&ev, 0, sizeof(ev));
 		ev.event = "policy_loaded";

@@ -40,7 +40,8 @@
 #define IOBUF		65536
 #define TERM_GRACE_MS	2000	/* TERM, then KILL after this */
 #define DRAIN_MS	2000	/* output still arriving after exit */
-#define MAX_PARAMS	512
+/* one more than validate takes, so that it sees and refuses the excess */
+#define MAX_PARAMS	(VALIDATE_PARAMS_MAX + 1)
 
 struct req;
 
@@ -748,6 +749,10 @@ pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
 				case CGI_INVALID:
 					invalid = 1;
 					spawn_signal(ctl, SIGKILL);
+					if (h->refused)
+						event(r, "response_refused",
+						    "reason", h->error, NULL,
+						    NULL);
 					respond_error(r, 502, h->error);
 					continue;
 				case CGI_DONE:
@@ -1486,11 +1491,14 @@ worker_main(const struct config *cf, const struct profile_set *ps,
     int slot, const struct jail_caps *caps)
 {
 	struct sigaction	 sa;
+	struct sockaddr_storage	 peer;
+	struct audit_event	 ev;
 	struct pollfd		 pfd[2];
 	pthread_t		 nt;
+	socklen_t		 plen;
 	size_t			 i;
 	int			 fd, draining = 0, adm = -1;
-	char			 c;
+	char			 c, addr[64];
 	int64_t			 until = 0;
 
 	(void)slot;
@@ -1599,9 +1607,21 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 		}
 		if (draining || !(pfd[0].revents & POLLIN))
 			continue;
-		fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		plen = sizeof(peer);
+		fd = accept4(listen_fd, (struct sockaddr *)&peer, &plen,
+		    SOCK_CLOEXEC);
 		if (fd == -1)
 			continue;	/* another worker took it */
+		if (!config_peer_allowed(cf, (struct sockaddr *)&peer, addr,
+		    sizeof(addr))) {
+			/* TCP: only the web server's hosts (--allow-peer) */
+			close(fd);
+			memset(&ev, 0, sizeof(ev));
+			ev.event = "peer_refused";
+			audit_kv(&ev, "address", addr);
+			worker_event(&ev);
+			continue;
+		}
 		pthread_mutex_lock(&W.mu);
 		W.admitted[adm] = now_ms();
 		W.qslot[(W.qhead + W.qlen) % cf->max_requests] = adm;
