@@ -390,6 +390,8 @@ relay_answers(void)
 			fd = -1;
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			return;
+		if (n == -1 && errno == EMSGSIZE)
+			continue;	/* not an answer: fd_recv closed its fd */
 		if (n <= 0) {
 			/* the master is gone, and the worker follows
 			 * (parent-death signal); stop asking */
