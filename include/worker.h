@@ -12,7 +12,6 @@
 #include "config.h"
 #include "profile.h"
 
-struct audit_event;
 struct filter;
 
 /*
@@ -22,8 +21,5 @@ struct filter;
 int	worker_main(const struct config *, const struct profile_set *,
 	    const struct filter *, int listen_fd, int log_fd, int relay_fd,
 	    int slot);
-
-/* An event outside any request, under the worker's flood control. */
-void	worker_event(const struct audit_event *);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * The TCP relay (see relay.h): the master's side, which makes sockets on
- * the host's loopback, and the worker's, which listens in the worker's
- * network namespace and copies bytes between the two.
+ * The TCP relay (see relay.h), the worker's side: it listens in the
+ * worker's network namespace and copies bytes between a script's
+ * connection and the host's socket the master made (relay_host.c).
+ * Also the ports the profiles name, which both sides know.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -26,7 +27,6 @@
 #include "profile.h"
 #include "relay.h"
 #include "safecgi.h"
-#include "worker.h"
 
 #define RELAY_BUF	16384	/* per connection and direction */
 #define RELAY_WAIT_MS	10000	/* for the master's answer, then the host */
@@ -85,83 +85,6 @@ relay_ports_free(struct relay_ports *rp)
 	rp->n = 0;
 }
 
-/* ------------------------------------------------------------ master */
-
-int
-relay_channel(int *master_end)
-{
-	int	sv[2];
-
-	/* a message per question and per answer, never half of one */
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
-		return -1;
-	*master_end = sv[0];
-	return sv[1];
-}
-
-/* In the master's, that is the host's, network namespace. */
-static int
-host_connect(unsigned port)
-{
-	struct sockaddr_in	sin;
-	int			fd, saved;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		return -1;
-	/* the handshake is the worker's to wait for, not the master's */
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 &&
-	    errno != EINPROGRESS) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return fd;
-}
-
-int
-relay_serve(int chan, const struct relay_ports *rp, pid_t worker)
-{
-	struct relay_ask	ask;
-	struct relay_reply	rep;
-	ssize_t			n;
-	int			i, up;
-
-	/* at most what one worker can have asked; the master has more to do */
-	for (i = 0; i < RELAY_CONNS; i++) {
-		n = recv(chan, &ask, sizeof(ask), MSG_DONTWAIT | MSG_TRUNC);
-		if (n == -1)
-			return errno == EAGAIN || errno == EINTR ? 0 : -1;
-		if (n == 0)
-			return -1;	/* the worker is gone */
-		if (n != (ssize_t)sizeof(ask))
-			continue;
-		rep.id = ask.id;
-		rep.err = 0;
-		up = -1;
-		if (!relay_port_named(rp, ask.port)) {
-			/* a worker listens on named ports only: no script
-			 * asked for this one */
-			log_msg(LOG_ERR, "worker %d asked for the host's port "
-			    "%lu, which no profile names; refused",
-			    (int)worker, (unsigned long)ask.port);
-			rep.err = EACCES;
-		} else if ((up = host_connect(ask.port)) == -1)
-			rep.err = errno;
-		/* lost when the worker's queue is full: it times out */
-		(void)fd_send(chan, &rep, sizeof(rep), &up, up != -1,
-		    MSG_DONTWAIT);
-		if (up != -1)
-			close(up);
-	}
-	return 0;
-}
-
 /* ------------------------------------------------------------ worker */
 
 struct half {				/* one direction of a connection */
@@ -190,6 +113,7 @@ static struct {
 	struct pollfd		*pfd;
 	struct conn		 c[RELAY_CONNS];
 	uint32_t		 next_id;
+	struct audit_budget	*budget;	/* the worker's flood control */
 } R = { .chan = -1 };
 
 int
@@ -311,7 +235,7 @@ conn_report(const struct conn *c, const char *result)
 	audit_kv(&ev, "address", "127.0.0.1");
 	audit_kv(&ev, "port", port);
 	audit_kv(&ev, "result", result);
-	worker_event(&ev);
+	audit_budget_emit(R.budget, NULL, &ev);
 }
 
 static void
@@ -335,7 +259,7 @@ relay_accept(int lfd, unsigned port)
 			reset(fd);
 			ev.event = "limit_hit";
 			audit_kv(&ev, "limit", "relay_connections");
-			worker_event(&ev);
+			audit_budget_emit(R.budget, NULL, &ev);
 			continue;
 		}
 		if ((c->toup.buf = malloc(2 * RELAY_BUF)) == NULL) {
@@ -598,7 +522,7 @@ relay_thread(void *arg)
 }
 
 int
-relay_start(int chan)
+relay_start(int chan, struct audit_budget *budget)
 {
 	pthread_attr_t	a;
 	pthread_t	t;
@@ -615,6 +539,7 @@ relay_start(int chan)
 		return -1;
 	}
 	R.chan = chan;
+	R.budget = budget;
 	for (i = 0; i < RELAY_CONNS; i++)
 		R.c[i].down = R.c[i].up = -1;
 	R.pfd = calloc(1 + R.ports.n + 2 * RELAY_CONNS, sizeof(*R.pfd));

@@ -70,6 +70,7 @@ struct worker {
 	int			 threads, idle, busy;
 	uint64_t		 seq;
 	struct live		*live;		/* running requests */
+	struct audit_budget	 budget;	/* flood control */
 	volatile int		 stopping;
 };
 
@@ -91,8 +92,7 @@ struct req {
 	const char		*why;		/* for the access log */
 	int64_t			 start;
 	char			**env;		/* overrides, or NULL */
-	unsigned		 nevents;	/* audit events of this request */
-	unsigned		 nsuppressed;	/* ... not written: flood */
+	struct audit_tally	 tally;		/* its audit events */
 	unsigned		 nblocked;	/* denied calls */
 	int			 ctl;		/* to its spawner, or -1 */
 	char			 ov_path_info[4200];
@@ -127,141 +127,8 @@ respond_error(struct req *r, int status, const char *why)
 	    r->ar.script ? r->ar.script : "-", status, text, why);
 }
 
-/*
- * Flood control.  A script that makes a million denied calls, or a client
- * that sends a million bad requests, must not fill the disk or slow other
- * requests: at most EVENTS_PER_REQUEST events per request, and a token
- * bucket per worker; what is dropped is counted in "suppressed" events.
- * A script past BLOCKED_PER_REQUEST denied calls is killed (limit_hit).
- */
-#define EVENTS_PER_REQUEST	64
-#define EVENTS_PER_SECOND	200
-#define EVENTS_BURST		400
+/* A script past this many denied calls is killed (limit_hit). */
 #define BLOCKED_PER_REQUEST	1000
-
-static struct {
-	double		tokens;
-	int64_t		last;		/* ms */
-	unsigned long	dropped;	/* since the last report */
-	int64_t		reported;	/* ms */
-} bucket = { EVENTS_BURST, 0, 0, 0 };
-
-/*
- * One client flooding refused requests would otherwise have the whole
- * worker budget to itself, for as long as it keeps going: each client
- * (REMOTE_ADDR) gets a bucket of its own, generous enough for a burst of
- * real trouble and small for a flood that lasts.  A fixed table; a
- * client that finds no slot takes the least recently used of its probe
- * sequence, which only ever gives a flooder a fresh burst.
- */
-#define CLIENT_EVENTS_PER_SECOND	20
-#define CLIENT_EVENTS_BURST		1000
-#define CLIENT_SLOTS			256
-#define CLIENT_PROBES			8
-#define CLIENT_REPORT_MS		10000
-
-static struct client_bucket {
-	char		addr[64];
-	double		tokens;
-	int64_t		last;		/* ms; 0: free */
-	unsigned long	dropped;
-	int64_t		reported;
-} clients[CLIENT_SLOTS];
-
-static struct client_bucket *
-client_bucket(const char *addr, int64_t t)
-{
-	struct client_bucket	*c, *lru = NULL;
-	uint32_t		 h = 2166136261u;
-	const char		*p;
-	int			 i;
-
-	for (p = addr; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	for (i = 0; i < CLIENT_PROBES; i++) {
-		c = &clients[(h + i) % CLIENT_SLOTS];
-		if (c->last != 0 && strcmp(c->addr, addr) == 0)
-			return c;
-		if (lru == NULL || c->last < lru->last)
-			lru = c;
-	}
-	snprintf(lru->addr, sizeof(lru->addr), "%s", addr);
-	lru->tokens = CLIENT_EVENTS_BURST;
-	lru->last = t;
-	lru->dropped = 0;
-	lru->reported = t - CLIENT_REPORT_MS;	/* the first drop is told */
-	return lru;
-}
-
-/* Called with W.mu held. */
-static int
-client_admit(const char *addr, int64_t t)
-{
-	struct client_bucket	*c;
-
-	if (addr == NULL || *addr == '\0')
-		return 1;
-	c = client_bucket(addr, t);
-	c->tokens += (t - c->last) * CLIENT_EVENTS_PER_SECOND / 1000.0;
-	if (c->tokens > CLIENT_EVENTS_BURST)
-		c->tokens = CLIENT_EVENTS_BURST;
-	c->last = t;
-	if (c->tokens >= 1) {
-		c->tokens--;
-		return 1;
-	}
-	c->dropped++;
-	if (t - c->reported >= CLIENT_REPORT_MS) {
-		struct audit_event	ev = { 0 };
-		char			n[24];
-
-		snprintf(n, sizeof(n), "%lu", c->dropped);
-		ev.event = "suppressed";
-		audit_kv(&ev, "scope", "client");
-		audit_kv(&ev, "client", c->addr);
-		audit_kv(&ev, "count", n);
-		audit_emit(&ev);
-		c->dropped = 0;
-		c->reported = t;
-	}
-	return 0;
-}
-
-/* Called with W.mu held. */
-static int
-event_admit(struct req *r)
-{
-	int64_t	t = now_ms();
-
-	if (r != NULL && ++r->nevents > EVENTS_PER_REQUEST) {
-		r->nsuppressed++;
-		return 0;
-	}
-	if (r != NULL && !client_admit(r->ar.client, t))
-		return 0;
-	bucket.tokens += (t - bucket.last) * EVENTS_PER_SECOND / 1000.0;
-	if (bucket.tokens > EVENTS_BURST)
-		bucket.tokens = EVENTS_BURST;
-	bucket.last = t;
-	if (bucket.tokens < 1) {
-		bucket.dropped++;
-		return 0;
-	}
-	bucket.tokens--;
-	if (bucket.dropped > 0 && t - bucket.reported >= 1000) {
-		struct audit_event	ev = { 0 };
-		char			n[24];
-
-		snprintf(n, sizeof(n), "%lu", bucket.dropped);
-		ev.event = "suppressed";
-		audit_kv(&ev, "scope", "worker");
-		audit_kv(&ev, "count", n);
-		audit_emit(&ev);
-		bucket.dropped = 0;
-		bucket.reported = t;
-	}
-	return 1;
-}
 
 static void
 event(struct req *r, const char *name, const char *k1, const char *v1,
@@ -273,10 +140,7 @@ event(struct req *r, const char *name, const char *k1, const char *v1,
 	ev.req = &r->ar;
 	audit_kv(&ev, k1, v1);
 	audit_kv(&ev, k2, v2);
-	pthread_mutex_lock(&W.mu);
-	if (event_admit(r))
-		audit_emit(&ev);
-	pthread_mutex_unlock(&W.mu);
+	audit_budget_emit(&W.budget, &r->tally, &ev);
 }
 
 static enum cgi_ftype
@@ -832,11 +696,11 @@ access_line(struct req *r)
 {
 	char	how[32];
 
-	if (r->nsuppressed > 0) {
+	if (r->tally.nsuppressed > 0) {
 		struct audit_event	ev = { 0 };
 		char			n[24];
 
-		snprintf(n, sizeof(n), "%u", r->nsuppressed);
+		snprintf(n, sizeof(n), "%u", r->tally.nsuppressed);
 		ev.event = "suppressed";
 		ev.req = &r->ar;
 		audit_kv(&ev, "scope", "request");
@@ -882,21 +746,8 @@ findings_report(struct req *r, const struct validate_result *vr)
 		    f->kind == FINDING_FLAGGED ? "signature" : "rule",
 		    f->rule);
 		audit_kv(&ev, "excerpt", f->excerpt);
-		pthread_mutex_lock(&W.mu);
-		if (event_admit(r))
-			audit_emit(&ev);
-		pthread_mutex_unlock(&W.mu);
+		audit_budget_emit(&W.budget, &r->tally, &ev);
 	}
-}
-
-/* The relay's events belong to no request (see relay.h). */
-void
-worker_event(const struct audit_event *ev)
-{
-	pthread_mutex_lock(&W.mu);
-	if (event_admit(NULL))
-		audit_emit(ev);
-	pthread_mutex_unlock(&W.mu);
 }
 
 /*
@@ -959,7 +810,8 @@ serve(struct req *r)
 	int			 perr[2] = { -1, -1 }, ctl[2] = { -1, -1 };
 
 	r->start = now_ms();
-	r->nevents = r->nsuppressed = r->nblocked = 0;
+	memset(&r->tally, 0, sizeof(r->tally));
+	r->nblocked = 0;
 	r->ctl = -1;
 	r->status = 200;
 	r->exit_status = -1;
@@ -1219,10 +1071,10 @@ same_pidns(pid_t init, const struct stat *st)
 
 /*
  * The tarpit.  Once a request's denied calls are no longer written down
- * (EVENTS_PER_REQUEST), each further one is answered TARPIT_MS late: the
- * script sleeps in the kernel instead of spinning through the filter and
- * this thread, so a flood costs the machine waiting time, not the CPU
- * other requests need, until BLOCKED_PER_REQUEST stops it.  Answers are
+ * (AUDIT_EVENTS_PER_REQUEST), each further one is answered TARPIT_MS
+ * late: the script sleeps in the kernel instead of spinning through the
+ * filter and this thread, so a flood costs the machine waiting time, not
+ * the CPU other requests need, until BLOCKED_PER_REQUEST stops it.  Answers are
  * queued in arrival order, so the ring stays sorted by due time; when it
  * is full, the answer goes out at once.
  */
@@ -1386,8 +1238,8 @@ notify_thread(void *arg)
 					if (complain)
 						audit_kv(&ev, "mode",
 						    "complain");
-					if (event_admit(r))
-						audit_emit(&ev);
+					audit_budget_emit(&W.budget, r != NULL ?
+					    &r->tally : NULL, &ev);
 				}
 			} else if (complain && (fe.nr == __NR_openat ||
 			    fe.nr == __NR_open || fe.nr == __NR_creat)) {
@@ -1398,16 +1250,16 @@ notify_thread(void *arg)
 					ev.event = "write_denied";
 					audit_kv(&ev, "path", fe.path);
 					audit_kv(&ev, "mode", "complain");
-					if (event_admit(r))
-						audit_emit(&ev);
+					audit_budget_emit(&W.budget, r != NULL ?
+					    &r->tally : NULL, &ev);
 				}
 			} else if (complain && fe.nr == __NR_connect) {
 				answer = 0;
 				ev.event = "connect_denied";
 				audit_kv(&ev, "address", fe.args);
 				audit_kv(&ev, "mode", "complain");
-				if (event_admit(r))
-					audit_emit(&ev);
+				audit_budget_emit(&W.budget, r != NULL ?
+				    &r->tally : NULL, &ev);
 			} else {
 				answer = complain ? 0 : p->deny_errno;
 				snprintf(nr, sizeof(nr), "%d", fe.nr);
@@ -1417,13 +1269,13 @@ notify_thread(void *arg)
 				audit_kv(&ev, "args", fe.args);
 				audit_kv(&ev, "action", complain ?
 				    "complain" : "errno");
-				if (event_admit(r))
-					audit_emit(&ev);
+				audit_budget_emit(&W.budget, r != NULL ?
+				    &r->tally : NULL, &ev);
 				/* a script that keeps trying is slowed,
 				 * then stopped */
 				if (r != NULL && !complain)
 					slow = ++r->nblocked >
-					    EVENTS_PER_REQUEST;
+					    AUDIT_EVENTS_PER_REQUEST;
 				if (r != NULL && !complain &&
 				    r->nblocked == BLOCKED_PER_REQUEST) {
 					struct audit_event lh = { 0 };
@@ -1488,6 +1340,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	W.ps = ps;
 	W.listen_fd = listen_fd;
 	W.pid = getpid();
+	audit_budget_init(&W.budget);
 	audit_attach(log_fd);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_NAME, "safecgi-worker", 0, 0, 0);
@@ -1543,7 +1396,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	/* before any other thread: each inherits what the relay gives up */
-	if (relay_start(relay_fd) == -1) {
+	if (relay_start(relay_fd, &W.budget) == -1) {
 		log_msg(LOG_ERR, "worker: cannot start the TCP relay; exiting");
 		return 1;
 	}
