@@ -3,16 +3,38 @@
  *
  * Built once (jail, spawners), then each worker serves many requests at
  * once: an accept loop hands connections to a pool of request threads
- * that grows on demand up to --max-requests.  A slow script holds one
- * thread, never the worker.
+ * that grows on demand up to --max-requests (pool.c).  A slow script
+ * holds one thread, never the worker.
  */
 #ifndef SAFECGI_WORKER_H
 #define SAFECGI_WORKER_H
 
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "audit.h"
 #include "config.h"
 #include "profile.h"
 
 struct filter;
+struct notify;
+struct spawner;
+
+/*
+ * What a worker process knows, built once in worker_main and handed to
+ * every module of the request path: nothing of it is a global.
+ */
+struct worker {
+	const struct config	 *cf;
+	const struct profile_set *ps;
+	struct spawner		 *sp;		/* one per profile */
+	size_t			  nsp;
+	pid_t			  pid;
+	uint64_t		  seq;		/* requests so far (atomic) */
+	struct audit_budget	  budget;	/* flood control */
+	struct notify		 *notify;	/* running requests */
+};
 
 /*
  * The worker's whole life; returns the exit code.  relay_fd is its end
