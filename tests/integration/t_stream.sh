@@ -21,6 +21,7 @@ cat > "$T/profiles/outlimit.conf" <<PROFILE
 match = $CGIBIN/noread_limited.sh
 [limits]
 output = 1M
+body = 1M
 PROFILE
 start_nginx
 start_safecgi -c 1 -t 300
@@ -55,6 +56,12 @@ check "a script that answers without reading a 16 MiB body: the client gets 200"
     [ "$code" = 200 ]
 check "a script that answers without reading a 16 MiB body: the client gets all 100 KiB" \
     [ "$(wc -c < "$T/noread.out")" -eq 102400 ]
+
+# ... but only up to the body limit: past it the request ends (413).
+curl -s -o /dev/null --max-time 60 --data-binary @"$T/body16m" \
+    "$BASE/cgi-bin/noread_limited.sh"
+check "a body the script does not read is read no further than the body limit (limit_hit)" \
+    audit_has limit_hit limit body
 
 # Output that waits in the spool while the body still arrives counts
 # against the output limit: 4 MiB from a script limited to 1 MiB, while
