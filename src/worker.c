@@ -101,6 +101,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
     int slot)
 {
 	struct worker	*w;
+	struct relay	*relay;
 
 	(void)slot;
 	audit_attach(log_fd);
@@ -125,7 +126,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	if (spawners_start(w, filters) == -1)
 		return 1;
 	/* a port below 1024 needs a capability that is about to go */
-	if (relay_listen(ps) == -1) {
+	if ((relay = relay_listen(ps)) == NULL) {
 		log_msg(LOG_ERR, "worker: cannot listen for the TCP relay; "
 		    "exiting");
 		return 1;
@@ -140,7 +141,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 		return 1;
 	}
 	/* before any other thread: each inherits what the relay gives up */
-	if (relay_start(relay_fd, &w->budget) == -1) {
+	if (relay_start(relay, relay_fd, &w->budget) == -1) {
 		log_msg(LOG_ERR, "worker: cannot start the TCP relay; exiting");
 		return 1;
 	}

@@ -215,12 +215,13 @@ worker_after_start(const struct profile_set *ps, int chan, uint16_t free)
 {
 	static struct audit_budget	budget;
 	struct sockaddr_in		sin;
+	struct relay			*rl;
 	int				s, rc = 0;
 
 	audit_budget_init(&budget);
-	if (relay_listen(ps) == -1 ||
+	if ((rl = relay_listen(ps)) == NULL ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
-	    relay_start(chan, &budget) == -1)
+	    relay_start(rl, chan, &budget) == -1)
 		return 0x80;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
