@@ -506,7 +506,8 @@ relay_thread(void *arg)
 			d = &pfd[base + 2 * i];
 			u = &pfd[base + 2 * i + 1];
 			if (d->revents != 0 || u->revents != 0)
-				conn_step(rl, &rl->c[i], d->revents, u->revents);
+				conn_step(rl, &rl->c[i], d->revents,
+				    u->revents);
 		}
 		if (pfd[0].revents != 0)
 			relay_answers(rl);

@@ -210,7 +210,8 @@ run(struct req *r, const struct spawner *sp, char **env, int fds[4][2])
 		reply_error(r, 500, "spawner unavailable");
 		goto out;
 	}
-	for (i = 0; i < 4; i++) {	/* the child's ends are the spawner's */
+	/* the child's ends are the spawner's now */
+	for (i = 0; i < 4; i++) {
 		close(fds[i][i == 0 ? 0 : 1]);
 		fds[i][i == 0 ? 0 : 1] = -1;
 	}

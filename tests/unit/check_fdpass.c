@@ -82,7 +82,8 @@ fdpass_suite(void)
 
 	tc = tcase_create("messages");
 	tcase_add_test(tc, a_whole_message_brings_its_descriptor);
-	tcase_add_test(tc, a_truncated_message_hands_on_and_leaks_no_descriptor);
+	tcase_add_test(tc,
+	    a_truncated_message_hands_on_and_leaks_no_descriptor);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -267,7 +267,8 @@ notify_suite(void)
 
 	tc = tcase_create("decide");
 	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, enforce_answers_a_denied_call_with_the_profiles_errno);
+	tcase_add_test(tc,
+	    enforce_answers_a_denied_call_with_the_profiles_errno);
 	tcase_add_test(tc, enforce_never_answers_zero_even_with_no_errno_set);
 	tcase_add_test(tc, complain_lets_a_denied_call_run_and_records_it);
 	tcase_add_test(tc, an_allowed_execve_is_left_to_landlock_unrecorded);
@@ -277,7 +278,8 @@ notify_suite(void)
 	tcase_add_test(tc, complain_records_a_connect_with_its_address);
 	tcase_add_test(tc, a_script_past_the_event_budget_is_tarpitted);
 	tcase_add_test(tc, a_script_at_the_blocked_limit_is_killed_once);
-	tcase_add_test(tc, a_call_of_no_known_request_is_recorded_never_counted);
+	tcase_add_test(tc,
+	    a_call_of_no_known_request_is_recorded_never_counted);
 	suite_add_tcase(s, tc);
 	return s;
 }

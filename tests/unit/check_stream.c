@@ -191,7 +191,8 @@ stream_suite(void)
 	tcase_add_test(tc, a_script_that_exits_after_its_body_is_done);
 	tcase_add_test(tc, an_answer_before_the_body_waits_for_the_rest_of_it);
 	tcase_add_test(tc, the_body_limit_ends_the_discard_with_413);
-	tcase_add_test(tc, the_deadline_terms_then_kills_then_waits_for_the_exit);
+	tcase_add_test(tc,
+	    the_deadline_terms_then_kills_then_waits_for_the_exit);
 	tcase_add_test(tc, a_request_ends_once_whatever_follows);
 	tcase_add_test(tc, output_over_the_limit_is_502_only_before_any_answer);
 	tcase_add_test(tc, a_malformed_header_block_is_502_and_not_cut);
