@@ -117,6 +117,18 @@ struct relay {
 	struct audit_budget	*budget;	/* the worker's flood control */
 };
 
+/* A relay that could not be built; its listeners so far are closed. */
+static struct relay *
+relay_abandon(struct relay *rl, size_t nlfd)
+{
+	while (nlfd > 0)
+		close(rl->lfd[--nlfd]);
+	free(rl->lfd);
+	relay_ports_free(&rl->ports);
+	free(rl);
+	return NULL;
+}
+
 struct relay *
 relay_listen(const struct profile_set *ps)
 {
@@ -129,11 +141,11 @@ relay_listen(const struct profile_set *ps)
 		return NULL;
 	rl->chan = -1;
 	if (relay_ports(ps, &rl->ports) == -1)
-		return NULL;
+		return relay_abandon(rl, 0);
 	if (rl->ports.n == 0)
 		return rl;
 	if ((rl->lfd = calloc(rl->ports.n, sizeof(*rl->lfd))) == NULL)
-		return NULL;
+		return relay_abandon(rl, 0);
 	for (i = 0; i < rl->ports.n; i++) {
 		memset(&sin, 0, sizeof(sin));
 		sin.sin_family = AF_INET;
@@ -147,7 +159,7 @@ relay_listen(const struct profile_set *ps)
 			    "127.0.0.1:%u: %s", rl->ports.v[i], strerror(errno));
 			if (fd != -1)
 				close(fd);
-			return NULL;
+			return relay_abandon(rl, i);
 		}
 		rl->lfd[i] = fd;
 	}
