@@ -421,14 +421,18 @@ feed(struct stream *s, enum stream_input in, const char *why)
 		s->drain = now_ms() + DRAIN_MS;
 }
 
-/* Output the body no longer holds back; the spool goes first. */
+/*
+ * The body is in: what waited for it goes out first, while the request
+ * can still end on a failed write (it may be done the moment the body
+ * is).
+ */
 static void
 body_done(struct stream *s)
 {
-	feed(s, SI_BODY_DONE, NULL);
 	if (s->m.phase != SP_ENDING &&
 	    spool_flush(s->r, &s->spool, s->buf) == -1)
 		feed(s, SI_CLIENT_GONE, NULL);
+	feed(s, SI_BODY_DONE, NULL);
 }
 
 /* The script's stdout: the header block, then the answer. */
