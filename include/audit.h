@@ -10,6 +10,7 @@
 #ifndef SAFECGI_AUDIT_H
 #define SAFECGI_AUDIT_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <syslog.h>
@@ -55,6 +56,47 @@ void	log_msg(int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	audit_emit(const struct audit_event *);
 void	audit_kv(struct audit_event *, const char *key, const char *val);
+
+/*
+ * Flood control, in a worker.  A script that makes a million denied calls,
+ * or a client that sends a million bad requests, must not fill the disk
+ * or slow other requests: at most AUDIT_EVENTS_PER_REQUEST events per
+ * request, a token bucket per client (REMOTE_ADDR) and one per worker;
+ * what is dropped is told in "suppressed" events.  One budget per worker
+ * process, shared by its threads (it has a lock of its own).
+ */
+#define AUDIT_EVENTS_PER_REQUEST	64
+#define AUDIT_CLIENT_SLOTS		256
+
+struct audit_tally {			/* one request's events */
+	unsigned	 nevents;
+	unsigned	 nsuppressed;	/* ... not written: flood */
+};
+
+struct audit_client {
+	char		 addr[64];
+	double		 tokens;
+	int64_t		 last;		/* ms; 0: free */
+	unsigned long	 dropped;
+	int64_t		 reported;
+};
+
+struct audit_budget {
+	pthread_mutex_t		 mu;
+	double			 tokens;
+	int64_t			 last;		/* ms */
+	unsigned long		 dropped;	/* since the last report */
+	int64_t			 reported;	/* ms */
+	struct audit_client	 clients[AUDIT_CLIENT_SLOTS];
+};
+
+void	audit_budget_init(struct audit_budget *);
+/*
+ * Emit ev unless the budget says no.  tally is the request's, or NULL for
+ * an event outside any request (the client then is not charged either).
+ */
+void	audit_budget_emit(struct audit_budget *, struct audit_tally *,
+	    const struct audit_event *);
 
 /*
  * Pure formatting, for the master and the tests.  id is the full request

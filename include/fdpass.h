@@ -22,7 +22,8 @@ int	fd_send(int sock, const void *buf, size_t len, const int *fds,
  * Receive one message into buf and up to *nfds descriptors, close-on-
  * exec (any beyond *nfds are closed); *nfds is set to how many came.
  * flags go to recvmsg(2).  Returns what recvmsg returned, or -1 with
- * EMSGSIZE when the message or its descriptors did not fit.
+ * EMSGSIZE when the message or its descriptors did not fit: then every
+ * descriptor it carried is closed and *nfds is 0.
  */
 ssize_t	fd_recv(int sock, void *buf, size_t len, int *fds, int *nfds,
 	    int flags);

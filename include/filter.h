@@ -99,24 +99,16 @@ struct filter_event {
 };
 
 /*
- * The two halves of filter_notify_handle(), for calls whose answer
- * depends on more than the filter (execve): receive and decode, then
- * answer with -error, or CONTINUE when error is 0.  CONTINUE is only for
- * calls the filter did not deny: it is no security control.
+ * A worker's side of the listener (notify.c decides between the two):
+ * receive one notification and decode it into ev, reading string and
+ * address arguments through /proc/pid/mem when possible; then answer it
+ * with -error, or CONTINUE when error is 0.  CONTINUE is only for calls
+ * the filter did not deny: it is no security control.  -1 when nothing
+ * could be received or answered; ENOENT then means the caller died
+ * first, which is harmless.
  */
 int	filter_notify_recv(int fd, struct filter_event *ev);
 int	filter_notify_reply(int fd, const struct filter_event *ev, int error);
-
-/*
- * Receive one notification from the listener fd, decode it into ev
- * (reading string and address arguments with process_vm_readv() when
- * possible), and answer it: -deny_errno (EPERM if that is not an errno),
- * or CONTINUE when complain is set.  Returns 0 when a call was received
- * (even if its caller died before the answer), or -1 if nothing could be
- * received; ENOENT then means the caller died first, which is harmless.
- */
-int	filter_notify_handle(int fd, int deny_errno, int complain,
-	    struct filter_event *ev);
 
 /* Decode arguments of syscall nr into buf (pure; for tests and the log). */
 void	filter_decode_args(int nr, const uint64_t args[6],

@@ -15,6 +15,8 @@
  * The worker then holds sockets of the host's network namespace; it
  * gives up connect, bind and listen before it starts the relay, so that
  * it cannot point one of them anywhere else (relay_start).
+ *
+ * relay.c is the worker's side and the ports; relay_host.c the master's.
  */
 #ifndef SAFECGI_RELAY_H
 #define SAFECGI_RELAY_H
@@ -23,6 +25,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct audit_budget;
 struct profile_set;
 
 #define RELAY_CONNS	64	/* relayed at once, per worker */
@@ -65,17 +68,22 @@ int	relay_channel(int *master_end);
  */
 int	relay_serve(int master_end, const struct relay_ports *, pid_t worker);
 
+/* A worker's relay: its listeners, connections and channel. */
+struct relay;
+
 /*
  * Worker, while it may still bind any port: listen on 127.0.0.1:PORT for
- * every port of ps.  Nothing to do when there is none.
+ * every port of ps.  Returns the relay, with no port when no profile
+ * names one, or NULL (logged).
  */
-int	relay_listen(const struct profile_set *ps);
+struct relay	*relay_listen(const struct profile_set *ps);
 /*
  * Worker, once its capabilities are gone and before any other thread
  * exists: give up connect, bind and listen in every thread to come, then
- * start relaying through chan.  Nothing to do when relay_listen() found
- * no port (chan is closed then, if open).
+ * start relaying through chan.  Its events (it knows no request) go
+ * through the worker's flood control, budget.  Nothing to do when the
+ * relay has no port (chan is closed then, if open).
  */
-int	relay_start(int chan);
+int	relay_start(struct relay *, int chan, struct audit_budget *budget);
 
 #endif

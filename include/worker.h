@@ -3,18 +3,41 @@
  *
  * Built once (jail, spawners), then each worker serves many requests at
  * once: an accept loop hands connections to a pool of request threads
- * that grows on demand up to --max-requests.  A slow script holds one
- * thread, never the worker.
+ * that grows on demand up to --max-requests (pool.c).  A slow script
+ * holds one thread, never the worker.
  */
 #ifndef SAFECGI_WORKER_H
 #define SAFECGI_WORKER_H
 
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "audit.h"
 #include "config.h"
 #include "profile.h"
 
-struct audit_event;
 struct filter;
+struct jail;
 struct jail_caps;
+struct notify;
+struct spawner;
+
+/*
+ * What a worker process knows, built once in worker_main and handed to
+ * every module of the request path: nothing of it is a global.
+ */
+struct worker {
+	const struct config	 *cf;
+	const struct profile_set *ps;
+	struct spawner		 *sp;		/* one per profile */
+	size_t			  nsp;
+	pid_t			  pid;
+	uint64_t		  seq;		/* requests so far (atomic) */
+	struct audit_budget	  budget;	/* flood control */
+	struct notify		 *notify;	/* running requests */
+	struct jail		 *jail;		/* this worker's jail context */
+};
 
 /*
  * The worker's whole life; returns the exit code.  relay_fd is its end
@@ -24,8 +47,5 @@ struct jail_caps;
 int	worker_main(const struct config *, const struct profile_set *,
 	    const struct filter *, int listen_fd, int log_fd, int relay_fd,
 	    int slot, const struct jail_caps *caps);
-
-/* An event outside any request, under the worker's flood control. */
-void	worker_event(const struct audit_event *);
 
 #endif

@@ -637,3 +637,136 @@ audit_emit(const struct audit_event *ev)
 	}
 	(void)send(chan, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 }
+
+/* ------------------------------------------------------ flood control */
+
+#define EVENTS_PER_SECOND		200	/* per worker */
+#define EVENTS_BURST			400
+/*
+ * One client flooding refused requests would otherwise have the whole
+ * worker budget to itself, for as long as it keeps going: each client
+ * gets a bucket of its own, generous enough for a burst of real trouble
+ * and small for a flood that lasts.  A fixed table; a client that finds
+ * no slot takes the least recently used of its probe sequence, which
+ * only ever gives a flooder a fresh burst.
+ */
+#define CLIENT_EVENTS_PER_SECOND	20
+#define CLIENT_EVENTS_BURST		1000
+#define CLIENT_PROBES			8
+#define CLIENT_REPORT_MS		10000
+
+void
+audit_budget_init(struct audit_budget *b)
+{
+	memset(b, 0, sizeof(*b));
+	pthread_mutex_init(&b->mu, NULL);
+	b->tokens = EVENTS_BURST;
+}
+
+static struct audit_client *
+client_bucket(struct audit_budget *b, const char *addr, int64_t t)
+{
+	struct audit_client	*c, *lru = NULL;
+	uint32_t		 h = 2166136261u;
+	const char		*p;
+	int			 i;
+
+	for (p = addr; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (i = 0; i < CLIENT_PROBES; i++) {
+		c = &b->clients[(h + i) % AUDIT_CLIENT_SLOTS];
+		if (c->last != 0 && strcmp(c->addr, addr) == 0)
+			return c;
+		if (lru == NULL || c->last < lru->last)
+			lru = c;
+	}
+	snprintf(lru->addr, sizeof(lru->addr), "%s", addr);
+	lru->tokens = CLIENT_EVENTS_BURST;
+	lru->last = t;
+	lru->dropped = 0;
+	lru->reported = t - CLIENT_REPORT_MS;	/* the first drop is told */
+	return lru;
+}
+
+/* Called with b->mu held. */
+static int
+client_admit(struct audit_budget *b, const char *addr, int64_t t)
+{
+	struct audit_client	*c;
+
+	if (addr == NULL || *addr == '\0')
+		return 1;
+	c = client_bucket(b, addr, t);
+	c->tokens += (t - c->last) * CLIENT_EVENTS_PER_SECOND / 1000.0;
+	if (c->tokens > CLIENT_EVENTS_BURST)
+		c->tokens = CLIENT_EVENTS_BURST;
+	c->last = t;
+	if (c->tokens >= 1) {
+		c->tokens--;
+		return 1;
+	}
+	c->dropped++;
+	if (t - c->reported >= CLIENT_REPORT_MS) {
+		struct audit_event	ev = { 0 };
+		char			n[24];
+
+		snprintf(n, sizeof(n), "%lu", c->dropped);
+		ev.event = "suppressed";
+		audit_kv(&ev, "scope", "client");
+		audit_kv(&ev, "client", c->addr);
+		audit_kv(&ev, "count", n);
+		audit_emit(&ev);
+		c->dropped = 0;
+		c->reported = t;
+	}
+	return 0;
+}
+
+/* Called with b->mu held. */
+static int
+budget_admit(struct audit_budget *b, struct audit_tally *tally,
+    const char *client)
+{
+	int64_t	t = now_ms();
+
+	if (tally != NULL && ++tally->nevents > AUDIT_EVENTS_PER_REQUEST) {
+		tally->nsuppressed++;
+		return 0;
+	}
+	if (tally != NULL && !client_admit(b, client, t))
+		return 0;
+	b->tokens += (t - b->last) * EVENTS_PER_SECOND / 1000.0;
+	if (b->tokens > EVENTS_BURST)
+		b->tokens = EVENTS_BURST;
+	b->last = t;
+	if (b->tokens < 1) {
+		b->dropped++;
+		return 0;
+	}
+	b->tokens--;
+	if (b->dropped > 0 && t - b->reported >= 1000) {
+		struct audit_event	ev = { 0 };
+		char			n[24];
+
+		snprintf(n, sizeof(n), "%lu", b->dropped);
+		ev.event = "suppressed";
+		audit_kv(&ev, "scope", "worker");
+		audit_kv(&ev, "count", n);
+		audit_emit(&ev);
+		b->dropped = 0;
+		b->reported = t;
+	}
+	return 1;
+}
+
+void
+audit_budget_emit(struct audit_budget *b, struct audit_tally *tally,
+    const struct audit_event *ev)
+{
+	const char	*client = ev->req != NULL ? ev->req->client : NULL;
+
+	pthread_mutex_lock(&b->mu);
+	if (budget_admit(b, tally, client))
+		audit_emit(ev);
+	pthread_mutex_unlock(&b->mu);
+}

@@ -84,6 +84,10 @@ fd_recv(int sock, void *buf, size_t len, int *fds, int *nfds, int flags)
 		}
 	}
 	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
+		/* a message cut short is refused whole: nothing it carried
+		 * is handed on, so nothing of it can leak */
+		while (*nfds > 0)
+			close(fds[--(*nfds)]);
 		errno = EMSGSIZE;
 		return -1;
 	}

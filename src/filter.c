@@ -1580,18 +1580,3 @@ filter_notify_reply(int fd, const struct filter_event *ev, int error)
 	}
 	return 0;
 }
-
-int
-filter_notify_handle(int fd, int deny_errno, int complain,
-    struct filter_event *ev)
-{
-	if (filter_notify_recv(fd, ev) == -1)
-		return -1;
-	/*
-	 * Enforce: the call fails with the profile's errno, never
-	 * CONTINUE -- the arguments we checked could change before the
-	 * kernel ran it.  Complain mode blocks nothing by definition.
-	 */
-	return filter_notify_reply(fd, ev, complain ? 0 :
-	    (deny_errno > 0 && deny_errno <= 4095 ? deny_errno : EPERM));
-}

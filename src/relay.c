@@ -1,7 +1,8 @@
 /*
- * The TCP relay (see relay.h): the master's side, which makes sockets on
- * the host's loopback, and the worker's, which listens in the worker's
- * network namespace and copies bytes between the two.
+ * The TCP relay (see relay.h), the worker's side: it listens in the
+ * worker's network namespace and copies bytes between a script's
+ * connection and the host's socket the master made (relay_host.c).
+ * Also the ports the profiles name, which both sides know.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -26,7 +27,6 @@
 #include "profile.h"
 #include "relay.h"
 #include "safecgi.h"
-#include "worker.h"
 
 #define RELAY_BUF	16384	/* per connection and direction */
 #define RELAY_WAIT_MS	10000	/* for the master's answer, then the host */
@@ -85,83 +85,6 @@ relay_ports_free(struct relay_ports *rp)
 	rp->n = 0;
 }
 
-/* ------------------------------------------------------------ master */
-
-int
-relay_channel(int *master_end)
-{
-	int	sv[2];
-
-	/* a message per question and per answer, never half of one */
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
-		return -1;
-	*master_end = sv[0];
-	return sv[1];
-}
-
-/* In the master's, that is the host's, network namespace. */
-static int
-host_connect(unsigned port)
-{
-	struct sockaddr_in	sin;
-	int			fd, saved;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		return -1;
-	/* the handshake is the worker's to wait for, not the master's */
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 &&
-	    errno != EINPROGRESS) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return fd;
-}
-
-int
-relay_serve(int chan, const struct relay_ports *rp, pid_t worker)
-{
-	struct relay_ask	ask;
-	struct relay_reply	rep;
-	ssize_t			n;
-	int			i, up;
-
-	/* at most what one worker can have asked; the master has more to do */
-	for (i = 0; i < RELAY_CONNS; i++) {
-		n = recv(chan, &ask, sizeof(ask), MSG_DONTWAIT | MSG_TRUNC);
-		if (n == -1)
-			return errno == EAGAIN || errno == EINTR ? 0 : -1;
-		if (n == 0)
-			return -1;	/* the worker is gone */
-		if (n != (ssize_t)sizeof(ask))
-			continue;
-		rep.id = ask.id;
-		rep.err = 0;
-		up = -1;
-		if (!relay_port_named(rp, ask.port)) {
-			/* a worker listens on named ports only: no script
-			 * asked for this one */
-			log_msg(LOG_ERR, "worker %d asked for the host's port "
-			    "%lu, which no profile names; refused",
-			    (int)worker, (unsigned long)ask.port);
-			rep.err = EACCES;
-		} else if ((up = host_connect(ask.port)) == -1)
-			rep.err = errno;
-		/* lost when the worker's queue is full: it times out */
-		(void)fd_send(chan, &rep, sizeof(rep), &up, up != -1,
-		    MSG_DONTWAIT);
-		if (up != -1)
-			close(up);
-	}
-	return 0;
-}
-
 /* ------------------------------------------------------------ worker */
 
 struct half {				/* one direction of a connection */
@@ -183,46 +106,64 @@ struct conn {
 	struct half	 toup, todown;
 };
 
-static struct {
+/* A worker's relay: built by relay_listen, then its thread's alone. */
+struct relay {
 	int			 chan;		/* to the master */
 	struct relay_ports	 ports;
 	int			*lfd;		/* a listener per port */
 	struct pollfd		*pfd;
 	struct conn		 c[RELAY_CONNS];
 	uint32_t		 next_id;
-} R = { .chan = -1 };
+	struct audit_budget	*budget;	/* the worker's flood control */
+};
 
-int
+/* A relay that could not be built; its listeners so far are closed. */
+static struct relay *
+relay_abandon(struct relay *rl, size_t nlfd)
+{
+	while (nlfd > 0)
+		close(rl->lfd[--nlfd]);
+	free(rl->lfd);
+	relay_ports_free(&rl->ports);
+	free(rl);
+	return NULL;
+}
+
+struct relay *
 relay_listen(const struct profile_set *ps)
 {
-	struct sockaddr_in	sin;
-	size_t			i;
-	int			fd;
+	struct sockaddr_in	 sin;
+	struct relay		*rl;
+	size_t			 i;
+	int			 fd;
 
-	if (relay_ports(ps, &R.ports) == -1)
-		return -1;
-	if (R.ports.n == 0)
-		return 0;
-	if ((R.lfd = calloc(R.ports.n, sizeof(*R.lfd))) == NULL)
-		return -1;
-	for (i = 0; i < R.ports.n; i++) {
+	if ((rl = calloc(1, sizeof(*rl))) == NULL)
+		return NULL;
+	rl->chan = -1;
+	if (relay_ports(ps, &rl->ports) == -1)
+		return relay_abandon(rl, 0);
+	if (rl->ports.n == 0)
+		return rl;
+	if ((rl->lfd = calloc(rl->ports.n, sizeof(*rl->lfd))) == NULL)
+		return relay_abandon(rl, 0);
+	for (i = 0; i < rl->ports.n; i++) {
 		memset(&sin, 0, sizeof(sin));
 		sin.sin_family = AF_INET;
-		sin.sin_port = htons(R.ports.v[i]);
+		sin.sin_port = htons(rl->ports.v[i]);
 		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK |
 		    SOCK_CLOEXEC, 0);
 		if (fd == -1 || bind(fd, (struct sockaddr *)&sin,
 		    sizeof(sin)) == -1 || listen(fd, RELAY_CONNS) == -1) {
 			log_msg(LOG_ERR, "relay: cannot listen on "
-			    "127.0.0.1:%u: %s", R.ports.v[i], strerror(errno));
+			    "127.0.0.1:%u: %s", rl->ports.v[i], strerror(errno));
 			if (fd != -1)
 				close(fd);
-			return -1;
+			return relay_abandon(rl, i);
 		}
-		R.lfd[i] = fd;
+		rl->lfd[i] = fd;
 	}
-	return 0;
+	return rl;
 }
 
 /*
@@ -301,7 +242,7 @@ conn_close(struct conn *c, int broken)
 
 /* One event per connection, when the host's side is known. */
 static void
-conn_report(const struct conn *c, const char *result)
+conn_report(struct relay *rl, const struct conn *c, const char *result)
 {
 	struct audit_event	ev = { 0 };
 	char			port[8];
@@ -311,11 +252,11 @@ conn_report(const struct conn *c, const char *result)
 	audit_kv(&ev, "address", "127.0.0.1");
 	audit_kv(&ev, "port", port);
 	audit_kv(&ev, "result", result);
-	worker_event(&ev);
+	audit_budget_emit(rl->budget, NULL, &ev);
 }
 
 static void
-relay_accept(int lfd, unsigned port)
+relay_accept(struct relay *rl, int lfd, unsigned port)
 {
 	struct relay_ask	 ask;
 	struct conn		*c;
@@ -326,8 +267,8 @@ relay_accept(int lfd, unsigned port)
 		if (fd == -1)
 			return;
 		for (c = NULL, i = 0; i < RELAY_CONNS && c == NULL; i++)
-			if (R.c[i].state == C_FREE)
-				c = &R.c[i];
+			if (rl->c[i].state == C_FREE)
+				c = &rl->c[i];
 		if (c == NULL) {
 			struct audit_event	ev = { 0 };
 
@@ -335,7 +276,7 @@ relay_accept(int lfd, unsigned port)
 			reset(fd);
 			ev.event = "limit_hit";
 			audit_kv(&ev, "limit", "relay_connections");
-			worker_event(&ev);
+			audit_budget_emit(rl->budget, NULL, &ev);
 			continue;
 		}
 		if ((c->toup.buf = malloc(2 * RELAY_BUF)) == NULL) {
@@ -346,7 +287,7 @@ relay_accept(int lfd, unsigned port)
 		c->down = fd;
 		c->up = -1;
 		c->port = port;
-		c->id = ++R.next_id;
+		c->id = ++rl->next_id;
 		c->state = C_ASKED;
 		c->deadline = now_ms() + RELAY_WAIT_MS;
 		/*
@@ -364,9 +305,9 @@ relay_accept(int lfd, unsigned port)
 		    sizeof(cnt));
 		ask.id = c->id;
 		ask.port = port;
-		if (R.chan == -1 || send(R.chan, &ask, sizeof(ask),
+		if (rl->chan == -1 || send(rl->chan, &ask, sizeof(ask),
 		    MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)sizeof(ask)) {
-			conn_report(c, R.chan == -1 ? "no master" :
+			conn_report(rl, c, rl->chan == -1 ? "no master" :
 			    strerror(errno));
 			conn_close(c, 1);
 		}
@@ -375,7 +316,7 @@ relay_accept(int lfd, unsigned port)
 
 /* The master's answers: a socket under way to the host, or why not. */
 static void
-relay_answers(void)
+relay_answers(struct relay *rl)
 {
 	struct relay_reply	 rep;
 	struct conn		*c;
@@ -384,22 +325,24 @@ relay_answers(void)
 
 	for (;;) {
 		nfd = 1;
-		n = fd_recv(R.chan, &rep, sizeof(rep), &fd, &nfd,
+		n = fd_recv(rl->chan, &rep, sizeof(rep), &fd, &nfd,
 		    MSG_DONTWAIT);
 		if (nfd == 0)
 			fd = -1;
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			return;
+		if (n == -1 && errno == EMSGSIZE)
+			continue;	/* not an answer: fd_recv closed its fd */
 		if (n <= 0) {
 			/* the master is gone, and the worker follows
 			 * (parent-death signal); stop asking */
-			close(R.chan);
-			R.chan = -1;
+			close(rl->chan);
+			rl->chan = -1;
 			return;
 		}
 		for (c = NULL, i = 0; i < RELAY_CONNS && c == NULL; i++)
-			if (R.c[i].state == C_ASKED && R.c[i].id == rep.id)
-				c = &R.c[i];
+			if (rl->c[i].state == C_ASKED && rl->c[i].id == rep.id)
+				c = &rl->c[i];
 		if (c == NULL || n != (ssize_t)sizeof(rep)) {
 			/* the script gave up, or the wait ran out */
 			if (fd != -1)
@@ -407,7 +350,7 @@ relay_answers(void)
 			continue;
 		}
 		if (rep.err != 0 || fd == -1) {
-			conn_report(c, strerror(rep.err != 0 ? rep.err :
+			conn_report(rl, c, strerror(rep.err != 0 ? rep.err :
 			    EPROTO));
 			conn_close(c, 1);
 			if (fd != -1)
@@ -422,7 +365,7 @@ relay_answers(void)
 
 /* The host's side answered the handshake, one way or the other. */
 static void
-conn_connected(struct conn *c)
+conn_connected(struct relay *rl, struct conn *c)
 {
 	socklen_t	len = sizeof(int);
 	int		err = 0;
@@ -431,11 +374,11 @@ conn_connected(struct conn *c)
 		err = errno;
 	if (err != 0) {
 		/* refused: the script's connection is reset, not left open */
-		conn_report(c, strerror(err));
+		conn_report(rl, c, strerror(err));
 		conn_close(c, 1);
 		return;
 	}
-	conn_report(c, "connected");
+	conn_report(rl, c, "connected");
 	c->state = C_OPEN;
 }
 
@@ -508,7 +451,7 @@ conn_events(const struct conn *c, struct pollfd *d, struct pollfd *u)
 }
 
 static void
-conn_step(struct conn *c, short drev, short urev)
+conn_step(struct relay *rl, struct conn *c, short drev, short urev)
 {
 	switch (c->state) {
 	case C_FREE:
@@ -518,7 +461,7 @@ conn_step(struct conn *c, short drev, short urev)
 		if (drev & (POLLERR | POLLHUP))
 			conn_close(c, 1);
 		else if (urev != 0)
-			conn_connected(c);
+			conn_connected(rl, c);
 		break;
 	case C_OPEN:
 		if ((drev | urev) & POLLERR ||
@@ -536,24 +479,24 @@ conn_step(struct conn *c, short drev, short urev)
 static void *
 relay_thread(void *arg)
 {
-	struct pollfd	*pfd = R.pfd, *d, *u;
+	struct relay	*rl = arg;
+	struct pollfd	*pfd = rl->pfd, *d, *u;
 	struct conn	*c;
-	size_t		 nl = R.ports.n, base = 1 + nl, i;
+	size_t		 nl = rl->ports.n, base = 1 + nl, i;
 	int64_t		 t, left;
 	int		 timeout;
 
-	(void)arg;
 	for (;;) {
-		pfd[0].fd = R.chan;
+		pfd[0].fd = rl->chan;
 		pfd[0].events = POLLIN;
 		for (i = 0; i < nl; i++) {
-			pfd[1 + i].fd = R.lfd[i];
+			pfd[1 + i].fd = rl->lfd[i];
 			pfd[1 + i].events = POLLIN;
 		}
 		t = now_ms();
 		timeout = -1;
 		for (i = 0; i < RELAY_CONNS; i++) {
-			c = &R.c[i];
+			c = &rl->c[i];
 			conn_events(c, &pfd[base + 2 * i],
 			    &pfd[base + 2 * i + 1]);
 			if (c->state != C_ASKED && c->state != C_CONNECTING)
@@ -575,19 +518,20 @@ relay_thread(void *arg)
 			d = &pfd[base + 2 * i];
 			u = &pfd[base + 2 * i + 1];
 			if (d->revents != 0 || u->revents != 0)
-				conn_step(&R.c[i], d->revents, u->revents);
+				conn_step(rl, &rl->c[i], d->revents,
+				    u->revents);
 		}
 		if (pfd[0].revents != 0)
-			relay_answers();
+			relay_answers(rl);
 		for (i = 0; i < nl; i++)
 			if (pfd[1 + i].revents & POLLIN)
-				relay_accept(R.lfd[i], R.ports.v[i]);
+				relay_accept(rl, rl->lfd[i], rl->ports.v[i]);
 		t = now_ms();
 		for (i = 0; i < RELAY_CONNS; i++) {
-			c = &R.c[i];
+			c = &rl->c[i];
 			if ((c->state == C_ASKED || c->state == C_CONNECTING) &&
 			    t >= c->deadline) {
-				conn_report(c, "timed out");
+				conn_report(rl, c, "timed out");
 				conn_close(c, 1);
 			}
 		}
@@ -596,14 +540,14 @@ relay_thread(void *arg)
 }
 
 int
-relay_start(int chan)
+relay_start(struct relay *rl, int chan, struct audit_budget *budget)
 {
 	pthread_attr_t	a;
 	pthread_t	t;
 	size_t		i;
 	int		rc;
 
-	if (R.ports.n == 0) {
+	if (rl->ports.n == 0) {
 		if (chan != -1)
 			close(chan);
 		return 0;
@@ -612,11 +556,12 @@ relay_start(int chan)
 		log_msg(LOG_ERR, "relay: no channel to the master");
 		return -1;
 	}
-	R.chan = chan;
+	rl->chan = chan;
+	rl->budget = budget;
 	for (i = 0; i < RELAY_CONNS; i++)
-		R.c[i].down = R.c[i].up = -1;
-	R.pfd = calloc(1 + R.ports.n + 2 * RELAY_CONNS, sizeof(*R.pfd));
-	if (R.pfd == NULL)
+		rl->c[i].down = rl->c[i].up = -1;
+	rl->pfd = calloc(1 + rl->ports.n + 2 * RELAY_CONNS, sizeof(*rl->pfd));
+	if (rl->pfd == NULL)
 		return -1;
 	if ((rc = relay_lock()) != 0) {
 		log_msg(LOG_ERR, "relay: cannot give up connect, bind and "
@@ -625,7 +570,7 @@ relay_start(int chan)
 	}
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	rc = pthread_create(&t, &a, relay_thread, NULL);
+	rc = pthread_create(&t, &a, relay_thread, rl);
 	pthread_attr_destroy(&a);
 	if (rc != 0) {
 		log_msg(LOG_ERR, "relay: cannot start: %s", strerror(rc));

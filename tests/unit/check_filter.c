@@ -3,8 +3,8 @@
  *
  * Each runtime test forks a child that sets no_new_privs, attaches the
  * profile's filter and makes one call, while this process (the parent)
- * plays the worker: it holds the listener and answers notifications with
- * filter_notify_handle().  The tests run as root, so a call the kernel
+ * plays the worker: it holds the listener and answers notifications as
+ * the worker does (answer_one: notify_decide() between receive and reply).  The tests run as root, so a call the kernel
  * would allow and that still fails with the profile's errno, with an
  * event naming it, was refused by the filter and nothing else.
  */
@@ -49,6 +49,7 @@
 
 #include "filter.h"
 #include "jail.h"
+#include "notify.h"
 #include "profile.h"
 
 #define LIST(...) ((struct strlist){ (char *[]){ __VA_ARGS__ }, \
@@ -74,6 +75,28 @@ test_profile(void)
 	p.deny_action = DENY_ERRNO;
 	p.deny_errno = EPERM;
 	return p;
+}
+
+/*
+ * The worker's answer to one notification: receive, decide as notify.c
+ * does for a call of no known request, with Landlock asked for real,
+ * then reply.
+ */
+static int
+answer_one(int lfd, const struct profile *p, struct filter_event *ev)
+{
+	/* no jail context: no rule list, so no execve is allowed */
+	static struct jail			nojail;
+	const struct notify_checks		ck = {
+		&nojail, jail_exec_verdict, jail_may_write, jail_may_read
+	};
+	struct notify_who			who = { 0 };
+	struct notify_verdict			v;
+
+	if (filter_notify_recv(lfd, ev) == -1)
+		return -1;
+	notify_decide(p, ev, &who, &ck, &v);
+	return filter_notify_reply(lfd, ev, v.answer);
 }
 
 /* What one call in the child returned. */
@@ -235,8 +258,7 @@ run_with(const struct profile *p, body_fn body, int listener,
 		if (pfd[0].revents & POLLIN) {
 			struct filter_event ev;
 
-			if (filter_notify_handle(lfd, p->deny_errno,
-			    p->mode == MODE_COMPLAIN, &ev) == 0 &&
+			if (answer_one(lfd, p, &ev) == 0 &&
 			    r->nev < MAX_EVENTS)
 				r->ev[r->nev++] = ev;
 		} else if (pfd[0].revents & (POLLHUP | POLLERR)) {
@@ -1363,7 +1385,7 @@ START_TEST(test_notification_of_dead_caller_is_dropped)
 	kill(pid, SIGKILL);
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
 	errno = 0;
-	ck_assert_int_eq(filter_notify_handle(lfd, EPERM, 0, &ev), -1);
+	ck_assert_int_eq(answer_one(lfd, &p, &ev), -1);
 	ck_assert_int_eq(errno, ENOENT);
 	close(lfd);
 	close(sv[0]);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "profile.h"
 #include "relay.h"
 
@@ -212,12 +213,15 @@ END_TEST
 static int
 worker_after_start(const struct profile_set *ps, int chan, uint16_t free)
 {
-	struct sockaddr_in	sin;
-	int			s, rc = 0;
+	static struct audit_budget	budget;
+	struct sockaddr_in		sin;
+	struct relay			*rl;
+	int				s, rc = 0;
 
-	if (relay_listen(ps) == -1 ||
+	audit_budget_init(&budget);
+	if ((rl = relay_listen(ps)) == NULL ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
-	    relay_start(chan) == -1)
+	    relay_start(rl, chan, &budget) == -1)
 		return 0x80;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;

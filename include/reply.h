@@ -1,0 +1,22 @@
+/*
+ * reply: what a request sends back of its own, as opposed to what its
+ * script writes (stream.c): an error page and the request's audit events.
+ */
+#ifndef SAFECGI_REPLY_H
+#define SAFECGI_REPLY_H
+
+struct req;
+
+/*
+ * Answer status with a short text page and log why, unless the script's
+ * header block already went out: then only the status and why are kept,
+ * for the access line.  why must outlive the request (a literal, or
+ * r->whybuf).
+ */
+void	reply_error(struct req *, int status, const char *why);
+
+/* An audit event of the request, under the worker's flood control. */
+void	reply_event(struct req *, const char *event, const char *k1,
+	    const char *v1, const char *k2, const char *v2);
+
+#endif

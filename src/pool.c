@@ -1,0 +1,274 @@
+/*
+ * A worker's request threads and its admission (see pool.h).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "audit.h"
+#include "config.h"
+#include "pool.h"
+#include "request.h"
+#include "safecgi.h"
+#include "worker.h"
+
+/*
+ * Admission.  On a CPU-bound load, more scripts running at once than
+ * there are CPUs only stretches every response (and the tail most); so a
+ * worker starts at most one new request per CPU at a time.  A request
+ * stops counting once it has run ADMIT_AGE_MS: a slow script, sleeping or
+ * waiting on I/O, never holds back the fast ones behind it.
+ */
+#define ADMIT_AGE_MS	20
+
+struct pool {
+	struct worker	*w;
+	int		 max;		/* --max-requests */
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;		/* a connection is queued */
+	pthread_cond_t	 slot_cv;	/* a request thread is free */
+	int		*queue;		/* accepted connections */
+	int		*qslot;		/* ... and their admission slots */
+	int64_t		*admitted;	/* per slot: when, or 0 */
+	int		 nadmit;
+	int		 qhead, qlen;
+	int		 threads, idle, busy;
+};
+
+/* Every request of one connection, in turn. */
+static void
+serve_connection(struct req *r, int fd)
+{
+	struct worker	*w = r->w;
+
+	/*
+	 * Hand libfcgi a connection we accepted ourselves: with
+	 * keepConnection set it reads the request from ipcFd instead of
+	 * calling accept, and leaves the fd to us when done.
+	 */
+	memset(r, 0, sizeof(*r));
+	r->w = w;
+	FCGX_InitRequest(&r->fr, -1, 0);
+	r->fr.ipcFd = fd;
+	r->fr.keepConnection = 1;
+	while (FCGX_Accept_r(&r->fr) == 0) {
+		request_serve(r);
+		FCGX_Finish_r(&r->fr);
+		if (!r->fr.keepConnection || r->fr.ipcFd == -1)
+			break;
+		memset(&r->ar, 0, sizeof(r->ar));
+	}
+	if (r->fr.ipcFd != -1)
+		close(r->fr.ipcFd);
+	r->fr.ipcFd = -1;
+	FCGX_Free(&r->fr, 0);
+}
+
+static void *
+request_thread(void *arg)
+{
+	struct pool	*p = arg;
+	struct req	*r;
+	int		 fd, slot;
+	int64_t		 mine;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->w = p->w;
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		p->idle++;
+		while (p->qlen == 0)
+			pthread_cond_wait(&p->cv, &p->mu);
+		p->idle--;
+		fd = p->queue[p->qhead];
+		slot = p->qslot[p->qhead];
+		mine = p->admitted[slot];
+		p->qhead = (p->qhead + 1) % p->max;
+		p->qlen--;
+		pthread_mutex_unlock(&p->mu);
+
+		serve_connection(r, fd);
+
+		pthread_mutex_lock(&p->mu);
+		p->busy--;
+		/* free the admission slot, unless it aged and moved on */
+		if (p->admitted[slot] == mine)
+			p->admitted[slot] = 0;
+		pthread_cond_signal(&p->slot_cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+static int
+admission_size(void)
+{
+	long	n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* Called with p->mu held: a free slot, or -1. */
+static int
+admission_slot(struct pool *p)
+{
+	int64_t	t = now_ms();
+	int	i;
+
+	for (i = 0; i < p->nadmit; i++)
+		if (p->admitted[i] == 0 || t - p->admitted[i] >= ADMIT_AGE_MS)
+			return i;
+	return -1;
+}
+
+/* Called with p->mu held: until a request ends or a slot ages. */
+static void
+slot_wait(struct pool *p)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 2 * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&p->slot_cv, &p->mu, &ts);
+}
+
+static int
+thread_start(struct pool *p)
+{
+	pthread_attr_t	a;
+	pthread_t	t;
+	int		rc;
+
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&a, 256 * 1024);
+	rc = pthread_create(&t, &a, request_thread, p);
+	pthread_attr_destroy(&a);
+	if (rc != 0)
+		return -1;
+	p->threads++;
+	return 0;
+}
+
+static int
+pool_init(struct pool *p, struct worker *w)
+{
+	memset(p, 0, sizeof(*p));
+	p->w = w;
+	p->max = w->cf->max_requests;
+	p->queue = calloc(p->max, sizeof(int));
+	p->qslot = calloc(p->max, sizeof(int));
+	p->nadmit = admission_size();
+	p->admitted = calloc(p->nadmit, sizeof(int64_t));
+	if (p->queue == NULL || p->qslot == NULL || p->admitted == NULL)
+		return -1;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	pthread_cond_init(&p->slot_cv, NULL);
+	return thread_start(p);
+}
+
+/* Queue an accepted connection for a request thread. */
+static void
+pool_queue(struct pool *p, int fd, int adm)
+{
+	int	tail;
+
+	pthread_mutex_lock(&p->mu);
+	tail = (p->qhead + p->qlen) % p->max;
+	p->admitted[adm] = now_ms();
+	p->qslot[tail] = adm;
+	p->queue[tail] = fd;
+	p->qlen++;
+	p->busy++;
+	if (p->idle < p->qlen && p->threads < p->max)
+		thread_start(p);
+	/* one connection, one thread: never wake them all */
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+int
+pool_run(struct worker *w, int listen_fd, int sigfd)
+{
+	struct sockaddr_storage	 peer;
+	struct audit_event	 ev;
+	struct pool		 p;
+	struct pollfd		 pfd[2];
+	socklen_t		 plen;
+	int64_t			 until = 0;
+	int			 fd, draining = 0, adm = -1;
+	char			 c, addr[64];
+
+	if (pool_init(&p, w) == -1) {
+		log_msg(LOG_ERR, "worker: cannot start its request threads");
+		return 1;
+	}
+	for (;;) {
+		pthread_mutex_lock(&p.mu);
+		if (draining && p.busy == 0) {
+			pthread_mutex_unlock(&p.mu);
+			break;
+		}
+		/* at the limit, new connections wait in the listen backlog */
+		while (!draining && (p.busy >= p.max ||
+		    (adm = admission_slot(&p)) == -1))
+			slot_wait(&p);
+		pthread_mutex_unlock(&p.mu);
+
+		pfd[0].fd = draining ? -1 : listen_fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = sigfd;
+		pfd[1].events = POLLIN;
+		if (poll(pfd, 2, draining ? 100 : -1) == -1 && errno != EINTR)
+			return 1;
+		if (pfd[1].revents & POLLIN && read(sigfd, &c, 1) == 1) {
+			if (c == SIGINT)
+				return 0;
+			if (c == SIGTERM && !draining) {
+				draining = 1;
+				until = now_ms() + (int64_t)w->cf->grace * 1000;
+				close(listen_fd);
+			}
+		}
+		if (draining && now_ms() >= until) {
+			log_msg(LOG_WARNING, "worker: grace period over, "
+			    "%d requests cut short", p.busy);
+			return 0;
+		}
+		if (draining || !(pfd[0].revents & POLLIN))
+			continue;
+		plen = sizeof(peer);
+		fd = accept4(listen_fd, (struct sockaddr *)&peer, &plen,
+		    SOCK_CLOEXEC);
+		if (fd == -1)
+			continue;	/* another worker took it */
+		if (!config_peer_allowed(w->cf, (struct sockaddr *)&peer,
+		    addr, sizeof(addr))) {
+			/* TCP: only the web server's hosts (--allow-peer) */
+			close(fd);
+			memset(&ev, 0, sizeof(ev));
+			ev.event = "peer_refused";
+			audit_kv(&ev, "address", addr);
+			audit_budget_emit(&w->budget, NULL, &ev);
+			continue;
+		}
+		pool_queue(&p, fd, adm);
+	}
+	return 0;
+}
