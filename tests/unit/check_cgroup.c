@@ -1,0 +1,556 @@
+/*
+ * Tests for cgroup.c.  The parsers are pure; the rest runs as root on the
+ * real cgroup filesystem, each test in a tree of its own that it removes.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+
+#ifndef CGROUP_SUPER_MAGIC
+#define CGROUP_SUPER_MAGIC	0x27e0eb
+#endif
+
+static struct cgroup_host	host;
+static char			tname[64];
+static char			err[512];
+
+/* ---------------------------------------------------------------- pure */
+
+START_TEST(test_parse_self_finds_the_v2_path)
+{
+	const char	*text = "0::/system.slice/safecgi.service\n";
+	char		 path[256];
+
+	ck_assert_int_eq(cgroup_parse_self(text, "", path, sizeof(path)), 0);
+	ck_assert_str_eq(path, "/system.slice/safecgi.service");
+}
+END_TEST
+
+START_TEST(test_parse_self_finds_a_comounted_v1_controller)
+{
+	const char	*text = "5:memory:/m\n3:cpu,cpuacct:/c/d\n0::/\n";
+	char		 path[256];
+
+	ck_assert_int_eq(cgroup_parse_self(text, "cpuacct", path,
+	    sizeof(path)), 0);
+	ck_assert_str_eq(path, "/c/d");
+	ck_assert_int_eq(cgroup_parse_self(text, "pids", path,
+	    sizeof(path)), -1);
+}
+END_TEST
+
+START_TEST(test_parse_mount_finds_v1_by_super_options)
+{
+	const char *mi =
+	    "30 25 0:26 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n"
+	    "31 25 0:27 / /sys/fs/cgroup/cpu\\040x rw shared:9 - cgroup "
+	    "cgroup rw,cpu,cpuacct\n";
+	char	mnt[256], root[256];
+
+	ck_assert_int_eq(cgroup_parse_mount(mi, "cpuacct", mnt, sizeof(mnt),
+	    root, sizeof(root)), 0);
+	ck_assert_str_eq(mnt, "/sys/fs/cgroup/cpu x");
+	ck_assert_str_eq(root, "/");
+	ck_assert_int_eq(cgroup_parse_mount(mi, NULL, mnt, sizeof(mnt),
+	    root, sizeof(root)), 0);
+	ck_assert_str_eq(mnt, "/sys/fs/cgroup/unified");
+	ck_assert_int_eq(cgroup_parse_mount(mi, "memory", mnt, sizeof(mnt),
+	    root, sizeof(root)), -1);
+}
+END_TEST
+
+/* ------------------------------------------------------------ helpers */
+
+/* tname is set once, in main: a failed test's tree goes with the next */
+static void
+setup(void)
+{
+	ck_assert_msg(cgroup_detect(&host, err, sizeof(err)) == 0,
+	    "detect: %s", err);
+}
+
+static struct cgroup_tree *
+make_tree(void)
+{
+	struct cgroup_tree	*t;
+
+	t = cgroup_tree_open(&host, tname, err, sizeof(err));
+	ck_assert_msg(t != NULL, "tree_open: %s", err);
+	return t;
+}
+
+static struct cgroup_leaf *
+new_leaf(struct cgroup_tree *t, const struct cgroup_limits *lim)
+{
+	struct cgroup_leaf	*l;
+
+	l = cgroup_leaf_new(t, "r0", err, sizeof(err));
+	ck_assert_msg(l != NULL, "leaf_new: %s", err);
+	ck_assert_msg(cgroup_leaf_limit(l, lim) == 0, "leaf_limit: %s",
+	    strerror(errno));
+	return l;
+}
+
+/* Wait for pid, at most secs seconds; the status, or -1 on timeout. */
+static int
+wait_for(pid_t pid, int secs)
+{
+	int	status, i;
+
+	for (i = 0; i < secs * 100; i++) {
+		pid_t	r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return status;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+/* A child that joins the leaf and sleeps, after starting n sleepers. */
+static pid_t
+sleepers_in(struct cgroup_leaf *l, int n)
+{
+	int	p[2], i;
+	char	c;
+	pid_t	pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	if ((pid = fork()) == 0) {
+		if (cgroup_leaf_enter(l, 0) == -1)
+			_exit(2);
+		for (i = 0; i < n; i++)
+			if (fork() == 0) {
+				pause();
+				_exit(0);
+			}
+		write(p[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
+	return pid;
+}
+
+static int
+exists(const char *dir, const char *name)
+{
+	char		path[2 * PATH_MAX];
+	struct stat	st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return stat(path, &st) == 0;
+}
+
+/* ---------------------------------------------------------- real kernel */
+
+START_TEST(test_detect_reports_the_v1_controllers_of_a_hybrid_host)
+{
+	struct statfs	sfs;
+	static const int need[] = { CGROUP_MEMORY, CGROUP_PIDS, CGROUP_CPU };
+	size_t		i;
+
+	/* this host: memory on v1 (checked apart from the code under test) */
+	ck_assert_int_eq(statfs("/sys/fs/cgroup/memory", &sfs), 0);
+	ck_assert_msg(sfs.f_type == CGROUP_SUPER_MAGIC,
+	    "/sys/fs/cgroup/memory is not a v1 hierarchy here");
+	ck_assert_int_eq(host.version, 1);
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		ck_assert_msg(host.dir[need[i]][0] != '\0',
+		    "no directory for hierarchy %d", need[i]);
+		ck_assert_int_eq(statfs(host.dir[need[i]], &sfs), 0);
+		ck_assert_msg(sfs.f_type == CGROUP_SUPER_MAGIC,
+		    "%s is not on a v1 hierarchy", host.dir[need[i]]);
+	}
+	ck_assert_msg(strncmp(host.dir[CGROUP_MEMORY],
+	    "/sys/fs/cgroup/memory", 21) == 0, "%s", host.dir[CGROUP_MEMORY]);
+}
+END_TEST
+
+START_TEST(test_memory_budget_oom_kills_and_reports_memory)
+{
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
+	struct cgroup_tree	*t = make_tree();
+	struct cgroup_leaf	*l = new_leaf(t, &lim);
+	pid_t			 pid;
+	int			 status;
+
+	if ((pid = fork()) == 0) {
+		size_t	len = 256 << 20, off;
+		char	*p;
+
+		if (cgroup_leaf_enter(l, 0) == -1)
+			_exit(2);
+		if ((p = malloc(len)) == NULL)
+			_exit(3);
+		for (off = 0; off < len; off += 4096)
+			p[off] = 1;
+		_exit(0);
+	}
+	status = wait_for(pid, 10);
+	ck_assert_msg(status != -1, "the allocation did not end in 10 s");
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	    "child was not OOM-killed (status %#x)", status);
+	ck_assert_str_eq(cgroup_cause_name(cgroup_leaf_cause(l)), "memory");
+	cgroup_leaf_free(l);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
+START_TEST(test_pids_budget_stops_a_fork_loop_and_reports_pids)
+{
+	struct cgroup_limits	 lim = { .memory = 256 << 20, .pids = 8 };
+	struct cgroup_tree	*t = make_tree();
+	struct cgroup_leaf	*l = new_leaf(t, &lim);
+	pid_t			 pid;
+	int			 status;
+
+	if ((pid = fork()) == 0) {
+		int	n;
+
+		if (cgroup_leaf_enter(l, 0) == -1)
+			_exit(200);
+		for (n = 0; n < 100; n++) {
+			pid_t	c = fork();
+
+			if (c == -1)
+				break;
+			if (c == 0) {
+				pause();
+				_exit(0);
+			}
+		}
+		_exit(n);
+	}
+	status = wait_for(pid, 10);
+	ck_assert_msg(status != -1 && WIFEXITED(status), "status %#x",
+	    status);
+	ck_assert_msg(WEXITSTATUS(status) == 7,
+	    "the fork loop made %d children under pids.max 8",
+	    WEXITSTATUS(status));
+	ck_assert_str_eq(cgroup_cause_name(cgroup_leaf_cause(l)), "pids");
+	ck_assert_int_eq(cgroup_leaf_kill(l, 2000), 0);
+	cgroup_leaf_free(l);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
+START_TEST(test_cpu_quota_bounds_a_busy_loop)
+{
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 4,
+	    .cpu_quota_us = 10000, .cpu_period_us = 100000 };
+	struct cgroup_tree	*t = make_tree();
+	struct cgroup_leaf	*l = new_leaf(t, &lim);
+	struct cgroup_usage	 u;
+	struct timespec		 a, b;
+	pid_t			 pid;
+	int64_t			 wall_us;
+	int			 status;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	if ((pid = fork()) == 0) {
+		struct timespec	now;
+
+		if (cgroup_leaf_enter(l, 0) == -1)
+			_exit(2);
+		do
+			clock_gettime(CLOCK_MONOTONIC, &now);
+		while ((now.tv_sec - a.tv_sec) * 1000000000L +
+		    (now.tv_nsec - a.tv_nsec) < 1000000000L);
+		_exit(0);
+	}
+	status = wait_for(pid, 10);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ck_assert_msg(status != -1, "busy loop did not end");
+	wall_us = (b.tv_sec - a.tv_sec) * 1000000L +
+	    (b.tv_nsec - a.tv_nsec) / 1000;
+	ck_assert_int_eq(cgroup_leaf_usage(l, &u), 0);
+	/* 10% of one CPU over the wall time, plus one period of slack */
+	ck_assert_msg(u.cpu_usec > 10000 && (int64_t)u.cpu_usec <=
+	    wall_us / 10 + 100000, "busy loop used %llu us of CPU in %lld us",
+	    (unsigned long long)u.cpu_usec, (long long)wall_us);
+	cgroup_leaf_free(l);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
+static void
+kill_empties(int with_unified)
+{
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
+	struct cgroup_tree	*t;
+	struct cgroup_leaf	*l;
+	pid_t			 pid;
+
+	if (!with_unified)
+		host.dir[CGROUP_UNIFIED][0] = '\0';
+	else
+		ck_assert_msg(host.dir[CGROUP_UNIFIED][0] != '\0',
+		    "no writable cgroup2 on this host");
+	t = make_tree();
+	l = new_leaf(t, &lim);
+	pid = sleepers_in(l, 5);
+	ck_assert_int_eq(cgroup_leaf_count(l), 6);
+	ck_assert_int_eq(cgroup_leaf_kill(l, 2000), 0);
+	ck_assert_int_eq(cgroup_leaf_count(l), 0);
+	ck_assert_int_ne(wait_for(pid, 2), -1);
+	cgroup_leaf_free(l);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+
+START_TEST(test_kill_empties_the_leaf_v1_loop)
+{
+	kill_empties(0);
+}
+END_TEST
+
+START_TEST(test_kill_empties_the_leaf_v2_cgroup_kill)
+{
+	kill_empties(1);
+}
+END_TEST
+
+START_TEST(test_close_removes_every_directory_made)
+{
+	struct cgroup_tree	*t = make_tree();
+	struct cgroup_pool	*p;
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
+	struct cgroup_leaf	*l;
+	pid_t			 pid;
+	int			 i;
+
+	p = cgroup_pool_new(t, "r", 3, err, sizeof(err));
+	ck_assert_msg(p != NULL, "pool_new: %s", err);
+	ck_assert_ptr_nonnull(l = cgroup_pool_take(p, &lim));
+	pid = sleepers_in(l, 2);	/* left running on purpose */
+	for (i = 0; i < CGROUP_NHIER; i++)
+		if (host.dir[i][0] != '\0')
+			ck_assert_msg(exists(host.dir[i], tname),
+			    "%s/%s was not made", host.dir[i], tname);
+	cgroup_pool_free(p);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+	for (i = 0; i < CGROUP_NHIER; i++)
+		if (host.dir[i][0] != '\0')
+			ck_assert_msg(!exists(host.dir[i], tname),
+			    "%s/%s is left", host.dir[i], tname);
+	ck_assert_int_ne(wait_for(pid, 2), -1);
+}
+END_TEST
+
+START_TEST(test_stale_subtree_is_removed_at_open)
+{
+	struct cgroup_tree	*t;
+	char			 path[PATH_MAX + 256], buf[32];
+	pid_t			 pid;
+	int			 fd, status, i;
+
+	/* what a crash leaves: nested cgroups, a process still in one */
+	for (i = 0; i < CGROUP_NHIER; i++) {
+		if (host.dir[i][0] == '\0')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", host.dir[i], tname);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+		snprintf(path, sizeof(path), "%s/%s/w0", host.dir[i], tname);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+		snprintf(path, sizeof(path), "%s/%s/w0/r1", host.dir[i],
+		    tname);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+	}
+	if ((pid = fork()) == 0) {
+		pause();
+		_exit(0);
+	}
+	snprintf(path, sizeof(path), "%s/%s/w0/r1/cgroup.procs",
+	    host.dir[CGROUP_PIDS], tname);
+	ck_assert_int_ne(fd = open(path, O_WRONLY), -1);
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	ck_assert_int_eq(write(fd, buf, strlen(buf)), (ssize_t)strlen(buf));
+	close(fd);
+
+	t = make_tree();
+	status = wait_for(pid, 2);
+	ck_assert_msg(status != -1 && WIFSIGNALED(status) &&
+	    WTERMSIG(status) == SIGKILL, "stale process not killed");
+	for (i = 0; i < CGROUP_NHIER; i++) {
+		if (host.dir[i][0] == '\0')
+			continue;
+		snprintf(path, sizeof(path), "%s/w0", tname);
+		ck_assert_msg(!exists(host.dir[i], path), "%s/%s is left",
+		    host.dir[i], path);
+	}
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
+START_TEST(test_reused_leaf_does_not_report_the_previous_cause)
+{
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 2 };
+	struct cgroup_tree	*t = make_tree();
+	struct cgroup_pool	*p;
+	struct cgroup_leaf	*l;
+	pid_t			 pid;
+
+	p = cgroup_pool_new(t, "r", 1, err, sizeof(err));
+	ck_assert_msg(p != NULL, "pool_new: %s", err);
+	ck_assert_ptr_nonnull(l = cgroup_pool_take(p, &lim));
+	pid = sleepers_in(l, 4);	/* only one of the four fits */
+	ck_assert_str_eq(cgroup_cause_name(cgroup_leaf_cause(l)), "pids");
+	ck_assert_int_eq(cgroup_pool_give(p, l), 0);
+	ck_assert_int_ne(wait_for(pid, 2), -1);
+	ck_assert_ptr_nonnull(l = cgroup_pool_take(p, &lim));
+	ck_assert_int_eq(cgroup_leaf_count(l), 0);
+	ck_assert_str_eq(cgroup_cause_name(cgroup_leaf_cause(l)), "none");
+	cgroup_pool_free(p);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
+/* Join by fds opened ahead, from a mount namespace with /sys masked. */
+START_TEST(test_enter_works_with_sys_masked)
+{
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
+	struct cgroup_tree	*t = make_tree();
+	struct cgroup_leaf	*l = new_leaf(t, &lim);
+	pid_t			 pid;
+	int			 status, p[2];
+	char			 c;
+
+	ck_assert_int_eq(pipe(p), 0);
+	if ((pid = fork()) == 0) {
+		if (unshare(CLONE_NEWNS) == -1 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
+		    mount("tmpfs", "/sys", "tmpfs", 0, NULL) == -1)
+			_exit(3);
+		if (access("/sys/fs/cgroup", F_OK) == 0)
+			_exit(4);
+		if (cgroup_leaf_enter(l, 0) == -1)
+			_exit(5);
+		write(p[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	ck_assert_msg(read(p[0], &c, 1) == 1, "child could not join");
+	close(p[0]);
+	ck_assert_int_eq(cgroup_leaf_count(l), 1);
+	kill(pid, SIGKILL);
+	status = wait_for(pid, 2);
+	ck_assert_int_ne(status, -1);
+	cgroup_leaf_free(l);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
+START_TEST(test_clone_into_cgroup_starts_the_child_in_the_v2_leaf)
+{
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
+	struct cgroup_tree	*t;
+	struct cgroup_leaf	*l;
+	struct clone_args	 ca;
+	char			 path[PATH_MAX + 128], buf[64];
+	pid_t			 pid;
+	int			 fd;
+	ssize_t			 n;
+
+	ck_assert_msg(host.dir[CGROUP_UNIFIED][0] != '\0',
+	    "no writable cgroup2 on this host");
+	t = make_tree();
+	l = new_leaf(t, &lim);
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = CLONE_INTO_CGROUP;
+	ca.exit_signal = SIGCHLD;
+	ca.cgroup = (uint64_t)cgroup_leaf_clonefd(l);
+	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	ck_assert_msg(pid > 0, "clone3: %s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/%s/r0/cgroup.procs",
+	    host.dir[CGROUP_UNIFIED], tname);
+	ck_assert_int_ne(fd = open(path, O_RDONLY), -1);
+	ck_assert_int_gt(n = read(fd, buf, sizeof(buf) - 1), 0);
+	buf[n] = '\0';
+	close(fd);
+	ck_assert_int_eq(atoi(buf), pid);
+	ck_assert_int_eq(cgroup_leaf_kill(l, 2000), 0);
+	ck_assert_int_ne(wait_for(pid, 2), -1);
+	cgroup_leaf_free(l);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
+static Suite *
+cgroup_suite(void)
+{
+	Suite	*s = suite_create("cgroup");
+	TCase	*tc = tcase_create("parse");
+	TCase	*tk = tcase_create("kernel");
+
+	tcase_add_test(tc, test_parse_self_finds_the_v2_path);
+	tcase_add_test(tc, test_parse_self_finds_a_comounted_v1_controller);
+	tcase_add_test(tc, test_parse_mount_finds_v1_by_super_options);
+	suite_add_tcase(s, tc);
+
+	tcase_add_checked_fixture(tk, setup, NULL);
+	tcase_set_timeout(tk, 30);
+	tcase_add_test(tk,
+	    test_detect_reports_the_v1_controllers_of_a_hybrid_host);
+	tcase_add_test(tk, test_memory_budget_oom_kills_and_reports_memory);
+	tcase_add_test(tk, test_pids_budget_stops_a_fork_loop_and_reports_pids);
+	tcase_add_test(tk, test_cpu_quota_bounds_a_busy_loop);
+	tcase_add_test(tk, test_kill_empties_the_leaf_v1_loop);
+	tcase_add_test(tk, test_kill_empties_the_leaf_v2_cgroup_kill);
+	tcase_add_test(tk, test_close_removes_every_directory_made);
+	tcase_add_test(tk, test_stale_subtree_is_removed_at_open);
+	tcase_add_test(tk, test_reused_leaf_does_not_report_the_previous_cause);
+	tcase_add_test(tk, test_enter_works_with_sys_masked);
+	tcase_add_test(tk,
+	    test_clone_into_cgroup_starts_the_child_in_the_v2_leaf);
+	suite_add_tcase(s, tk);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(cgroup_suite());
+	int	 failed;
+
+	/* the real cgroup filesystem needs root: 77 is automake's SKIP */
+	if (geteuid() != 0) {
+		fprintf(stderr, "check_cgroup: needs root\n");
+		return 77;
+	}
+	snprintf(tname, sizeof(tname), "check-cgroup-%d", (int)getpid());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	/* what a failed test left behind */
+	if (cgroup_detect(&host, err, sizeof(err)) == 0 &&
+	    cgroup_tree_remove_stale(&host, tname, err, sizeof(err)) == -1) {
+		fprintf(stderr, "check_cgroup: %s\n", err);
+		failed++;
+	}
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
