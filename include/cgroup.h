@@ -77,6 +77,9 @@ struct cgroup_pool;
  */
 int	cgroup_detect(struct cgroup_host *, char *err, size_t errlen);
 
+/* The same from the two files' text (cgroup.controllers is still read). */
+int	cgroup_detect_text(struct cgroup_host *, const char *self,
+	    const char *mountinfo, char *err, size_t errlen);
 /* Pure parsers behind cgroup_detect(), for the unit tests. */
 int	cgroup_parse_self(const char *text, const char *ctl, char *path,
 	    size_t);
@@ -126,7 +129,12 @@ int	cgroup_leaf_usage(const struct cgroup_leaf *, struct cgroup_usage *);
  * leaf should be replaced), -1 on error.
  */
 int	cgroup_leaf_reset(struct cgroup_leaf *);
-/* The fds a caller can poll(POLLPRI) for pids.events/memory.events. */
+/*
+ * v2: fds[0] pids.events, fds[1] memory.events, read once so that
+ * poll(POLLPRI) wakes on the next event; pread() them to re-arm.  v1
+ * files never notify: both -1, and the caller checks cgroup_leaf_cause()
+ * on a timer while the request runs.
+ */
 int	cgroup_leaf_watch(const struct cgroup_leaf *, int fds[2]);
 
 /* A fixed pool of leaves <prefix>0 .. <prefix>N-1. */

@@ -393,9 +393,8 @@ own_dir(const char *self, const char *mi, const char *ctl, char *dir,
 int
 cgroup_detect(struct cgroup_host *h, char *err, size_t errlen)
 {
-	static const char *const need[] = { "memory", "pids", "cpu" };
-	char	*self, *mi, ctl[512], file[PATH_MAX + 32];
-	int	 i, v2ok = 1, rc = -1;
+	char	*self, *mi;
+	int	 rc;
 
 	memset(h, 0, sizeof(*h));
 	if ((self = slurp("/proc/self/cgroup", NULL)) == NULL) {
@@ -408,20 +407,38 @@ cgroup_detect(struct cgroup_host *h, char *err, size_t errlen)
 		free(self);
 		return -1;
 	}
+	rc = cgroup_detect_text(h, self, mi, err, errlen);
+	free(self);
+	free(mi);
+	return rc;
+}
+
+int
+cgroup_detect_text(struct cgroup_host *h, const char *self, const char *mi,
+    char *err, size_t errlen)
+{
+	static const char *const need[] = { "memory", "pids", "cpu" };
+	char	 ctl[512], file[PATH_MAX + 32];
+	int	 i, v2ok = 1;
+
+	memset(h, 0, sizeof(*h));
+	ctl[0] = '\0';
 
 	/* Unified: everything there, or at least membership and kill. */
 	if (own_dir(self, mi, NULL, h->dir[CGROUP_UNIFIED], PATH_MAX) == 0) {
 		snprintf(file, sizeof(file), "%s/cgroup.controllers",
 		    h->dir[CGROUP_UNIFIED]);
-		if (read_at(AT_FDCWD, file, ctl, sizeof(ctl)) == -1)
+		if (read_at(AT_FDCWD, file, ctl, sizeof(ctl)) == -1) {
+			ctl[0] = '\0';
 			v2ok = 0;
+		}
+		ctl[strcspn(ctl, "\n")] = '\0';
 		for (i = 0; v2ok && i < (int)nitems(need); i++)
 			if (!cgroup_has_word(ctl, need[i]))
 				v2ok = 0;
 		if (v2ok) {
 			h->version = 2;
-			rc = 0;
-			goto out;
+			return 0;
 		}
 		/*
 		 * Hybrid: keep the v2 cgroup for cgroup.kill (5.14+; the
@@ -439,17 +456,22 @@ cgroup_detect(struct cgroup_host *h, char *err, size_t errlen)
 		h->dir[i][0] = '\0';
 		if (i == CGROUP_CPUACCT)
 			continue;	/* optional: usage only */
-		if (h->dir[CGROUP_UNIFIED][0] != '\0')
+		if (h->dir[CGROUP_UNIFIED][0] != '\0') {
+			const char *v2miss = need[0];
+			size_t	j;
+
+			for (j = nitems(need); j-- > 0; )
+				if (!cgroup_has_word(ctl, need[j]))
+					v2miss = need[j];
 			seterr(err, errlen, "%s/cgroup.controllers: no %s "
-			    "controller (delegated controllers: %s), and no "
-			    "v1 hierarchy with %s in /proc/self/mountinfo",
-			    h->dir[CGROUP_UNIFIED], hier_name[i],
-			    ctl[0] != '\0' ? strtok(ctl, "\n") : "none",
+			    "controller (it lists: %s); /proc/self/mountinfo: "
+			    "no v1 hierarchy with %s", h->dir[CGROUP_UNIFIED],
+			    v2miss, ctl[0] != '\0' ? ctl : "none",
 			    hier_name[i]);
-		else
+		} else
 			seterr(err, errlen, "/proc/self/mountinfo: no cgroup "
 			    "hierarchy with the %s controller", hier_name[i]);
-		goto out;
+		return -1;
 	}
 	/* cpu,cpuacct co-mounted: one hierarchy */
 	if (strcmp(h->dir[CGROUP_CPUACCT], h->dir[CGROUP_CPU]) == 0)
@@ -458,11 +480,7 @@ cgroup_detect(struct cgroup_host *h, char *err, size_t errlen)
 	    h->dir[CGROUP_MEMORY]);
 	h->memsw = access(file, F_OK) == 0;
 	h->version = 1;
-	rc = 0;
-out:
-	free(self);
-	free(mi);
-	return rc;
+	return 0;
 }
 
 const char *
@@ -1056,10 +1074,22 @@ cgroup_leaf_watch(const struct cgroup_leaf *l, int fds[2])
 {
 	int	m = hier(l, CGROUP_MEMORY), p = hier(l, CGROUP_PIDS);
 
-	fds[0] = openat(l->fd[p], "pids.events", O_RDONLY | O_CLOEXEC);
-	fds[1] = m == CGROUP_UNIFIED ? openat(l->fd[m], "memory.events",
-	    O_RDONLY | O_CLOEXEC) : -1;
-	return fds[0] == -1 ? -1 : 0;
+	char	buf[256];
+	int	i;
+
+	fds[0] = fds[1] = -1;
+	/* v1 pids.events counts but never notifies (checked on 6.18) */
+	if (m != CGROUP_UNIFIED)
+		return 0;
+	if ((fds[0] = openat(l->fd[p], "pids.events", O_RDONLY |
+	    O_CLOEXEC)) == -1 || (fds[1] = openat(l->fd[m], "memory.events",
+	    O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	/* kernfs wakes a poller on events after its last read: arm */
+	for (i = 0; i < 2; i++)
+		if (fds[i] != -1 && pread(fds[i], buf, sizeof(buf), 0) == -1)
+			return -1;
+	return 0;
 }
 
 /* ----------------------------------------------------------------- pool */

@@ -75,6 +75,69 @@ START_TEST(test_parse_mount_finds_v1_by_super_options)
 }
 END_TEST
 
+/* A directory standing in for a cgroup2 mount, with cgroup.controllers. */
+static void
+fake_v2(char *mnt, size_t size, const char *controllers, char *mi,
+    size_t misize)
+{
+	char	path[PATH_MAX];
+	FILE	*f;
+
+	snprintf(mnt, size, "/tmp/check-cgroup-v2-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(mnt));
+	snprintf(path, sizeof(path), "%s/system.slice", mnt);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/system.slice/safecgi.service", mnt);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path),
+	    "%s/system.slice/safecgi.service/cgroup.controllers", mnt);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fprintf(f, "%s\n", controllers);
+	fclose(f);
+	snprintf(mi, misize, "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
+	    "30 25 0:26 / %s rw,nosuid - cgroup2 cgroup2 rw\n", mnt);
+}
+
+static void
+unfake_v2(const char *mnt)
+{
+	char	cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", mnt);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(test_detect_chooses_v2_when_memory_pids_cpu_are_delegated)
+{
+	struct cgroup_host	h;
+	char			mnt[PATH_MAX], mi[PATH_MAX + 256], want[PATH_MAX + 64];
+	char			e[512];
+
+	fake_v2(mnt, sizeof(mnt), "cpuset cpu io memory pids", mi, sizeof(mi));
+	ck_assert_msg(cgroup_detect_text(&h, "0::/system.slice/safecgi.service\n",
+	    mi, e, sizeof(e)) == 0, "%s", e);
+	unfake_v2(mnt);
+	ck_assert_int_eq(h.version, 2);
+	snprintf(want, sizeof(want), "%s/system.slice/safecgi.service", mnt);
+	ck_assert_str_eq(h.dir[CGROUP_UNIFIED], want);
+	ck_assert_str_eq(h.dir[CGROUP_MEMORY], "");
+}
+END_TEST
+
+START_TEST(test_detect_names_the_missing_controller_and_the_file)
+{
+	struct cgroup_host	h;
+	char			mnt[PATH_MAX], mi[PATH_MAX + 256], e[512];
+
+	fake_v2(mnt, sizeof(mnt), "cpu memory", mi, sizeof(mi));
+	ck_assert_int_eq(cgroup_detect_text(&h,
+	    "0::/system.slice/safecgi.service\n", mi, e, sizeof(e)), -1);
+	unfake_v2(mnt);
+	ck_assert_msg(strstr(e, "safecgi.service/cgroup.controllers: no pids "
+	    "controller") != NULL, "%s", e);
+}
+END_TEST
+
 /* ------------------------------------------------------------ helpers */
 
 /* tname is set once, in main: a failed test's tree goes with the next */
@@ -510,6 +573,9 @@ cgroup_suite(void)
 	tcase_add_test(tc, test_parse_self_finds_the_v2_path);
 	tcase_add_test(tc, test_parse_self_finds_a_comounted_v1_controller);
 	tcase_add_test(tc, test_parse_mount_finds_v1_by_super_options);
+	tcase_add_test(tc,
+	    test_detect_chooses_v2_when_memory_pids_cpu_are_delegated);
+	tcase_add_test(tc, test_detect_names_the_missing_controller_and_the_file);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(tk, setup, NULL);
