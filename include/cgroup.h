@@ -124,9 +124,10 @@ int	cgroup_leaf_count(const struct cgroup_leaf *);
 enum cgroup_cause	cgroup_leaf_cause(const struct cgroup_leaf *);
 int	cgroup_leaf_usage(const struct cgroup_leaf *, struct cgroup_usage *);
 /*
- * For reuse: empty leaf, memory reclaimed, counters noted as the new
- * baseline.  Returns 0, 1 when memory stays charged (tmpfs, shm: the
- * leaf should be replaced), -1 on error.
+ * For reuse: the leaf must be empty; counters are noted as the new
+ * baseline.  Returns 0, 1 when tmpfs or shared memory pages stay charged
+ * to it (they would shrink the next budget: replace the leaf), -1 on
+ * error.
  */
 int	cgroup_leaf_reset(struct cgroup_leaf *);
 /*

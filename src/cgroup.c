@@ -26,7 +26,7 @@
 #include "safecgi.h"
 
 #define KILL_TIMEOUT_MS		2000
-#define RESET_SLACK		(1024 * 1024)	/* charged bytes a leaf may keep */
+#define RESET_SLACK		(4 << 20)	/* charged bytes a leaf may keep */
 #define V2_CONTROLLERS		"memory pids cpu"
 
 struct cgroup_tree {
@@ -43,6 +43,14 @@ struct cgroup_leaf {
 	char			 name[NAME_MAX + 1];
 	int			 fd[CGROUP_NHIER];	/* the leaf, O_DIRECTORY */
 	int			 procs[CGROUP_NHIER];	/* its cgroup.procs */
+	/*
+	 * Files read after every request, kept open: a pread costs one
+	 * system call where openat, read, close cost three.
+	 */
+	int			 f_list;	/* cgroup.procs that counts */
+	int			 f_usage;	/* memory.{current,usage_in_bytes} */
+	int			 f_oom;		/* memory.{events,oom_control} */
+	int			 f_pids;	/* pids.events */
 	struct cgroup_limits	 limits;	/* last applied */
 	int			 limited;
 	int			 busy;
@@ -103,31 +111,26 @@ write_at(int dirfd, const char *file, const char *val)
 	return 0;
 }
 
-/* The whole file, NUL-terminated; -1 when it does not fit. */
+/*
+ * The whole file from offset 0, NUL-terminated; -1 when it does not fit.
+ * pread: a kernfs file kept open renders afresh at offset 0.
+ */
 static ssize_t
-read_at(int dirfd, const char *file, char *buf, size_t size)
+read_fd(int fd, char *buf, size_t size)
 {
 	size_t	off = 0;
 	ssize_t	n;
-	int	fd, saved;
 
-	if ((fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
 	while (off + 1 < size) {
-		n = read(fd, buf + off, size - 1 - off);
+		n = pread(fd, buf + off, size - 1 - off, (off_t)off);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1) {
-			saved = errno;
-			close(fd);
-			errno = saved;
+		if (n == -1)
 			return -1;
-		}
 		if (n == 0)
 			break;
 		off += (size_t)n;
 	}
-	close(fd);
 	if (off + 1 >= size) {
 		errno = EFBIG;
 		return -1;
@@ -136,15 +139,29 @@ read_at(int dirfd, const char *file, char *buf, size_t size)
 	return (ssize_t)off;
 }
 
+static ssize_t
+read_at(int dirfd, const char *file, char *buf, size_t size)
+{
+	ssize_t	n;
+	int	fd, saved;
+
+	if ((fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read_fd(fd, buf, size);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return n;
+}
+
 /* A "key value" line of a flat-keyed file, or the file's one number. */
 static int
-key_at(int dirfd, const char *file, const char *key, uint64_t *v)
+parse_key(const char *buf, const char *key, uint64_t *v)
 {
-	char		 buf[4096], *p, *end;
+	const char	*p;
+	char		*end;
 	size_t		 klen;
 
-	if (read_at(dirfd, file, buf, sizeof(buf)) == -1)
-		return -1;
 	if (key == NULL) {
 		errno = 0;
 		*v = strtoull(buf, &end, 10);
@@ -163,20 +180,39 @@ key_at(int dirfd, const char *file, const char *key, uint64_t *v)
 	return -1;
 }
 
+static int
+key_at(int dirfd, const char *file, const char *key, uint64_t *v)
+{
+	char	buf[4096];
+
+	if (read_at(dirfd, file, buf, sizeof(buf)) == -1)
+		return -1;
+	return parse_key(buf, key, v);
+}
+
+static int
+key_fd(int fd, const char *key, uint64_t *v)
+{
+	char	buf[4096];
+
+	if (read_fd(fd, buf, sizeof(buf)) == -1)
+		return -1;
+	return parse_key(buf, key, v);
+}
+
 /*
- * The processes a directory lists; kill them with sig when sig != 0.
- * Returns how many were listed, or -1.  A pid of 0 is a process outside
- * our PID namespace: counted, never signalled.
+ * The processes a cgroup.procs text lists; kill them with sig when sig
+ * != 0.  A pid of 0 is a process outside our PID namespace: counted,
+ * never signalled.
  */
 static int
-procs_at(int dirfd, int sig)
+procs_list(const char *buf, int sig)
 {
-	char	 buf[65536], *p, *end;
-	long	 pid;
-	int	 n = 0;
+	const char	*p;
+	char		*end;
+	long		 pid;
+	int		 n = 0;
 
-	if (read_at(dirfd, "cgroup.procs", buf, sizeof(buf)) == -1)
-		return -1;
 	for (p = buf; *p != '\0'; p = end) {
 		pid = strtol(p, &end, 10);
 		if (end == p)
@@ -188,6 +224,16 @@ procs_at(int dirfd, int sig)
 			end++;
 	}
 	return n;
+}
+
+static int
+procs_at(int dirfd, int sig)
+{
+	char	buf[65536];
+
+	if (read_at(dirfd, "cgroup.procs", buf, sizeof(buf)) == -1)
+		return -1;
+	return procs_list(buf, sig);
 }
 
 /* ---------------------------------------------------------- detection */
@@ -790,12 +836,42 @@ hier(const struct cgroup_leaf *l, int ctl)
 static void
 leaf_baseline(struct cgroup_leaf *l)
 {
-	int	m = hier(l, CGROUP_MEMORY), p = hier(l, CGROUP_PIDS);
-
 	l->base_oom = l->base_pids = 0;
-	key_at(l->fd[m], m == CGROUP_UNIFIED ? "memory.events" :
-	    "memory.oom_control", "oom_kill", &l->base_oom);
-	key_at(l->fd[p], "pids.events", "max", &l->base_pids);
+	key_fd(l->f_oom, "oom_kill", &l->base_oom);
+	key_fd(l->f_pids, "max", &l->base_pids);
+}
+
+static int
+open_ro(int dirfd, const char *file)
+{
+	if (dirfd == -1)
+		return -1;
+	return openat(dirfd, file, O_RDONLY | O_CLOEXEC);
+}
+
+/*
+ * Every process of a request joined each hierarchy before it could
+ * fork, and the unified one first: counting one hierarchy is enough.
+ */
+static int
+leaf_files(struct cgroup_leaf *l)
+{
+	int	m = hier(l, CGROUP_MEMORY), p = hier(l, CGROUP_PIDS);
+	int	v2 = m == CGROUP_UNIFIED;
+
+	l->f_list = open_ro(l->fd[l->fd[CGROUP_UNIFIED] != -1 ?
+	    CGROUP_UNIFIED : p], "cgroup.procs");
+	if (l->f_list == -1)
+		return -1;
+	if (l->fd[m] == -1)
+		return 0;	/* membership alone (benchmark) */
+	if ((l->f_usage = open_ro(l->fd[m], v2 ? "memory.current" :
+	    "memory.usage_in_bytes")) == -1 ||
+	    (l->f_oom = open_ro(l->fd[m], v2 ? "memory.events" :
+	    "memory.oom_control")) == -1 ||
+	    (l->f_pids = open_ro(l->fd[p], "pids.events")) == -1)
+		return -1;
+	return 0;
 }
 
 struct cgroup_leaf *
@@ -817,6 +893,7 @@ cgroup_leaf_new(struct cgroup_tree *t, const char *name, char *err,
 	snprintf(l->name, sizeof(l->name), "%s", name);
 	for (i = 0; i < CGROUP_NHIER; i++)
 		l->fd[i] = l->procs[i] = -1;
+	l->f_list = l->f_usage = l->f_oom = l->f_pids = -1;
 	for (i = 0; i < CGROUP_NHIER; i++) {
 		if (t->fd[i] == -1)
 			continue;
@@ -831,6 +908,12 @@ cgroup_leaf_new(struct cgroup_tree *t, const char *name, char *err,
 			return NULL;
 		}
 	}
+	if (leaf_files(l) == -1) {
+		seterr(err, errlen, "%s/%s/%s: %s", t->host.dir[CGROUP_MEMORY],
+		    t->name, name, strerror(errno));
+		cgroup_leaf_free(l);
+		return NULL;
+	}
 	leaf_baseline(l);
 	return l;
 }
@@ -843,6 +926,14 @@ cgroup_leaf_free(struct cgroup_leaf *l)
 
 	if (l == NULL)
 		return 0;
+	if (l->f_list != -1)
+		close(l->f_list);
+	if (l->f_usage != -1)
+		close(l->f_usage);
+	if (l->f_oom != -1)
+		close(l->f_oom);
+	if (l->f_pids != -1)
+		close(l->f_pids);
 	for (i = 0; i < CGROUP_NHIER; i++) {
 		if (l->procs[i] != -1)
 			close(l->procs[i]);
@@ -948,17 +1039,11 @@ cgroup_leaf_clonefd(const struct cgroup_leaf *l)
 int
 cgroup_leaf_count(const struct cgroup_leaf *l)
 {
-	int	i, n, max = 0;
+	char	buf[65536];
 
-	for (i = 0; i < CGROUP_NHIER; i++) {
-		if (l->fd[i] == -1)
-			continue;
-		if ((n = procs_at(l->fd[i], 0)) == -1)
-			return -1;
-		if (n > max)
-			max = n;
-	}
-	return max;
+	if (read_fd(l->f_list, buf, sizeof(buf)) == -1)
+		return -1;
+	return procs_list(buf, 0);
 }
 
 int
@@ -991,14 +1076,11 @@ cgroup_leaf_kill(struct cgroup_leaf *l, int timeout_ms)
 enum cgroup_cause
 cgroup_leaf_cause(const struct cgroup_leaf *l)
 {
-	int		m = hier(l, CGROUP_MEMORY), p = hier(l, CGROUP_PIDS);
 	uint64_t	v;
 
-	if (key_at(l->fd[m], m == CGROUP_UNIFIED ? "memory.events" :
-	    "memory.oom_control", "oom_kill", &v) == 0 && v > l->base_oom)
+	if (key_fd(l->f_oom, "oom_kill", &v) == 0 && v > l->base_oom)
 		return CGROUP_CAUSE_MEMORY;
-	if (key_at(l->fd[p], "pids.events", "max", &v) == 0 &&
-	    v > l->base_pids)
+	if (key_fd(l->f_pids, "max", &v) == 0 && v > l->base_pids)
 		return CGROUP_CAUSE_PIDS;
 	return CGROUP_CAUSE_NONE;
 }
@@ -1011,7 +1093,7 @@ cgroup_leaf_usage(const struct cgroup_leaf *l, struct cgroup_usage *u)
 
 	memset(u, 0, sizeof(*u));
 	if (v2)
-		key_at(l->fd[CGROUP_MEMORY], "memory.peak", NULL,
+		key_at(l->fd[CGROUP_UNIFIED], "memory.peak", NULL,
 		    &u->memory_peak);
 	else
 		key_at(l->fd[CGROUP_MEMORY], "memory.max_usage_in_bytes",
@@ -1036,37 +1118,31 @@ cgroup_leaf_usage(const struct cgroup_leaf *l, struct cgroup_usage *u)
 int
 cgroup_leaf_reset(struct cgroup_leaf *l)
 {
-	uint64_t	left = 0;
-	char		val[32];
-	int		n;
+	uint64_t	left = 0, shmem = 0;
+	int		n, m = hier(l, CGROUP_MEMORY);
 
 	if ((n = cgroup_leaf_count(l)) != 0) {
 		if (n > 0)
 			errno = EBUSY;
 		return -1;
 	}
-	if (l->tree->host.version == 2) {
-		int	fd = l->fd[CGROUP_UNIFIED];
-
-		if (key_at(fd, "memory.current", NULL, &left) == 0 &&
-		    left > RESET_SLACK) {
-			snprintf(val, sizeof(val), "%" PRIu64, left);
-			write_at(fd, "memory.reclaim", val);
-			key_at(fd, "memory.current", NULL, &left);
-		}
-	} else {
-		int	fd = l->fd[CGROUP_MEMORY];
-
-		if (key_at(fd, "memory.usage_in_bytes", NULL, &left) == 0 &&
-		    left > RESET_SLACK) {
-			write_at(fd, "memory.force_empty", "0");
-			key_at(fd, "memory.usage_in_bytes", NULL, &left);
-		}
-		write_at(fd, "memory.max_usage_in_bytes", "0");
-		write_at(fd, "memory.failcnt", "0");
-	}
+	/*
+	 * What stays charged once the leaf is empty is page cache and
+	 * kernel objects still being freed (reclaimable: the next request's
+	 * limit reclaims them) or tmpfs and shared memory pages, which
+	 * without swap never leave and would shrink the next budget.  Only
+	 * those call for a fresh leaf; reclaiming on every request would
+	 * cost more than the request (memory.force_empty: ~0.6 ms).
+	 */
+	if (key_fd(l->f_usage, NULL, &left) == 0 && left > RESET_SLACK &&
+	    key_at(l->fd[m], "memory.stat", "shmem", &shmem) == 0 &&
+	    shmem > RESET_SLACK)
+		return 1;
+	/* the peak is per request */
+	if (m != CGROUP_UNIFIED)
+		write_at(l->fd[m], "memory.max_usage_in_bytes", "0");
 	leaf_baseline(l);
-	return left > RESET_SLACK ? 1 : 0;
+	return 0;
 }
 
 int

@@ -488,6 +488,66 @@ START_TEST(test_reused_leaf_does_not_report_the_previous_cause)
 }
 END_TEST
 
+/* Memory usage of the pool's leaf r0, read by path from outside. */
+static uint64_t
+leaf_usage_bytes(void)
+{
+	char		path[2 * PATH_MAX], buf[64];
+	int		fd;
+	ssize_t		n;
+
+	snprintf(path, sizeof(path), "%s/%s/r0/memory.usage_in_bytes",
+	    host.dir[CGROUP_MEMORY], tname);
+	ck_assert_int_ne(fd = open(path, O_RDONLY), -1);
+	ck_assert_int_gt(n = read(fd, buf, sizeof(buf) - 1), 0);
+	close(fd);
+	buf[n] = '\0';
+	return strtoull(buf, NULL, 10);
+}
+
+/* tmpfs pages outlive the request; the next one must not pay for them */
+START_TEST(test_give_replaces_a_leaf_left_charged_with_tmpfs_pages)
+{
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 4 };
+	struct cgroup_tree	*t = make_tree();
+	struct cgroup_pool	*p;
+	struct cgroup_leaf	*l;
+	char			 file[96];
+	pid_t			 pid;
+	int			 status;
+
+	snprintf(file, sizeof(file), "/dev/shm/%s", tname);
+	p = cgroup_pool_new(t, "r", 1, err, sizeof(err));
+	ck_assert_msg(p != NULL, "pool_new: %s", err);
+	ck_assert_ptr_nonnull(l = cgroup_pool_take(p, &lim));
+	if ((pid = fork()) == 0) {
+		static char	mb[1 << 20];
+		int		fd, i;
+
+		memset(mb, 'x', sizeof(mb));
+		if (cgroup_leaf_enter(l, 0) == -1 ||
+		    (fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600)) ==
+		    -1)
+			_exit(2);
+		for (i = 0; i < 16; i++)
+			if (write(fd, mb, sizeof(mb)) != sizeof(mb))
+				_exit(3);
+		_exit(0);
+	}
+	status = wait_for(pid, 5);
+	ck_assert_msg(status == 0, "writer status %#x", status);
+	ck_assert_msg(leaf_usage_bytes() >= 16 << 20, "tmpfs not charged");
+	ck_assert_int_eq(cgroup_pool_give(p, l), 0);
+	ck_assert_ptr_nonnull(l = cgroup_pool_take(p, &lim));
+	status = leaf_usage_bytes() < 4 << 20;
+	unlink(file);
+	ck_assert_msg(status, "the next request starts with the tmpfs "
+	    "pages charged");
+	cgroup_pool_free(p);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
 /* Join by fds opened ahead, from a mount namespace with /sys masked. */
 START_TEST(test_enter_works_with_sys_masked)
 {
@@ -590,6 +650,8 @@ cgroup_suite(void)
 	tcase_add_test(tk, test_close_removes_every_directory_made);
 	tcase_add_test(tk, test_stale_subtree_is_removed_at_open);
 	tcase_add_test(tk, test_reused_leaf_does_not_report_the_previous_cause);
+	tcase_add_test(tk,
+	    test_give_replaces_a_leaf_left_charged_with_tmpfs_pages);
 	tcase_add_test(tk, test_enter_works_with_sys_masked);
 	tcase_add_test(tk,
 	    test_clone_into_cgroup_starts_the_child_in_the_v2_leaf);
