@@ -4,10 +4,11 @@
  * Times spawn + wait of a tiny program, serially, in several ways:
  *
  *   vfork           clone(CLONE_VM|CLONE_VFORK) + execve: the spawner today
- *   vfork+leaf      the child joins a prepared leaf (cgroup_leaf_enter: one
- *                   write of "0" per hierarchy), then the leaf is checked
- *                   empty and reset for reuse (cgroup_pool_give)
- *   vfork+leaf v1   the same with the v1 hierarchies alone (no cgroup2)
+ *   vfork+leaf      the child joins a prepared leaf on the v1 hierarchies
+ *                   and cgroup2 (cgroup_leaf_enter: one write of "0" per
+ *                   hierarchy), then the leaf is checked empty and reset
+ *                   for reuse (cgroup_pool_give)
+ *   vfork+leaf v1   the same with the v1 hierarchies alone: the default
  *   clone3          fork-like clone3(CLONE_VFORK) + execve
  *   clone3+into     clone3(CLONE_VFORK|CLONE_INTO_CGROUP) into the v2 leaf,
  *                   the v1 ones joined by writes, then reset
@@ -15,9 +16,10 @@
  *                   pays to join (no controller is enabled here)
  *   vfork+mkdir     no pool: mkdir, limits, join, rmdir per request
  *
- * Each run does N iterations of every way in turn; the figure is the
- * median over the runs of each run's mean, and beside it the part spent
- * after the child was reaped (checking the leaf empty, resetting it).  Run as root:
+ * The ways take turns, request by request; each run gives each way the
+ * median of its N requests, and the figure is the median over the runs,
+ * with beside it the part spent after the child was reaped (checking the
+ * leaf empty, resetting it).  Run as root:
  *
  *   bench/cgroup_cost [-n N] [-r RUNS] program
  */
@@ -136,16 +138,86 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static double
+median(double *v, int n)
+{
+	qsort(v, n, sizeof(double), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+struct bench {
+	struct child		 c;
+	struct cgroup_tree	*tree;
+	struct cgroup_pool	*pool, *pool_v1;
+	struct cgroup_leaf	*leaf_v2;
+};
+
+/* One request the given way; its time, and the part after the reap. */
+static double
+one(struct bench *b, enum way w, double *after)
+{
+	struct cgroup_pool	*p = w == W_VFORK_LEAF_V1 ? b->pool_v1 :
+				    b->pool;
+	struct cgroup_leaf	*leaf = NULL;
+	char			 e[512];
+	double			 t0 = now_us(), t1;
+
+	b->c.leaf = NULL;
+	b->c.skip_unified = 0;
+	switch (w) {
+	case W_VFORK:
+	case W_CLONE3:
+		reap(w == W_VFORK ? spawn_vfork(&b->c) :
+		    spawn_clone3(&b->c, -1));
+		*after = 0;
+		return now_us() - t0;
+	case W_VFORK_LEAF:
+	case W_VFORK_LEAF_V1:
+	case W_CLONE3_INTO:
+		if ((leaf = cgroup_pool_take(p, &limits)) == NULL)
+			err(1, "pool_take");
+		b->c.leaf = leaf;
+		if (w == W_CLONE3_INTO) {
+			b->c.skip_unified = 1;
+			reap(spawn_clone3(&b->c, cgroup_leaf_clonefd(leaf)));
+		} else
+			reap(spawn_vfork(&b->c));
+		t1 = now_us();
+		if (cgroup_pool_give(p, leaf) == -1)
+			err(1, "pool_give");
+		break;
+	case W_CLONE3_INTO_V2:
+		reap(spawn_clone3(&b->c, cgroup_leaf_clonefd(b->leaf_v2)));
+		t1 = now_us();
+		if (cgroup_leaf_kill(b->leaf_v2, 2000) != 0)
+			err(1, "leaf_kill");
+		break;
+	case W_MKDIR:
+	default:
+		if ((leaf = cgroup_leaf_new(b->tree, "m", e, sizeof(e))) ==
+		    NULL)
+			errx(1, "%s", e);
+		if (cgroup_leaf_limit(leaf, &limits) == -1)
+			err(1, "leaf_limit");
+		b->c.leaf = leaf;
+		reap(spawn_vfork(&b->c));
+		t1 = now_us();
+		if (cgroup_leaf_free(leaf) == -1)
+			err(1, "leaf_free");
+		break;
+	}
+	*after = now_us() - t1;
+	return now_us() - t0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct cgroup_host	 host, host_v1, host_v2;
-	struct cgroup_tree	*tree, *tree_v1, *tree_v2;
-	struct cgroup_pool	*pool, *pool_v1;
-	struct cgroup_leaf	*leaf, *leaf_v2;
-	struct child		 c;
+	struct cgroup_tree	*tree_v1, *tree_v2;
+	struct bench		 b;
 	char			 e[512], name[64];
-	double			*res[W_N], *after[W_N], t0, t1, ta;
+	double			*tot[W_N], *aft[W_N], *smp, *sma;
 	int			 n = 200, runs = 5, ch, r, i, w;
 
 	while ((ch = getopt(argc, argv, "n:r:")) != -1) {
@@ -164,129 +236,81 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc - 1 || n < 1 || runs < 1)
 		errx(2, "usage: cgroup_cost [-n N] [-r RUNS] program");
-	memset(&c, 0, sizeof(c));
-	c.prog = argv[optind];
-	if ((c.devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)
+	memset(&b, 0, sizeof(b));
+	b.c.prog = argv[optind];
+	if ((b.c.devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)
 		err(1, "/dev/null");
 
 	if (cgroup_detect(&host, e, sizeof(e)) == -1)
 		errx(1, "%s", e);
-	if (host.dir[CGROUP_UNIFIED][0] == '\0')
-		errx(1, "no writable cgroup2 here: clone3+into not measurable");
+	if (host.version != 1 || host.unified[0] == '\0')
+		errx(1, "written for a hybrid host with a writable cgroup2");
 	host_v1 = host;
-	host_v1.dir[CGROUP_UNIFIED][0] = '\0';
+	memcpy(host.dir[CGROUP_UNIFIED], host.unified, sizeof(host.unified));
+	memset(&host_v2, 0, sizeof(host_v2));
+	host_v2.version = 1;
+	memcpy(host_v2.dir[CGROUP_UNIFIED], host.unified,
+	    sizeof(host_v2.dir[CGROUP_UNIFIED]));
 	snprintf(name, sizeof(name), "cgroup-cost-%d", (int)getpid());
-	if ((tree = cgroup_tree_open(&host, name, e, sizeof(e))) == NULL ||
-	    (pool = cgroup_pool_new(tree, "r", 1, e, sizeof(e))) == NULL)
+	if ((b.tree = cgroup_tree_open(&host, name, e, sizeof(e))) == NULL ||
+	    (b.pool = cgroup_pool_new(b.tree, "r", 1, e, sizeof(e))) == NULL)
 		errx(1, "%s", e);
 	snprintf(name, sizeof(name), "cgroup-cost-v1-%d", (int)getpid());
 	if ((tree_v1 = cgroup_tree_open(&host_v1, name, e, sizeof(e))) ==
-	    NULL || (pool_v1 = cgroup_pool_new(tree_v1, "r", 1, e,
+	    NULL || (b.pool_v1 = cgroup_pool_new(tree_v1, "r", 1, e,
 	    sizeof(e))) == NULL)
 		errx(1, "%s", e);
-
-	memset(&host_v2, 0, sizeof(host_v2));
-	host_v2.version = 1;
-	memcpy(host_v2.dir[CGROUP_UNIFIED], host.dir[CGROUP_UNIFIED],
-	    sizeof(host_v2.dir[CGROUP_UNIFIED]));
 	snprintf(name, sizeof(name), "cgroup-cost-v2-%d", (int)getpid());
 	if ((tree_v2 = cgroup_tree_open(&host_v2, name, e, sizeof(e))) ==
-	    NULL || (leaf_v2 = cgroup_leaf_new(tree_v2, "r0", e,
+	    NULL || (b.leaf_v2 = cgroup_leaf_new(tree_v2, "r0", e,
 	    sizeof(e))) == NULL)
 		errx(1, "%s", e);
 
+	/*
+	 * The ways take turns request by request, so that a neighbour's
+	 * load falls on all of them alike; each run gives each way the
+	 * median of its n requests.
+	 */
+	if ((smp = calloc(W_N * (size_t)n, sizeof(double))) == NULL ||
+	    (sma = calloc(W_N * (size_t)n, sizeof(double))) == NULL)
+		err(1, NULL);
 	for (w = 0; w < W_N; w++)
-		if ((res[w] = calloc(runs, sizeof(double))) == NULL ||
-		    (after[w] = calloc(runs, sizeof(double))) == NULL)
+		if ((tot[w] = calloc(runs, sizeof(double))) == NULL ||
+		    (aft[w] = calloc(runs, sizeof(double))) == NULL)
 			err(1, NULL);
 	for (r = 0; r < runs; r++) {
+		for (i = 0; i < n; i++)
+			for (w = 0; w < W_N; w++)
+				smp[w * n + i] = one(&b, w, &sma[w * n + i]);
 		for (w = 0; w < W_N; w++) {
-			t0 = now_us();
-			ta = 0;
-			for (i = 0; i < n; i++) {
-				c.leaf = NULL;
-				c.skip_unified = 0;
-				switch (w) {
-				case W_VFORK:
-					reap(spawn_vfork(&c));
-					break;
-				case W_VFORK_LEAF:
-				case W_VFORK_LEAF_V1: {
-					struct cgroup_pool *p = w ==
-					    W_VFORK_LEAF ? pool : pool_v1;
-
-					if ((leaf = cgroup_pool_take(p,
-					    &limits)) == NULL)
-						err(1, "pool_take");
-					c.leaf = leaf;
-					reap(spawn_vfork(&c));
-					t1 = now_us();
-					if (cgroup_pool_give(p, leaf) == -1)
-						err(1, "pool_give");
-					ta += now_us() - t1;
-					break;
-				}
-				case W_CLONE3:
-					reap(spawn_clone3(&c, -1));
-					break;
-				case W_CLONE3_INTO:
-					if ((leaf = cgroup_pool_take(pool,
-					    &limits)) == NULL)
-						err(1, "pool_take");
-					c.leaf = leaf;
-					c.skip_unified = 1;
-					reap(spawn_clone3(&c,
-					    cgroup_leaf_clonefd(leaf)));
-					t1 = now_us();
-					if (cgroup_pool_give(pool, leaf) == -1)
-						err(1, "pool_give");
-					ta += now_us() - t1;
-					break;
-				case W_CLONE3_INTO_V2:
-					reap(spawn_clone3(&c,
-					    cgroup_leaf_clonefd(leaf_v2)));
-					t1 = now_us();
-					if (cgroup_leaf_kill(leaf_v2, 2000) != 0)
-						err(1, "leaf_kill");
-					ta += now_us() - t1;
-					break;
-				case W_MKDIR:
-					if ((leaf = cgroup_leaf_new(tree, "m",
-					    e, sizeof(e))) == NULL)
-						errx(1, "%s", e);
-					if (cgroup_leaf_limit(leaf, &limits) ==
-					    -1)
-						err(1, "leaf_limit");
-					c.leaf = leaf;
-					reap(spawn_vfork(&c));
-					t1 = now_us();
-					if (cgroup_leaf_free(leaf) == -1)
-						err(1, "leaf_free");
-					ta += now_us() - t1;
-					break;
-				}
-			}
-			res[w][r] = (now_us() - t0) / n;
-			after[w][r] = ta / n;
+			tot[w][r] = median(smp + w * n, n);
+			aft[w][r] = median(sma + w * n, n);
 		}
 	}
 
-	cgroup_pool_free(pool);
-	cgroup_pool_free(pool_v1);
-	cgroup_leaf_free(leaf_v2);
-	if (cgroup_tree_close(tree) == -1 || cgroup_tree_close(tree_v1) ==
+	cgroup_pool_free(b.pool);
+	cgroup_pool_free(b.pool_v1);
+	cgroup_leaf_free(b.leaf_v2);
+	if (cgroup_tree_close(b.tree) == -1 || cgroup_tree_close(tree_v1) ==
 	    -1 || cgroup_tree_close(tree_v2) == -1)
 		warnx("a cgroup was left behind");
 
-	printf("# %s, %d runs of %d, median of the runs' means (us)\n"
-	    "# way            total   after-reap   (total min, max)\n",
-	    c.prog, runs, n);
+	printf("# %s: %d runs of %d requests per way, taking turns;\n"
+	    "# median over the runs of each run's median, in us\n"
+	    "# way            total  after-reap  vs vfork  (runs: min, max)\n",
+	    b.c.prog, runs, n);
 	for (w = 0; w < W_N; w++) {
-		qsort(res[w], runs, sizeof(double), cmp_double);
-		qsort(after[w], runs, sizeof(double), cmp_double);
-		printf("%-15s %7.1f  %9.1f    (%.1f, %.1f)\n", way_name[w],
-		    res[w][runs / 2], after[w][runs / 2], res[w][0],
-		    res[w][runs - 1]);
+		double	lo, hi, t, a;
+
+		lo = hi = tot[w][0];
+		for (r = 1; r < runs; r++) {
+			lo = tot[w][r] < lo ? tot[w][r] : lo;
+			hi = tot[w][r] > hi ? tot[w][r] : hi;
+		}
+		t = median(tot[w], runs);
+		a = median(aft[w], runs);
+		printf("%-15s %6.1f  %10.1f  %8.2f  (%.1f, %.1f)\n",
+		    way_name[w], t, a, t / median(tot[W_VFORK], runs), lo, hi);
 	}
 	return 0;
 }

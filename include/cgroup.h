@@ -34,7 +34,7 @@
 
 /* The hierarchies a leaf may span. */
 enum cgroup_hier {
-	CGROUP_UNIFIED,		/* cgroup2: everything on v2, membership on v1 */
+	CGROUP_UNIFIED,		/* cgroup2: everything (v2), or membership */
 	CGROUP_MEMORY,		/* v1 only */
 	CGROUP_PIDS,		/* v1 only */
 	CGROUP_CPU,		/* v1 only */
@@ -46,6 +46,12 @@ struct cgroup_host {
 	int	version;		/* 2: memory, pids, cpu on cgroup2; 1: v1 */
 	int	memsw;			/* v1: memory.memsw.* present */
 	char	dir[CGROUP_NHIER][PATH_MAX];	/* our own cgroup, "": unused */
+	/*
+	 * v1 (hybrid): our writable cgroup2 directory, or "".  Copied into
+	 * dir[CGROUP_UNIFIED], leaves span it too: cgroup.kill and
+	 * CLONE_INTO_CGROUP, at a cost per request (bench/RESULTS.md).
+	 */
+	char	unified[PATH_MAX];
 };
 
 /* What caused the end of a request, as the kernel counted it. */

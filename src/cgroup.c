@@ -487,14 +487,14 @@ cgroup_detect_text(struct cgroup_host *h, const char *self, const char *mi,
 			return 0;
 		}
 		/*
-		 * Hybrid: keep the v2 cgroup for cgroup.kill (5.14+; the
-		 * v1 loop stands in before) and CLONE_INTO_CGROUP, when we
-		 * may make cgroups there.
+		 * Hybrid: the v2 cgroup could add cgroup.kill (5.14+) and
+		 * CLONE_INTO_CGROUP, but joining it as well costs more than
+		 * the v1 hierarchies together; offered, not used.
 		 */
-		if (access(h->dir[CGROUP_UNIFIED], W_OK) == -1)
-			h->dir[CGROUP_UNIFIED][0] = '\0';
-	} else
-		h->dir[CGROUP_UNIFIED][0] = '\0';
+		if (access(h->dir[CGROUP_UNIFIED], W_OK) == 0)
+			memcpy(h->unified, h->dir[CGROUP_UNIFIED],
+			    sizeof(h->unified));
+	}
 
 	for (i = CGROUP_MEMORY; i < CGROUP_NHIER; i++) {
 		if (own_dir(self, mi, hier_name[i], h->dir[i], PATH_MAX) == 0)
@@ -519,6 +519,7 @@ cgroup_detect_text(struct cgroup_host *h, const char *self, const char *mi,
 			    "hierarchy with the %s controller", hier_name[i]);
 		return -1;
 	}
+	h->dir[CGROUP_UNIFIED][0] = '\0';
 	/* cpu,cpuacct co-mounted: one hierarchy */
 	if (strcmp(h->dir[CGROUP_CPUACCT], h->dir[CGROUP_CPU]) == 0)
 		h->dir[CGROUP_CPUACCT][0] = '\0';
