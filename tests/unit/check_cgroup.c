@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -587,6 +588,30 @@ START_TEST(test_enter_works_with_sys_masked)
 }
 END_TEST
 
+/* The kernel checks the opener's credentials, not the writer's. */
+START_TEST(test_enter_works_after_dropping_to_nobody)
+{
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
+	struct cgroup_tree	*t = make_tree();
+	struct cgroup_leaf	*l = new_leaf(t, &lim);
+	pid_t			 pid;
+	int			 status;
+
+	if ((pid = fork()) == 0) {
+		if (setgroups(0, NULL) == -1 ||
+		    setresgid(65534, 65534, 65534) == -1 ||
+		    setresuid(65534, 65534, 65534) == -1)
+			_exit(3);
+		_exit(cgroup_leaf_enter(l, 0) == -1 ? 4 : 0);
+	}
+	status = wait_for(pid, 5);
+	ck_assert_msg(status == 0, "nobody could not join (status %#x)",
+	    status);
+	cgroup_leaf_free(l);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
 START_TEST(test_clone_into_cgroup_starts_the_child_in_the_v2_leaf)
 {
 	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
@@ -657,6 +682,7 @@ cgroup_suite(void)
 	tcase_add_test(tk,
 	    test_give_replaces_a_leaf_left_charged_with_tmpfs_pages);
 	tcase_add_test(tk, test_enter_works_with_sys_masked);
+	tcase_add_test(tk, test_enter_works_after_dropping_to_nobody);
 	tcase_add_test(tk,
 	    test_clone_into_cgroup_starts_the_child_in_the_v2_leaf);
 	suite_add_tcase(s, tk);
