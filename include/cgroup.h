@@ -46,6 +46,7 @@ struct cgroup_host {
 	int	version;		/* 2: memory, pids, cpu on cgroup2; 1: v1 */
 	int	memsw;			/* v1: memory.memsw.* present */
 	char	dir[CGROUP_NHIER][PATH_MAX];	/* our own cgroup, "": unused */
+	char	controllers[64];	/* v2: enabled for the subtree */
 	/*
 	 * v1 (hybrid): our writable cgroup2 directory, or "".  Copied into
 	 * dir[CGROUP_UNIFIED], leaves span it too: cgroup.kill and

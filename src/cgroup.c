@@ -27,7 +27,7 @@
 
 #define KILL_TIMEOUT_MS		2000
 #define RESET_SLACK		(4 << 20)	/* charged bytes a leaf may keep */
-#define V2_CONTROLLERS		"memory pids cpu"
+#define V2_CONTROLLERS		"memory pids cpu"	/* what a leaf needs */
 
 struct cgroup_tree {
 	struct cgroup_host	host;
@@ -484,6 +484,8 @@ cgroup_detect_text(struct cgroup_host *h, const char *self, const char *mi,
 				v2ok = 0;
 		if (v2ok) {
 			h->version = 2;
+			snprintf(h->controllers, sizeof(h->controllers), "%s",
+			    V2_CONTROLLERS);
 			return 0;
 		}
 		/*
@@ -644,6 +646,46 @@ cgroup_tree_remove_stale(const struct cgroup_host *h, const char *name,
 
 /* ----------------------------------------------------------------- tree */
 
+/* Move every process listed in from's cgroup.procs to "to". */
+static void
+move_procs(int from, int to)
+{
+	char	buf[65536], *p, *end;
+	int	n;
+
+	for (n = 0; n < 100; n++) {
+		if (read_at(from, "cgroup.procs", buf, sizeof(buf)) == -1 ||
+		    buf[0] == '\0')
+			return;
+		for (p = buf; *p != '\0'; p = end + (*end == '\n')) {
+			strtol(p, &end, 10);
+			if (end == p)
+				break;
+			*end = '\0';
+			write_at(to, "cgroup.procs", p);
+			*end = '\n';
+		}
+	}
+}
+
+/* "+a +b" (sign '+') or "-a -b" for the words of list. */
+static void
+ctl_line(const char *list, int sign, char *out, size_t size)
+{
+	const char	*p = list;
+	size_t		 n = 0, len;
+
+	out[0] = '\0';
+	while (*p != '\0' && n < size) {
+		p += strspn(p, " ");
+		if ((len = strcspn(p, " ")) == 0)
+			break;
+		n += snprintf(out + n, size - n, "%s%c%.*s", n > 0 ? " " : "",
+		    sign, (int)len, p);
+		p += len;
+	}
+}
+
 /*
  * v2, "no internal processes": a cgroup that hands controllers to its
  * children may hold no process itself (the root excepted).  So when our
@@ -654,73 +696,64 @@ static int
 v2_delegate(struct cgroup_tree *t, char *err, size_t errlen)
 {
 	const char	*own = t->host.dir[CGROUP_UNIFIED];
-	int		 ofd = t->own[CGROUP_UNIFIED], dfd, i, n;
-	char		 have[256], want[64], leaf[NAME_MAX + 1];
-	static const char *const ctl[] = { "memory", "pids", "cpu" };
+	int		 ofd = t->own[CGROUP_UNIFIED], dfd;
+	char		 have[256], miss[64], want[96], leaf[NAME_MAX + 1];
+	const char	*p;
+	size_t		 len, n = 0;
 
 	if (read_at(ofd, "cgroup.subtree_control", have, sizeof(have)) == -1) {
 		seterr(err, errlen, "%s/cgroup.subtree_control: %s", own,
 		    strerror(errno));
 		return -1;
 	}
-	want[0] = '\0';
-	for (i = 0, n = 0; i < (int)nitems(ctl); i++)
-		if (!cgroup_has_word(have, ctl[i]))
-			n += snprintf(want + n, sizeof(want) - n, "%s+%s",
-			    n > 0 ? " " : "", ctl[i]);
-	if (want[0] == '\0')
+	miss[0] = '\0';
+	for (p = t->host.controllers; *p != '\0'; p += len) {
+		char	word[32];
+
+		p += strspn(p, " ");
+		if ((len = strcspn(p, " ")) == 0 || len >= sizeof(word))
+			break;
+		memcpy(word, p, len);
+		word[len] = '\0';
+		if (!cgroup_has_word(have, word))
+			n += snprintf(miss + n, sizeof(miss) - n, "%s%s",
+			    n > 0 ? " " : "", word);
+	}
+	if (miss[0] == '\0')
 		return 0;
 	/* the root cgroup is exempt, and alone has no cgroup.type */
 	if (faccessat(ofd, "cgroup.type", F_OK, 0) == 0) {
 		snprintf(leaf, sizeof(leaf), "%s.daemon", t->name);
-		if (mkdirat(ofd, leaf, 0755) == -1 && errno != EEXIST) {
-			seterr(err, errlen, "%s/%s: %s", own, leaf,
-			    strerror(errno));
-			return -1;
-		}
-		t->daemon_leaf = 1;
-		if ((dfd = openat(ofd, leaf, O_RDONLY | O_DIRECTORY |
+		if ((mkdirat(ofd, leaf, 0755) == -1 && errno != EEXIST) ||
+		    (dfd = openat(ofd, leaf, O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC)) == -1) {
 			seterr(err, errlen, "%s/%s: %s", own, leaf,
 			    strerror(errno));
 			return -1;
 		}
-		for (n = 0; n < 100; n++) {
-			char	buf[65536], *p, *end;
-
-			if (read_at(ofd, "cgroup.procs", buf, sizeof(buf)) ==
-			    -1 || buf[0] == '\0')
-				break;
-			for (p = buf; *p != '\0'; p = end + (*end == '\n')) {
-				strtol(p, &end, 10);
-				if (end == p)
-					break;
-				*end = '\0';
-				write_at(dfd, "cgroup.procs", p);
-				*end = '\n';
-			}
-		}
+		t->daemon_leaf = 1;
+		move_procs(ofd, dfd);
 		close(dfd);
 	}
+	ctl_line(miss, '+', want, sizeof(want));
 	if (write_at(ofd, "cgroup.subtree_control", want) == -1) {
 		seterr(err, errlen, "%s/cgroup.subtree_control: cannot "
-		    "enable %s: %s", own, want, strerror(errno));
+		    "write \"%s\": %s", own, want, strerror(errno));
 		return -1;
 	}
-	snprintf(t->enabled, sizeof(t->enabled), "%s", want);
+	snprintf(t->enabled, sizeof(t->enabled), "%s", miss);
 	return 0;
 }
 
+/* The reverse of v2_delegate(), once <own>/<name> is gone. */
 static void
 v2_undelegate(struct cgroup_tree *t)
 {
-	char	off[64], leaf[NAME_MAX + 1], *p;
-	int	ofd = t->own[CGROUP_UNIFIED], dfd, n;
+	char	off[96], leaf[NAME_MAX + 1];
+	int	ofd = t->own[CGROUP_UNIFIED], dfd;
 
 	if (t->enabled[0] != '\0') {
-		snprintf(off, sizeof(off), "%s", t->enabled);
-		for (p = off; (p = strchr(p, '+')) != NULL; p++)
-			*p = '-';
+		ctl_line(t->enabled, '-', off, sizeof(off));
 		write_at(ofd, "cgroup.subtree_control", off);
 	}
 	if (!t->daemon_leaf)
@@ -729,21 +762,7 @@ v2_undelegate(struct cgroup_tree *t)
 	if ((dfd = openat(ofd, leaf, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 	    -1)
 		return;
-	for (n = 0; n < 100; n++) {
-		char	buf[65536], *s, *end;
-
-		if (read_at(dfd, "cgroup.procs", buf, sizeof(buf)) == -1 ||
-		    buf[0] == '\0')
-			break;
-		for (s = buf; *s != '\0'; s = end + (*end == '\n')) {
-			strtol(s, &end, 10);
-			if (end == s)
-				break;
-			*end = '\0';
-			write_at(ofd, "cgroup.procs", s);
-			*end = '\n';
-		}
-	}
+	move_procs(dfd, ofd);
 	close(dfd);
 	unlinkat(ofd, leaf, AT_REMOVEDIR);
 }
@@ -787,11 +806,17 @@ cgroup_tree_open(const struct cgroup_host *h, const char *name, char *err,
 			goto fail;
 		}
 	}
-	if (h->version == 2 && write_at(t->fd[CGROUP_UNIFIED],
-	    "cgroup.subtree_control", "+memory +pids +cpu") == -1) {
-		seterr(err, errlen, "%s/%s/cgroup.subtree_control: %s",
-		    h->dir[CGROUP_UNIFIED], name, strerror(errno));
-		goto fail;
+	if (h->version == 2) {
+		char	want[96];
+
+		ctl_line(h->controllers, '+', want, sizeof(want));
+		if (write_at(t->fd[CGROUP_UNIFIED], "cgroup.subtree_control",
+		    want) == -1) {
+			seterr(err, errlen, "%s/%s/cgroup.subtree_control: "
+			    "cannot write \"%s\": %s", h->dir[CGROUP_UNIFIED],
+			    name, want, strerror(errno));
+			goto fail;
+		}
 	}
 	return t;
 fail:
