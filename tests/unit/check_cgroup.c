@@ -262,8 +262,8 @@ START_TEST(test_memory_budget_oom_kills_and_reports_memory)
 	int			 status;
 
 	if ((pid = fork()) == 0) {
-		size_t	len = 256 << 20, off;
-		char	*p;
+		size_t		 len = 256 << 20, off;
+		volatile char	*p;
 
 		if (cgroup_leaf_enter(l, 0) == -1)
 			_exit(2);
@@ -588,6 +588,53 @@ START_TEST(test_enter_works_with_sys_masked)
 }
 END_TEST
 
+/* What the spawner's child will do: join, then exec the script. */
+struct hog_arg {
+	const struct cgroup_leaf	*leaf;
+};
+
+static char	self_exe[PATH_MAX];
+
+static int
+hog_child(void *arg)
+{
+	struct hog_arg	*h = arg;
+	char		*argv[] = { self_exe, "--hog", NULL };
+
+	if (cgroup_leaf_enter(h->leaf, 0) == -1)
+		_exit(2);
+	execv(self_exe, argv);
+	_exit(127);
+}
+
+/*
+ * The spawner's way exactly: CLONE_VM|CLONE_VFORK in a new PID namespace,
+ * join before execve.  What the program allocates after exec is charged
+ * to the leaf (the vfork child shared the spawner's memory until then).
+ */
+START_TEST(test_vfork_child_is_charged_to_the_leaf_after_exec)
+{
+	static char		 stack[64 * 1024] __attribute__((aligned(16)));
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
+	struct cgroup_tree	*t = make_tree();
+	struct cgroup_leaf	*l = new_leaf(t, &lim);
+	struct hog_arg		 h = { l };
+	pid_t			 pid;
+	int			 status;
+
+	pid = clone(hog_child, stack + sizeof(stack), CLONE_VM | CLONE_VFORK |
+	    CLONE_NEWPID | SIGCHLD, &h);
+	ck_assert_msg(pid != -1, "clone: %s", strerror(errno));
+	status = wait_for(pid, 10);
+	ck_assert_msg(status != -1 && WIFSIGNALED(status) &&
+	    WTERMSIG(status) == SIGKILL, "the hog was not OOM-killed "
+	    "(status %#x)", status);
+	ck_assert_str_eq(cgroup_cause_name(cgroup_leaf_cause(l)), "memory");
+	cgroup_leaf_free(l);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
 /* The kernel checks the opener's credentials, not the writer's. */
 START_TEST(test_enter_works_after_dropping_to_nobody)
 {
@@ -672,6 +719,7 @@ cgroup_suite(void)
 	tcase_add_test(tk,
 	    test_detect_reports_the_v1_controllers_of_a_hybrid_host);
 	tcase_add_test(tk, test_memory_budget_oom_kills_and_reports_memory);
+	tcase_add_test(tk, test_vfork_child_is_charged_to_the_leaf_after_exec);
 	tcase_add_test(tk, test_pids_budget_stops_a_fork_loop_and_reports_pids);
 	tcase_add_test(tk, test_cpu_quota_bounds_a_busy_loop);
 	tcase_add_test(tk, test_kill_empties_the_leaf_v1_loop);
@@ -689,11 +737,34 @@ cgroup_suite(void)
 	return s;
 }
 
-int
-main(void)
+/* --hog: what a script that wants too much memory does */
+static int
+hog(void)
 {
-	SRunner	*sr = srunner_create(cgroup_suite());
+	size_t		 len = 256 << 20, off;
+	volatile char	*p;		/* or the compiler drops it all */
+
+	if ((p = malloc(len)) == NULL)
+		return 3;
+	for (off = 0; off < len; off += 4096)
+		p[off] = 1;
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	SRunner	*sr;
 	int	 failed;
+	ssize_t	 n;
+
+	if (argc == 2 && strcmp(argv[1], "--hog") == 0)
+		return hog();
+	if ((n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1)) ==
+	    -1)
+		return EXIT_FAILURE;
+	self_exe[n] = '\0';
+	sr = srunner_create(cgroup_suite());
 
 	/* the real cgroup filesystem needs root: 77 is automake's SKIP */
 	if (geteuid() != 0) {
