@@ -397,6 +397,23 @@ START_TEST(test_kill_empties_the_leaf_v2_cgroup_kill)
 }
 END_TEST
 
+/* A request killed for another reason (timeout, abort) hit no budget. */
+START_TEST(test_a_kill_alone_reports_no_cause)
+{
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
+	struct cgroup_tree	*t = make_tree();
+	struct cgroup_leaf	*l = new_leaf(t, &lim);
+	pid_t			 pid;
+
+	pid = sleepers_in(l, 2);
+	ck_assert_int_eq(cgroup_leaf_kill(l, 2000), 0);
+	ck_assert_int_ne(wait_for(pid, 2), -1);
+	ck_assert_str_eq(cgroup_cause_name(cgroup_leaf_cause(l)), "none");
+	cgroup_leaf_free(l);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
 START_TEST(test_close_removes_every_directory_made)
 {
 	struct cgroup_tree	*t = make_tree();
@@ -723,6 +740,7 @@ cgroup_suite(void)
 	tcase_add_test(tk, test_pids_budget_stops_a_fork_loop_and_reports_pids);
 	tcase_add_test(tk, test_cpu_quota_bounds_a_busy_loop);
 	tcase_add_test(tk, test_kill_empties_the_leaf_v1_loop);
+	tcase_add_test(tk, test_a_kill_alone_reports_no_cause);
 	tcase_add_test(tk, test_kill_empties_the_leaf_v2_cgroup_kill);
 	tcase_add_test(tk, test_close_removes_every_directory_made);
 	tcase_add_test(tk, test_stale_subtree_is_removed_at_open);
