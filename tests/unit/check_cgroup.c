@@ -569,6 +569,52 @@ START_TEST(test_give_replaces_a_leaf_left_charged_with_tmpfs_pages)
 }
 END_TEST
 
+static uint64_t
+leaf_file_u64(const char *file)
+{
+	char		path[2 * PATH_MAX], buf[64];
+	int		fd;
+	ssize_t		n;
+
+	snprintf(path, sizeof(path), "%s/%s/r0/%s", host.dir[CGROUP_MEMORY],
+	    tname, file);
+	ck_assert_msg((fd = open(path, O_RDONLY)) != -1, "%s: %s", path,
+	    strerror(errno));
+	ck_assert_int_gt(n = read(fd, buf, sizeof(buf) - 1), 0);
+	close(fd);
+	buf[n] = '\0';
+	return strtoull(buf, NULL, 10);
+}
+
+/* v1 wants memsw >= limit at every step: raising and lowering both work */
+START_TEST(test_reused_leaf_takes_a_higher_then_a_lower_memory_budget)
+{
+	static const uint64_t	 mb[] = { 64, 256, 32 };
+	struct cgroup_limits	 lim = { .pids = 16 };
+	struct cgroup_tree	*t = make_tree();
+	struct cgroup_pool	*p;
+	struct cgroup_leaf	*l;
+	size_t			 i;
+
+	p = cgroup_pool_new(t, "r", 1, err, sizeof(err));
+	ck_assert_msg(p != NULL, "pool_new: %s", err);
+	for (i = 0; i < sizeof(mb) / sizeof(mb[0]); i++) {
+		lim.memory = mb[i] << 20;
+		l = cgroup_pool_take(p, &lim);
+		ck_assert_msg(l != NULL, "take with %llu MiB: %s",
+		    (unsigned long long)mb[i], strerror(errno));
+		ck_assert_uint_eq(leaf_file_u64("memory.limit_in_bytes"),
+		    mb[i] << 20);
+		if (host.memsw)
+			ck_assert_uint_eq(leaf_file_u64(
+			    "memory.memsw.limit_in_bytes"), mb[i] << 20);
+		ck_assert_int_eq(cgroup_pool_give(p, l), 0);
+	}
+	cgroup_pool_free(p);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
 /* Join by fds opened ahead, from a mount namespace with /sys masked. */
 START_TEST(test_enter_works_with_sys_masked)
 {
@@ -745,6 +791,8 @@ cgroup_suite(void)
 	tcase_add_test(tk, test_close_removes_every_directory_made);
 	tcase_add_test(tk, test_stale_subtree_is_removed_at_open);
 	tcase_add_test(tk, test_reused_leaf_does_not_report_the_previous_cause);
+	tcase_add_test(tk,
+	    test_reused_leaf_takes_a_higher_then_a_lower_memory_budget);
 	tcase_add_test(tk,
 	    test_give_replaces_a_leaf_left_charged_with_tmpfs_pages);
 	tcase_add_test(tk, test_enter_works_with_sys_masked);
