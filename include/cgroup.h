@@ -20,9 +20,10 @@
  *            cgroup_pool_give()   kill what is left, reset, reuse
  *   stop     cgroup_tree_close()  kill, rmdir bottom-up, undo delegation
  *
- * Nothing is ever created or written outside <own>/<name> (on v2 with
- * a non-root own cgroup, also the leaf <own>/<name>.daemon that holds
- * the daemon itself; see doc/cgroups.md).
+ * Nothing is ever created or written outside <own>/<name>, except on
+ * v2 when <own> must hand out controllers: then <own>'s own
+ * cgroup.subtree_control and cgroup.procs, and the leaf
+ * <own>/<name>.daemon that holds the daemon meanwhile (doc/cgroups.md).
  */
 #ifndef SAFECGI_CGROUP_H
 #define SAFECGI_CGROUP_H
