@@ -139,6 +139,21 @@ START_TEST(test_detect_names_the_missing_controller_and_the_file)
 }
 END_TEST
 
+START_TEST(test_detect_names_a_missing_v1_hierarchy)
+{
+	const char *mi =
+	    "31 25 0:27 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+	    "32 25 0:28 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n";
+	const char *self = "4:memory:/a\n2:cpu:/\n";
+	struct cgroup_host	h;
+	char			e[512];
+
+	ck_assert_int_eq(cgroup_detect_text(&h, self, mi, e, sizeof(e)), -1);
+	ck_assert_str_eq(e, "/proc/self/mountinfo: no cgroup hierarchy with "
+	    "the pids controller");
+}
+END_TEST
+
 /* ------------------------------------------------------------ helpers */
 
 /* tname is set once, in main: a failed test's tree goes with the next */
@@ -775,6 +790,7 @@ cgroup_suite(void)
 	tcase_add_test(tc,
 	    test_detect_chooses_v2_when_memory_pids_cpu_are_delegated);
 	tcase_add_test(tc, test_detect_names_the_missing_controller_and_the_file);
+	tcase_add_test(tc, test_detect_names_a_missing_v1_hierarchy);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(tk, setup, NULL);
