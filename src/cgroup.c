@@ -375,7 +375,7 @@ slurp(const char *path, size_t *lenp)
 	char	*buf = NULL, *nbuf;
 	size_t	 len = 0, cap = 0;
 	ssize_t	 n;
-	int	 fd;
+	int	 fd, saved;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return NULL;
@@ -401,10 +401,10 @@ slurp(const char *path, size_t *lenp)
 		*lenp = len;
 	return buf;
 fail:
-	n = errno;
+	saved = errno;
 	free(buf);
 	close(fd);
-	errno = (int)n;
+	errno = saved;
 	return NULL;
 }
 
@@ -963,10 +963,11 @@ cgroup_leaf_free(struct cgroup_leaf *l)
 	for (i = 0; i < CGROUP_NHIER; i++) {
 		if (l->procs[i] != -1)
 			close(l->procs[i]);
-		if (l->fd[i] != -1)
-			close(l->fd[i]);
-		if (l->fd[i] != -1 && remove_at(l->tree->fd[i], l->name,
-		    i == CGROUP_UNIFIED, deadline) == -1)
+		if (l->fd[i] == -1)
+			continue;
+		close(l->fd[i]);
+		if (remove_at(l->tree->fd[i], l->name, i == CGROUP_UNIFIED,
+		    deadline) == -1)
 			rc = -1;
 	}
 	free(l);
@@ -1000,7 +1001,11 @@ cgroup_leaf_limit(struct cgroup_leaf *l, const struct cgroup_limits *lim)
 	int		 fp = l->fd[hier(l, CGROUP_PIDS)];
 	int		 fc = l->fd[hier(l, CGROUP_CPU)];
 
-	if (l->limited && memcmp(&l->limits, lim, sizeof(*lim)) == 0)
+	/* the same profile again: nothing to write */
+	if (l->limited && l->limits.memory == lim->memory &&
+	    l->limits.pids == lim->pids &&
+	    l->limits.cpu_quota_us == lim->cpu_quota_us &&
+	    l->limits.cpu_period_us == lim->cpu_period_us)
 		return 0;
 	l->limited = 0;
 	if (lim->memory != 0)
