@@ -14,7 +14,8 @@ TOP=$(pwd)
 BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libseccomp-dev libcap-ng-dev libinih-dev check"
 TEST_DEPS="nginx-light fcgiwrap curl wrk git cgit gitweb libcgi-pm-perl
-	python3 python3-yaml clang libclang-rt-14-dev procps iproute2 fail2ban"
+	python3 python3-yaml clang libclang-rt-14-dev procps iproute2 fail2ban
+	qemu-system-x86 busybox-static"
 
 deps() {
 	if [ "$(id -u)" -ne 0 ]; then

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
+#include <poll.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -154,6 +155,8 @@ START_TEST(test_detect_names_a_missing_v1_hierarchy)
 }
 END_TEST
 
+static int	hog(void);
+
 /* ------------------------------------------------------------ helpers */
 
 /* tname is set once, in main: a failed test's tree goes with the next */
@@ -239,6 +242,24 @@ exists(const char *dir, const char *name)
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	return stat(path, &st) == 0;
+}
+
+/* Our own cgroup in the hierarchy that holds a controller. */
+static const char *
+hier_dir(int ctl)
+{
+	return host.version == 2 ? host.dir[CGROUP_UNIFIED] : host.dir[ctl];
+}
+
+/* Leaves on cgroup2: always on v2, by choice on a hybrid host. */
+static void
+use_unified(void)
+{
+	if (host.version == 2)
+		return;
+	ck_assert_msg(host.unified[0] != '\0',
+	    "no writable cgroup2 on this host");
+	memcpy(host.dir[CGROUP_UNIFIED], host.unified, sizeof(host.unified));
 }
 
 /* ---------------------------------------------------------- real kernel */
@@ -383,12 +404,8 @@ kill_empties(int with_unified)
 	struct cgroup_leaf	*l;
 	pid_t			 pid;
 
-	if (with_unified) {
-		ck_assert_msg(host.unified[0] != '\0',
-		    "no writable cgroup2 on this host");
-		memcpy(host.dir[CGROUP_UNIFIED], host.unified,
-		    sizeof(host.unified));
-	}
+	if (with_unified)
+		use_unified();
 	t = make_tree();
 	l = new_leaf(t, &lim);
 	pid = sleepers_in(l, 5);
@@ -480,7 +497,7 @@ START_TEST(test_stale_subtree_is_removed_at_open)
 		_exit(0);
 	}
 	snprintf(path, sizeof(path), "%s/%s/w0/r1/cgroup.procs",
-	    host.dir[CGROUP_PIDS], tname);
+	    hier_dir(CGROUP_PIDS), tname);
 	ck_assert_int_ne(fd = open(path, O_WRONLY), -1);
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	ck_assert_int_eq(write(fd, buf, strlen(buf)), (ssize_t)strlen(buf));
@@ -532,8 +549,9 @@ leaf_usage_bytes(void)
 	int		fd;
 	ssize_t		n;
 
-	snprintf(path, sizeof(path), "%s/%s/r0/memory.usage_in_bytes",
-	    host.dir[CGROUP_MEMORY], tname);
+	snprintf(path, sizeof(path), "%s/%s/r0/%s", hier_dir(CGROUP_MEMORY),
+	    tname, host.version == 2 ? "memory.current" :
+	    "memory.usage_in_bytes");
 	ck_assert_int_ne(fd = open(path, O_RDONLY), -1);
 	ck_assert_int_gt(n = read(fd, buf, sizeof(buf) - 1), 0);
 	close(fd);
@@ -591,7 +609,7 @@ leaf_file_u64(const char *file)
 	int		fd;
 	ssize_t		n;
 
-	snprintf(path, sizeof(path), "%s/%s/r0/%s", host.dir[CGROUP_MEMORY],
+	snprintf(path, sizeof(path), "%s/%s/r0/%s", hier_dir(CGROUP_MEMORY),
 	    tname, file);
 	ck_assert_msg((fd = open(path, O_RDONLY)) != -1, "%s: %s", path,
 	    strerror(errno));
@@ -618,9 +636,11 @@ START_TEST(test_reused_leaf_takes_a_higher_then_a_lower_memory_budget)
 		l = cgroup_pool_take(p, &lim);
 		ck_assert_msg(l != NULL, "take with %llu MiB: %s",
 		    (unsigned long long)mb[i], strerror(errno));
-		ck_assert_uint_eq(leaf_file_u64("memory.limit_in_bytes"),
-		    mb[i] << 20);
-		if (host.memsw)
+		ck_assert_uint_eq(leaf_file_u64(host.version == 2 ?
+		    "memory.max" : "memory.limit_in_bytes"), mb[i] << 20);
+		if (host.version == 2)
+			ck_assert_uint_eq(leaf_file_u64("memory.swap.max"), 0);
+		else if (host.memsw)
 			ck_assert_uint_eq(leaf_file_u64(
 			    "memory.memsw.limit_in_bytes"), mb[i] << 20);
 		ck_assert_int_eq(cgroup_pool_give(p, l), 0);
@@ -748,9 +768,7 @@ START_TEST(test_clone_into_cgroup_starts_the_child_in_the_v2_leaf)
 	int			 fd;
 	ssize_t			 n;
 
-	ck_assert_msg(host.unified[0] != '\0',
-	    "no writable cgroup2 on this host");
-	memcpy(host.dir[CGROUP_UNIFIED], host.unified, sizeof(host.unified));
+	use_unified();
 	t = make_tree();
 	l = new_leaf(t, &lim);
 	memset(&ca, 0, sizeof(ca));
@@ -777,12 +795,142 @@ START_TEST(test_clone_into_cgroup_starts_the_child_in_the_v2_leaf)
 }
 END_TEST
 
+/* ------------------------------------------------- unified (v2) host */
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC	0x63677270
+#endif
+
+static void
+get_file(const char *dir, const char *file, char *buf, size_t size)
+{
+	char	path[2 * PATH_MAX];
+	int	fd;
+	ssize_t	n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	ck_assert_msg((fd = open(path, O_RDONLY)) != -1, "%s: %s", path,
+	    strerror(errno));
+	ck_assert_int_ge(n = read(fd, buf, size - 1), 0);
+	buf[n] = '\0';
+	close(fd);
+}
+
+START_TEST(test_detect_reports_v2_on_a_unified_host)
+{
+	struct statfs	sfs;
+
+	ck_assert_int_eq(host.version, 2);
+	ck_assert_int_eq(statfs(host.dir[CGROUP_UNIFIED], &sfs), 0);
+	ck_assert_msg(sfs.f_type == CGROUP2_SUPER_MAGIC, "%s is not cgroup2",
+	    host.dir[CGROUP_UNIFIED]);
+	ck_assert_str_eq(host.dir[CGROUP_MEMORY], "");
+	ck_assert_str_eq(host.dir[CGROUP_PIDS], "");
+	ck_assert_str_eq(host.dir[CGROUP_CPU], "");
+}
+END_TEST
+
+/*
+ * "No internal processes": the daemon moves into <own>/<name>.daemon so
+ * that <own> may hand memory, pids and cpu to the subtree; close puts
+ * everything back as it was.
+ */
+START_TEST(test_v2_tree_moves_the_daemon_aside_and_back)
+{
+	const char		*own = host.dir[CGROUP_UNIFIED];
+	struct cgroup_tree	*t;
+	char			 buf[256], sub[2 * PATH_MAX], dleaf[96];
+
+	get_file(own, "cgroup.subtree_control", buf, sizeof(buf));
+	ck_assert_msg(buf[0] == '\0', "%s hands out controllers already: %s",
+	    own, buf);
+	snprintf(dleaf, sizeof(dleaf), "%s.daemon", tname);
+
+	t = make_tree();
+	get_file(own, "cgroup.subtree_control", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "cpu memory pids\n");
+	snprintf(sub, sizeof(sub), "%s/%s", own, dleaf);
+	get_file(sub, "cgroup.procs", buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, "\n") != NULL && atoi(buf) > 0,
+	    "nothing in %s", sub);
+	get_file(own, "cgroup.procs", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "");
+
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+	get_file(own, "cgroup.subtree_control", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "");
+	ck_assert_msg(!exists(own, dleaf), "%s/%s is left", own, dleaf);
+	ck_assert_msg(!exists(own, tname), "%s/%s is left", own, tname);
+	get_file("/proc/self", "cgroup", buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, own + strlen("/sys/fs/cgroup")) != NULL &&
+	    strstr(buf, ".daemon") == NULL, "not back in %s: %s", own, buf);
+}
+END_TEST
+
+/* memory.oom.group: the OOM kill takes every process of the request */
+START_TEST(test_oom_kill_takes_the_whole_leaf)
+{
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
+	struct cgroup_tree	*t = make_tree();
+	struct cgroup_leaf	*l = new_leaf(t, &lim);
+	pid_t			 pid;
+	int			 i, n = -1;
+
+	if ((pid = fork()) == 0) {
+		if (cgroup_leaf_enter(l, 0) == -1)
+			_exit(2);
+		for (i = 0; i < 3; i++)
+			if (fork() == 0) {
+				pause();
+				_exit(0);
+			}
+		sleep(1);
+		_exit(hog());
+	}
+	ck_assert_int_ne(wait_for(pid, 10), -1);
+	for (i = 0; i < 200 && (n = cgroup_leaf_count(l)) != 0; i++)
+		usleep(10000);
+	ck_assert_msg(n == 0, "%d processes outlived the OOM kill", n);
+	ck_assert_str_eq(cgroup_cause_name(cgroup_leaf_cause(l)), "memory");
+	cgroup_leaf_free(l);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
+/* The worker learns of a refused fork at once, not at the request's end. */
+START_TEST(test_watch_fd_wakes_when_a_fork_is_refused)
+{
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 2 };
+	struct cgroup_tree	*t = make_tree();
+	struct cgroup_leaf	*l = new_leaf(t, &lim);
+	struct pollfd		 pfd;
+	int			 fds[2];
+	pid_t			 pid;
+
+	ck_assert_int_eq(cgroup_leaf_watch(l, fds), 0);
+	ck_assert_int_ne(fds[0], -1);
+	pfd.fd = fds[0];
+	pfd.events = POLLPRI;
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
+	pid = sleepers_in(l, 3);	/* two of the three are refused */
+	ck_assert_int_eq(poll(&pfd, 1, 1000), 1);
+	ck_assert(pfd.revents & POLLPRI);
+	ck_assert_int_eq(cgroup_leaf_kill(l, 2000), 0);
+	ck_assert_int_ne(wait_for(pid, 2), -1);
+	close(fds[0]);
+	close(fds[1]);
+	cgroup_leaf_free(l);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
 static Suite *
-cgroup_suite(void)
+cgroup_suite(int v2)
 {
 	Suite	*s = suite_create("cgroup");
 	TCase	*tc = tcase_create("parse");
 	TCase	*tk = tcase_create("kernel");
+	TCase	*th = tcase_create(v2 ? "unified" : "hybrid");
 
 	tcase_add_test(tc, test_parse_self_finds_the_v2_path);
 	tcase_add_test(tc, test_parse_self_finds_a_comounted_v1_controller);
@@ -793,17 +941,15 @@ cgroup_suite(void)
 	tcase_add_test(tc, test_detect_names_a_missing_v1_hierarchy);
 	suite_add_tcase(s, tc);
 
+	/* on either kind of host */
 	tcase_add_checked_fixture(tk, setup, NULL);
 	tcase_set_timeout(tk, 30);
-	tcase_add_test(tk,
-	    test_detect_reports_the_v1_controllers_of_a_hybrid_host);
 	tcase_add_test(tk, test_memory_budget_oom_kills_and_reports_memory);
 	tcase_add_test(tk, test_vfork_child_is_charged_to_the_leaf_after_exec);
 	tcase_add_test(tk, test_pids_budget_stops_a_fork_loop_and_reports_pids);
 	tcase_add_test(tk, test_cpu_quota_bounds_a_busy_loop);
-	tcase_add_test(tk, test_kill_empties_the_leaf_v1_loop);
-	tcase_add_test(tk, test_a_kill_alone_reports_no_cause);
 	tcase_add_test(tk, test_kill_empties_the_leaf_v2_cgroup_kill);
+	tcase_add_test(tk, test_a_kill_alone_reports_no_cause);
 	tcase_add_test(tk, test_close_removes_every_directory_made);
 	tcase_add_test(tk, test_stale_subtree_is_removed_at_open);
 	tcase_add_test(tk, test_reused_leaf_does_not_report_the_previous_cause);
@@ -816,6 +962,21 @@ cgroup_suite(void)
 	tcase_add_test(tk,
 	    test_clone_into_cgroup_starts_the_child_in_the_v2_leaf);
 	suite_add_tcase(s, tk);
+
+	/* what only one kind of host has */
+	tcase_add_checked_fixture(th, setup, NULL);
+	tcase_set_timeout(th, 30);
+	if (v2) {
+		tcase_add_test(th, test_detect_reports_v2_on_a_unified_host);
+		tcase_add_test(th, test_v2_tree_moves_the_daemon_aside_and_back);
+		tcase_add_test(th, test_oom_kill_takes_the_whole_leaf);
+		tcase_add_test(th, test_watch_fd_wakes_when_a_fork_is_refused);
+	} else {
+		tcase_add_test(th,
+		    test_detect_reports_the_v1_controllers_of_a_hybrid_host);
+		tcase_add_test(th, test_kill_empties_the_leaf_v1_loop);
+	}
+	suite_add_tcase(s, th);
 	return s;
 }
 
@@ -836,9 +997,10 @@ hog(void)
 int
 main(int argc, char *argv[])
 {
-	SRunner	*sr;
-	int	 failed;
-	ssize_t	 n;
+	SRunner		*sr;
+	struct statfs	 sfs;
+	int		 failed, v2;
+	ssize_t		 n;
 
 	if (argc == 2 && strcmp(argv[1], "--hog") == 0)
 		return hog();
@@ -846,7 +1008,13 @@ main(int argc, char *argv[])
 	    -1)
 		return EXIT_FAILURE;
 	self_exe[n] = '\0';
-	sr = srunner_create(cgroup_suite());
+	/* a unified host (Debian 12) or a hybrid one (the test machines) */
+	if (statfs("/sys/fs/cgroup", &sfs) == -1)
+		return EXIT_FAILURE;
+	v2 = sfs.f_type == CGROUP2_SUPER_MAGIC;
+	fprintf(stderr, "check_cgroup: %s cgroup host\n", v2 ? "unified" :
+	    "hybrid");
+	sr = srunner_create(cgroup_suite(v2));
 
 	/* the real cgroup filesystem needs root: 77 is automake's SKIP */
 	if (geteuid() != 0) {
