@@ -618,24 +618,28 @@ int
 cgroup_tree_remove_stale(const struct cgroup_host *h, const char *name,
     char *err, size_t errlen)
 {
-	int64_t	deadline = now_ms() + KILL_TIMEOUT_MS;
-	int	i, fd;
+	int64_t		 deadline = now_ms() + KILL_TIMEOUT_MS;
+	const char	*dir;
+	int		 i, fd;
 
 	if (!valid_name(name)) {
 		seterr(err, errlen, "%s: not a cgroup name", name);
 		return -1;
 	}
 	for (i = 0; i < CGROUP_NHIER; i++) {
-		if (h->dir[i][0] == '\0')
+		dir = h->dir[i];
+		/* a hybrid host's cgroup2, whether the last run used it */
+		if (i == CGROUP_UNIFIED && dir[0] == '\0')
+			dir = h->unified;
+		if (dir[0] == '\0')
 			continue;
-		if ((fd = open_dir(h->dir[i])) == -1) {
-			seterr(err, errlen, "%s: %s", h->dir[i],
-			    strerror(errno));
+		if ((fd = open_dir(dir)) == -1) {
+			seterr(err, errlen, "%s: %s", dir, strerror(errno));
 			return -1;
 		}
 		if (remove_at(fd, name, i == CGROUP_UNIFIED, deadline) == -1) {
 			seterr(err, errlen, "%s/%s: cannot remove the stale "
-			    "cgroup: %s", h->dir[i], name, strerror(errno));
+			    "cgroup: %s", dir, name, strerror(errno));
 			close(fd);
 			return -1;
 		}
