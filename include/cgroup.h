@@ -35,18 +35,19 @@
 
 /* The hierarchies a leaf may span. */
 enum cgroup_hier {
-	CGROUP_UNIFIED,		/* cgroup2: everything (v2), or membership */
-	CGROUP_MEMORY,		/* v1 only */
-	CGROUP_PIDS,		/* v1 only */
-	CGROUP_CPU,		/* v1 only */
-	CGROUP_CPUACCT,		/* v1 only, when not co-mounted with cpu */
+	CGROUP_UNIFIED,	/* cgroup2: everything (v2), or membership */
+	CGROUP_MEMORY,	/* v1 only */
+	CGROUP_PIDS,	/* v1 only */
+	CGROUP_CPU,	/* v1 only */
+	CGROUP_CPUACCT,	/* v1 only, when not co-mounted with cpu */
 	CGROUP_NHIER
 };
 
 struct cgroup_host {
-	int	version;		/* 2: memory, pids, cpu on cgroup2; 1: v1 */
-	int	memsw;			/* v1: memory.memsw.* present */
-	char	dir[CGROUP_NHIER][PATH_MAX];	/* our own cgroup, "": unused */
+	int	version;	/* 2: memory, pids, cpu on cgroup2; 1: v1 */
+	int	memsw;		/* v1: memory.memsw.* present */
+	/* our own cgroup in each hierarchy, "": not used */
+	char	dir[CGROUP_NHIER][PATH_MAX];
 	char	controllers[64];	/* v2: enabled for the subtree */
 	/*
 	 * v1 (hybrid): our writable cgroup2 directory, or "".  Copied into
@@ -59,8 +60,8 @@ struct cgroup_host {
 /* What caused the end of a request, as the kernel counted it. */
 enum cgroup_cause {
 	CGROUP_CAUSE_NONE = 0,
-	CGROUP_CAUSE_MEMORY,		/* OOM kill at the memory budget */
-	CGROUP_CAUSE_PIDS,		/* a fork refused at the pids budget */
+	CGROUP_CAUSE_MEMORY,	/* OOM kill at the memory budget */
+	CGROUP_CAUSE_PIDS,	/* a fork refused at the pids budget */
 };
 
 struct cgroup_limits {
@@ -106,13 +107,13 @@ struct cgroup_tree	*cgroup_tree_open(const struct cgroup_host *,
 			    const char *name, char *err, size_t errlen);
 /* Kill everything beneath, remove every directory made.  0 or -1. */
 int	cgroup_tree_close(struct cgroup_tree *);
-/* Remove a leftover <own>/<name> (killing what runs in it); 0 or -1. */
-int	cgroup_tree_remove_stale(const struct cgroup_host *, const char *name,
-	    char *err, size_t errlen);
+/* Remove a leftover <own>/<name>, killing what runs in it; 0 or -1. */
+int	cgroup_tree_remove_stale(const struct cgroup_host *,
+	    const char *name, char *err, size_t errlen);
 
 /* One leaf beneath the tree: mkdir, fds opened ahead. */
-struct cgroup_leaf	*cgroup_leaf_new(struct cgroup_tree *, const char *name,
-			    char *err, size_t errlen);
+struct cgroup_leaf	*cgroup_leaf_new(struct cgroup_tree *,
+			    const char *name, char *err, size_t errlen);
 /* Close the fds and remove the directories (killing what is left). */
 int	cgroup_leaf_free(struct cgroup_leaf *);
 

@@ -25,37 +25,38 @@
 #include "cgroup.h"
 #include "safecgi.h"
 
-#define KILL_TIMEOUT_MS		2000
-#define RESET_SLACK		(4 << 20)	/* charged bytes a leaf may keep */
-#define V2_CONTROLLERS		"memory pids cpu"	/* what a leaf needs */
+#define KILL_TIMEOUT_MS	2000
+#define RESET_SLACK	(4 << 20)	/* charged bytes a leaf may keep */
+#define V2_CONTROLLERS	"memory pids cpu"	/* what a leaf needs */
 
 struct cgroup_tree {
 	struct cgroup_host	host;
 	char			name[64];
-	int			own[CGROUP_NHIER];	/* <own>, O_DIRECTORY */
+	int			own[CGROUP_NHIER];	/* <own> */
 	int			fd[CGROUP_NHIER];	/* <own>/<name> */
-	int			daemon_leaf;	/* v2: we live in <name>.daemon */
-	char			enabled[64];	/* v2: what we enabled in <own> */
+	int			daemon_leaf;	/* v2: <name>.daemon made */
+	char			enabled[64];	/* v2: enabled in <own> */
 };
 
 struct cgroup_leaf {
 	struct cgroup_tree	*tree;
 	char			 name[NAME_MAX + 1];
-	int			 fd[CGROUP_NHIER];	/* the leaf, O_DIRECTORY */
+	int			 fd[CGROUP_NHIER];	/* the leaf */
 	int			 procs[CGROUP_NHIER];	/* its cgroup.procs */
 	/*
 	 * Files read after every request, kept open: a pread costs one
 	 * system call where openat, read, close cost three.
+	 *   f_list   cgroup.procs of the hierarchy that counts
+	 *   f_usage  memory.current, memory.usage_in_bytes (v1)
+	 *   f_oom    memory.events, memory.oom_control (v1)
+	 *   f_pids   pids.events
 	 */
-	int			 f_list;	/* cgroup.procs that counts */
-	int			 f_usage;	/* memory.{current,usage_in_bytes} */
-	int			 f_oom;		/* memory.{events,oom_control} */
-	int			 f_pids;	/* pids.events */
+	int			 f_list, f_usage, f_oom, f_pids;
 	struct cgroup_limits	 limits;	/* last applied */
 	int			 limited;
 	int			 busy;
-	uint64_t		 base_oom;	/* counters at the last reset */
-	uint64_t		 base_pids;
+	uint64_t		 base_oom;	/* counters at the last */
+	uint64_t		 base_pids;	/* reset */
 };
 
 struct cgroup_pool {

@@ -112,12 +112,13 @@ unfake_v2(const char *mnt)
 START_TEST(test_detect_chooses_v2_when_memory_pids_cpu_are_delegated)
 {
 	struct cgroup_host	h;
-	char			mnt[PATH_MAX], mi[PATH_MAX + 256], want[PATH_MAX + 64];
-	char			e[512];
+	char			mnt[PATH_MAX], mi[PATH_MAX + 256];
+	char			want[PATH_MAX + 64], e[512];
 
 	fake_v2(mnt, sizeof(mnt), "cpuset cpu io memory pids", mi, sizeof(mi));
-	ck_assert_msg(cgroup_detect_text(&h, "0::/system.slice/safecgi.service\n",
-	    mi, e, sizeof(e)) == 0, "%s", e);
+	ck_assert_msg(cgroup_detect_text(&h,
+	    "0::/system.slice/safecgi.service\n", mi, e, sizeof(e)) == 0,
+	    "%s", e);
 	unfake_v2(mnt);
 	ck_assert_int_eq(h.version, 2);
 	snprintf(want, sizeof(want), "%s/system.slice/safecgi.service", mnt);
@@ -946,7 +947,8 @@ cgroup_suite(int v2)
 	tcase_add_test(tc, test_parse_mount_finds_v1_by_super_options);
 	tcase_add_test(tc,
 	    test_detect_chooses_v2_when_memory_pids_cpu_are_delegated);
-	tcase_add_test(tc, test_detect_names_the_missing_controller_and_the_file);
+	tcase_add_test(tc,
+	    test_detect_names_the_missing_controller_and_the_file);
 	tcase_add_test(tc, test_detect_names_a_missing_v1_hierarchy);
 	suite_add_tcase(s, tc);
 
@@ -977,7 +979,8 @@ cgroup_suite(int v2)
 	tcase_set_timeout(th, 30);
 	if (v2) {
 		tcase_add_test(th, test_detect_reports_v2_on_a_unified_host);
-		tcase_add_test(th, test_v2_tree_moves_the_daemon_aside_and_back);
+		tcase_add_test(th,
+		    test_v2_tree_moves_the_daemon_aside_and_back);
 		tcase_add_test(th, test_oom_kill_takes_the_whole_leaf);
 		tcase_add_test(th, test_watch_fd_wakes_when_a_fork_is_refused);
 	} else {
