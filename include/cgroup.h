@@ -73,7 +73,11 @@ struct cgroup_limits {
 
 struct cgroup_usage {
 	uint64_t	cpu_usec;	/* user + system */
-	uint64_t	memory_peak;	/* bytes, 0: not reported here */
+	/*
+	 * bytes; v1: since the last reset (this request), v2: since the
+	 * leaf was made (6.1 cannot reset memory.peak); 0: not reported
+	 */
+	uint64_t	memory_peak;
 };
 
 struct cgroup_tree;
