@@ -128,6 +128,14 @@ int	cgroup_leaf_limit(struct cgroup_leaf *, const struct cgroup_limits *);
  * cloned into the v2 leaf.  Only write(2): safe after vfork.
  */
 int	cgroup_leaf_enter(const struct cgroup_leaf *, int skip_unified);
+/*
+ * The same in two halves, for a child that holds no pool: the leaf's
+ * cgroup.procs fds (returns how many), which the worker can pass with a
+ * request (SCM_RIGHTS), and the join from those fds alone.
+ */
+int	cgroup_leaf_procs(const struct cgroup_leaf *, int skip_unified,
+	    int fds[CGROUP_NHIER]);
+int	cgroup_join(const int *procs, int n);
 /* The v2 leaf directory for clone3(CLONE_INTO_CGROUP), or -1. */
 int	cgroup_leaf_clonefd(const struct cgroup_leaf *);
 /* SIGKILL everything in the leaf; wait until it is empty.  0 or -1. */

@@ -1052,18 +1052,37 @@ cgroup_leaf_limit(struct cgroup_leaf *l, const struct cgroup_limits *lim)
 }
 
 int
-cgroup_leaf_enter(const struct cgroup_leaf *l, int skip_unified)
+cgroup_leaf_procs(const struct cgroup_leaf *l, int skip_unified,
+    int fds[CGROUP_NHIER])
 {
-	int	i;
+	int	i, n = 0;
 
 	for (i = 0; i < CGROUP_NHIER; i++) {
 		if (l->procs[i] == -1 || (skip_unified && i == CGROUP_UNIFIED))
 			continue;
-		/* "0": the writer itself, whatever its PID namespace */
-		if (write(l->procs[i], "0", 1) != 1)
-			return -1;
+		fds[n++] = l->procs[i];
 	}
+	return n;
+}
+
+int
+cgroup_join(const int *procs, int n)
+{
+	int	i;
+
+	/* "0": the writer itself, whatever its PID namespace */
+	for (i = 0; i < n; i++)
+		if (write(procs[i], "0", 1) != 1)
+			return -1;
 	return 0;
+}
+
+int
+cgroup_leaf_enter(const struct cgroup_leaf *l, int skip_unified)
+{
+	int	fds[CGROUP_NHIER];
+
+	return cgroup_join(fds, cgroup_leaf_procs(l, skip_unified, fds));
 }
 
 int

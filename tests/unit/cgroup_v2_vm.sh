@@ -57,7 +57,8 @@ done
 # shellcheck disable=SC2086
 ${CC:-cc} -O2 -static -D_GNU_SOURCE -I"$top/include" -I"$build" \
     -o "$tmp/root/check_cgroup" "$top/tests/unit/check_cgroup.c" \
-    "$top/src/cgroup.c" $(pkg-config --static --libs check) -lpthread
+    "$top/src/cgroup.c" "$top/src/fdpass.c" \
+    $(pkg-config --static --libs check) -lpthread
 cat > "$tmp/root/init" <<'EOF'
 #!/bin/sh
 mount -t proc proc /proc

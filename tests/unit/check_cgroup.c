@@ -15,6 +15,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "fdpass.h"
 
 #ifndef CGROUP_SUPER_MAGIC
 #define CGROUP_SUPER_MAGIC	0x27e0eb
@@ -743,6 +745,49 @@ START_TEST(test_vfork_child_is_charged_to_the_leaf_after_exec)
 }
 END_TEST
 
+/*
+ * A spawner forked before the leaf was made (or replaced) holds no pool:
+ * it joins with the cgroup.procs fds the worker passes with the request.
+ */
+START_TEST(test_join_with_fds_passed_to_a_process_forked_before)
+{
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
+	struct cgroup_tree	*t;
+	struct cgroup_leaf	*l;
+	int			 sv[2], fds[CGROUP_NHIER], n;
+	char			 c = 0;
+	pid_t			 pid;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	if ((pid = fork()) == 0) {
+		int	got[FDPASS_MAX], ngot = FDPASS_MAX;
+
+		close(sv[0]);
+		if (fd_recv(sv[1], &c, 1, got, &ngot, 0) != 1 ||
+		    cgroup_join(got, ngot) == -1)
+			_exit(2);
+		write(sv[1], "j", 1);
+		pause();
+		_exit(0);
+	}
+	close(sv[1]);
+	t = make_tree();
+	l = new_leaf(t, &lim);
+	n = cgroup_leaf_procs(l, 0, fds);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_le(n, FDPASS_MAX);
+	ck_assert_int_eq(fd_send(sv[0], "r", 1, fds, n, 0), 0);
+	ck_assert_int_eq(read(sv[0], &c, 1), 1);
+	ck_assert_int_eq(c, 'j');
+	ck_assert_int_eq(cgroup_leaf_count(l), 1);
+	ck_assert_int_eq(cgroup_leaf_kill(l, 2000), 0);
+	ck_assert_int_ne(wait_for(pid, 2), -1);
+	close(sv[0]);
+	cgroup_leaf_free(l);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
 /* The kernel checks the opener's credentials, not the writer's. */
 START_TEST(test_enter_works_after_dropping_to_nobody)
 {
@@ -970,6 +1015,8 @@ cgroup_suite(int v2)
 	    test_give_replaces_a_leaf_left_charged_with_tmpfs_pages);
 	tcase_add_test(tk, test_enter_works_with_sys_masked);
 	tcase_add_test(tk, test_enter_works_after_dropping_to_nobody);
+	tcase_add_test(tk,
+	    test_join_with_fds_passed_to_a_process_forked_before);
 	tcase_add_test(tk,
 	    test_clone_into_cgroup_starts_the_child_in_the_v2_leaf);
 	suite_add_tcase(s, tk);
