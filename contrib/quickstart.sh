@@ -17,9 +17,10 @@ TOP=$(pwd)
 # tests/tools/hostile_report.sh and bench/.
 BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libseccomp-dev libcap-ng-dev libinih-dev check"
-TEST_DEPS="nginx-light fcgiwrap spawn-fcgi curl wget busybox wrk git cgit
+TEST_DEPS="nginx-light fcgiwrap spawn-fcgi curl wget busybox-static wrk git cgit
 	gitweb perl libcgi-pm-perl python3 python3-yaml clang
-	libclang-rt-14-dev procps iproute2 fail2ban"
+	libclang-rt-14-dev procps iproute2 fail2ban
+	qemu-system-x86"
 
 # Packages whose installation starts a service the tests do not use.
 SERVICE_PKGS="nginx-common fcgiwrap fail2ban"
