@@ -84,6 +84,7 @@ struct req {
 	char			 script[PATH_MAX];
 	char			 dir[PATH_MAX];
 	char			 interp[PATH_MAX];
+	char			 interp_name[PATH_MAX];	/* for profile_match */
 	int			 status;	/* what nginx was told */
 	unsigned long long	 bytes;		/* response bytes */
 	int			 headers_sent;
@@ -356,10 +357,13 @@ find_script(struct req *r, struct cgi_target *t)
 		return 403;
 	}
 	/* The interpreter is allowed to execute along with the script. */
-	r->interp[0] = '\0';
+	r->interp[0] = r->interp_name[0] = '\0';
 	if ((fd = open(r->script, O_RDONLY | O_CLOEXEC)) != -1) {
 		n = read(fd, head, sizeof(head) - 1);
 		close(fd);
+		if (n > 0 && profile_interpreter(head, n, r->interp_name,
+		    sizeof(r->interp_name)) == -1)
+			r->interp_name[0] = '\0';
 		if (n > 0 && cgi_shebang(head, n, head, sizeof(head)) == 0 &&
 		    realpath(head, r->interp) == NULL)
 			r->interp[0] = '\0';
@@ -996,7 +1000,7 @@ serve(struct req *r)
 		goto done;
 	}
 
-	r->profile = profile_match(W.ps, r->script,
+	r->profile = profile_match_script(W.ps, r->script, r->interp_name,
 	    param(r, "SAFECGI_PROFILE"), why, sizeof(why));
 	r->ar.profile = r->profile->name;
 

@@ -1,0 +1,120 @@
+#!/bin/sh
+# A drop-in for a legacy cgi-bin: the scripts of tests/cgi/legacy (shell
+# named .cgi and .sh, bash through env, Perl CGI.pm, Python through env)
+# run under the shipped profiles with no profile written, both from a
+# /usr/lib/cgi-bin-like directory and from a docroot's cgi-bin; each gets
+# the profile of its interpreter and runs every tool it calls.  A local
+# profile that extends shell-cgi adds a tool without repeating the rest.
+. "$top_srcdir/tests/integration/lib.sh"
+
+LEGACY="$top_srcdir/tests/cgi/legacy"
+LIBCGI="$T/usr/lib/cgi-bin"	# what /usr/lib/cgi-bin is to Debian
+mkdir -p "$LIBCGI"
+chmod 755 "$T/usr" "$T/usr/lib" "$LIBCGI"
+for s in "$LEGACY"/*; do
+	install -m 0755 -o root -g root "$s" "$LIBCGI/"
+	install_script "$s"
+done
+install_script "$top_srcdir/tests/cgi/scripts/fast.sh"
+# the shipped profiles, as installed, and nothing else
+cp "$top_srcdir"/profiles/*.conf "$T/profiles/"
+
+NGINX_EXTRA="location ~ ^/lib-cgi/([^/]+)\$ {
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME $LIBCGI/\$1;
+			fastcgi_pass unix:$SOCK;
+		}"
+start_nginx
+start_safecgi -c 1
+
+# run WHERE SCRIPT [QUERY]: the body; the status in $T/status
+run() {
+	http_status "$BASE/$1/$2${3:+?$3}" > "$T/status"
+	body
+}
+
+# access_profile PATH: the profile the access line names for PATH
+access_profile() {
+	sleep 0.2
+	sed -n "s|.* script=$1 profile=\\([^ ]*\\) .*|\\1|p" "$ERRLOG" | tail -1
+}
+
+for where in lib-cgi cgi-bin; do
+	case $where in
+	lib-cgi) dir=$LIBCGI ; label="/usr/lib/cgi-bin-like" ;;
+	cgi-bin) dir=$CGIBIN ; label="docroot cgi-bin" ;;
+	esac
+
+	out=$(run "$where" status.cgi)
+	want=$(printf 'date=%s\nuser=www-data\nuid=33\nhost=ran\nkernel=Linux\nslept=yes' \
+	    "$(date -u +%Y)")
+	if [ "$out" = "$want" ] && [ "$(cat "$T/status")" = 200 ]; then
+		ok "$label: status.cgi (sh, .cgi) runs date, id, hostname, uname, sleep"
+	else
+		not_ok "$label: status.cgi (sh, .cgi) runs date, id, hostname, uname, sleep" \
+		    "status $(cat "$T/status")" "got:  $out" "want: $want"
+	fi
+	is_profile=$(access_profile "$dir/status.cgi")
+	check "$label: status.cgi gets shell-cgi by its #! line" \
+	    [ "$is_profile" = shell-cgi ]
+
+	out=$(run "$where" report.sh name=ada)
+	want=$(printf 'total=60 lines=3 firsts=b,c, xs=2\ntwice=120 name=ADA')
+	if [ "$out" = "$want" ]; then
+		ok "$label: report.sh sums a column with awk (sort uniq tee cut head tail grep sed tr expr mktemp rm)"
+	else
+		not_ok "$label: report.sh sums a column with awk (sort uniq tee cut head tail grep sed tr expr mktemp rm)" \
+		    "got:  $out" "want: $want"
+	fi
+
+	out=$(run "$where" bashy.cgi)
+	check "$label: bashy.cgi (#!/usr/bin/env bash) runs under shell-cgi" \
+	    [ "$out" = "count=3 last=gamma" ] &&
+	    [ "$(access_profile "$dir/bashy.cgi")" = shell-cgi ]
+
+	out=$(run "$where" form.pl name=ada)
+	check "$label: form.pl (Perl CGI.pm, -T) runs under perl-cgi" \
+	    [ "$out" = "perl form: name=ada" ] &&
+	    [ "$(access_profile "$dir/form.pl")" = perl-cgi ]
+
+	out=$(run "$where" app.py name=ada)
+	check "$label: app.py (#!/usr/bin/env python3) runs under python-cgi" \
+	    [ "$out" = "python app: name=ada" ] &&
+	    [ "$(access_profile "$dir/app.py")" = python-cgi ]
+done
+
+sleep 0.3
+denied=$(grep '"event":"exec_denied"' "$AUDIT" | grep -v 'archive.cgi' |
+    sed 's/.*"path":"\([^"]*\)".*/\1/' | sort -u | tr '\n' ' ')
+check "no legacy script met an exec it was refused (${denied:-none})" \
+    [ -z "$denied" ]
+
+# A script that needs one more tool: refused under shell-cgi ...
+out=$(run cgi-bin archive.cgi)
+check "archive.cgi: gzip is refused under shell-cgi (broken output)" \
+    [ "$out" != hello ]
+check "... recorded as a policy gap, not an attack" \
+    sh -c "grep '\"event\":\"exec_denied\"' '$AUDIT' | grep 'archive.cgi' |
+    grep -q '\"evidence\":\"policy\".*\"path\":\"/usr/bin/gzip\"'"
+# ... and a local profile that extends shell-cgi adds it, nothing else
+cat > "$T/profiles/archive.conf" <<P
+[profile]
+extends = shell-cgi
+match = $CGIBIN/archive.cgi
+[filesystem]
+exec = /usr/bin/gzip
+P
+kill -HUP "$SAFECGI_PID"
+sleep 1.5
+out=$(run cgi-bin archive.cgi)
+check "a profile that extends shell-cgi with gzip makes archive.cgi work" \
+    [ "$out" = hello ] &&
+    [ "$(access_profile "$CGIBIN/archive.cgi")" = archive ]
+out=$(run cgi-bin report.sh name=x)
+check "... and report.sh keeps shell-cgi" \
+    [ "$(access_profile "$CGIBIN/report.sh")" = shell-cgi ]
+check "safecgi --check --script explains the choice of the extended profile" \
+    sh -c "'$SAFECGI' --check --profile-dir '$T/profiles' --script '$CGIBIN/archive.cgi' |
+    grep -q 'profile archive (glob $CGIBIN/archive.cgi in '"
+
+done_testing
