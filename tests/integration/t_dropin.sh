@@ -5,6 +5,9 @@
 # /usr/lib/cgi-bin-like directory and from a docroot's cgi-bin; each gets
 # the profile of its interpreter and runs every tool it calls.  A local
 # profile that extends shell-cgi adds a tool without repeating the rest.
+# The profile generator (contrib/safecgi-audit2profile) turns the
+# complain-mode events of a script into a profile under which it runs in
+# enforce mode.
 . "$top_srcdir/tests/integration/lib.sh"
 
 LEGACY="$top_srcdir/tests/cgi/legacy"
@@ -116,5 +119,76 @@ check "... and report.sh keeps shell-cgi" \
 check "safecgi --check --script explains the choice of the extended profile" \
     sh -c "'$SAFECGI' --check --profile-dir '$T/profiles' --script '$CGIBIN/archive.cgi' |
     grep -q 'profile archive (glob $CGIBIN/archive.cgi in '"
+
+# ----------------------------------------------- the profile generator
+
+# A script that runs gzip and writes to a directory of its own: under
+# shell-cgi in enforce mode it fails; profiled in complain mode, the
+# generator's profile makes it run in enforce mode.
+GEN="$top_srcdir/contrib/safecgi-audit2profile"
+DATA="$T/data"
+mkdir -p "$DATA"
+chown www-data "$DATA"
+chmod 755 "$DATA"
+cat > "$T/learn.cgi" <<S
+#!/bin/sh
+printf 'Content-Type: text/plain\n\n'
+printf 'data\n' | gzip -c | gzip -dc
+echo saved > $DATA/out.txt && echo wrote=yes
+S
+install_script "$T/learn.cgi"
+profile_learn() {	# profile_learn MODE
+	printf '[profile]\nextends = shell-cgi\nmatch = %s\nmode = %s\n' \
+	    "$CGIBIN/learn.cgi" "$1" > "$T/profiles/learn.conf"
+	kill -HUP "$SAFECGI_PID"
+	sleep 1.5
+}
+profile_learn enforce
+out=$(run cgi-bin learn.cgi)
+check "learn.cgi fails in enforce mode under what shell-cgi allows" \
+    [ "$out" != "$(printf 'data\nwrote=yes')" ]
+profile_learn complain
+for i in 1 2 3; do
+	run cgi-bin learn.cgi > /dev/null
+done
+sleep 0.3
+check "complain mode records its exec of gzip and its write" \
+    sh -c "grep -q '\"event\":\"exec_denied\".*learn.cgi.*\"path\":\"/usr/bin/gzip\".*\"mode\":\"complain\"' '$AUDIT' &&
+    grep -q '\"event\":\"write_denied\".*learn.cgi.*\"path\":\"$DATA/out.txt\"' '$AUDIT'"
+python3 "$GEN" --script "$CGIBIN/learn.cgi" --extends shell-cgi \
+    --name learn "$AUDIT" > "$T/learn.gen" 2>"$T/gen.err"
+check "the generator prints exec = /usr/bin/gzip and writable = the directory" \
+    sh -c "grep -q '^exec = /usr/bin/gzip' '$T/learn.gen' &&
+    grep -q '^writable = $DATA' '$T/learn.gen' &&
+    grep -q '^mode = enforce' '$T/learn.gen'"
+cp "$T/learn.gen" "$T/profiles/learn.conf"
+check "safecgi --check accepts the generated profile" \
+    sh -c "'$SAFECGI' --check --profile-dir '$T/profiles' >/dev/null"
+kill -HUP "$SAFECGI_PID"
+sleep 1.5
+n_before=$(grep -c 'learn.cgi' "$AUDIT")
+out=$(run cgi-bin learn.cgi)
+if [ "$out" = "$(printf 'data\nwrote=yes')" ] &&
+    [ "$(cat "$DATA/out.txt" 2>/dev/null)" = saved ]; then
+	ok "with the generated profile learn.cgi runs in enforce mode"
+else
+	not_ok "with the generated profile learn.cgi runs in enforce mode" \
+	    "got: $out" "$(cat "$T/learn.gen")"
+fi
+sleep 0.3
+check "... and is refused nothing (no new event)" \
+    [ "$(grep -c 'learn.cgi' "$AUDIT")" = "$n_before" ]
+
+# What the events carry came from the script's memory: a path that the
+# profile parser would read differently is never written as a key.
+printf '%s\n' \
+    '{"time":"2026-11-24T19:37:35.000+00:00","event":"exec_denied","evidence":"policy","request_id":"1-1","client":"192.0.2.1","method":"GET","uri":"/x","script":"/s/x.cgi","profile":"x","worker_pid":1,"path":"/usr/bin/a ; b\nexec = /bin/sh","mode":"complain"}' \
+    '{"time":"2026-11-24T19:37:35.000+00:00","event":"syscall_blocked","evidence":"policy","request_id":"1-2","client":"192.0.2.1","method":"GET","uri":"/x","script":"/s/x.cgi","profile":"x","worker_pid":1,"syscall":"socket","args":"AF_INET","action":"complain"}' \
+    > "$T/hostile.jsonl"
+python3 "$GEN" --script /s/x.cgi "$T/hostile.jsonl" > "$T/hostile.gen"
+check "the generator writes a hostile path as a comment only, never as exec" \
+    sh -c "! grep -q '^exec' '$T/hostile.gen' && grep -q '^#   exec ' '$T/hostile.gen'"
+check "the generator leaves socket() to connect =, never allow =" \
+    sh -c "! grep -q '^allow' '$T/hostile.gen'"
 
 done_testing
