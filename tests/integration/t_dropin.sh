@@ -7,7 +7,9 @@
 # profile that extends shell-cgi adds a tool without repeating the rest.
 # The profile generator (contrib/safecgi-audit2profile) turns the
 # complain-mode events of a script into a profile under which it runs in
-# enforce mode.
+# enforce mode.  safecgi --check over the directory lists each script,
+# its profile and why, and what the profile refuses that a script calls;
+# and it warns when the audit log is off or missing.
 . "$top_srcdir/tests/integration/lib.sh"
 
 LEGACY="$top_srcdir/tests/cgi/legacy"
@@ -91,6 +93,49 @@ denied=$(grep '"event":"exec_denied"' "$AUDIT" | grep -v 'archive.cgi' |
     sed 's/.*"path":"\([^"]*\)".*/\1/' | sort -u | tr '\n' ' ')
 check "no legacy script met an exec it was refused (${denied:-none})" \
     [ -z "$denied" ]
+
+# ------------------------------------------ --check over a directory
+
+mkdir "$T/shipped"
+cp "$top_srcdir"/profiles/*.conf "$T/shipped/"
+# survey [ARGS]: safecgi --check with the shipped profiles
+survey() {
+	"$SAFECGI" --check --profile-dir "$T/shipped" "$@" > "$T/survey" 2>&1
+}
+survey --audit-log "$AUDIT" --script "$LIBCGI"
+check "--check --script DIR lists every script under it, each with its profile (6)" \
+    [ "$(grep -c '^script ' "$T/survey")" = 6 ]
+check "... status.cgi gets shell-cgi, and why: its #! line" \
+    grep -q "^script $LIBCGI/status.cgi: profile shell-cgi (interpreter sh (#! /bin/sh) in $T/shipped/shell-cgi.conf)" "$T/survey"
+check "... app.py gets python-cgi through env" \
+    grep -q "^script $LIBCGI/app.py: profile python-cgi (interpreter python3" "$T/survey"
+check "... archive.cgi: the gzip it calls is refused, with its line" \
+    sh -c "grep -A1 '^script $LIBCGI/archive.cgi:' '$T/survey' | grep -q '^  refused: gzip (/usr/bin/gzip), line 6$'"
+check "... and nothing else is refused" \
+    [ "$(grep -c '^  refused' "$T/survey")" = 1 ]
+check "... and a summary line counts them" \
+    grep -q "^6 scripts under $LIBCGI, 1 with something its profile refuses$" "$T/survey"
+mkdir -p "$T/odd"
+printf '#!/usr/bin/tclsh-none\nputs x\n' > "$T/odd/tcl.cgi"
+printf '#!/usr/bin/env gzip\n' > "$T/odd/gz.cgi"
+chmod 755 "$T/odd"/*
+survey --audit-log "$AUDIT" --script "$T/odd/tcl.cgi"
+check "--check --script names a #! program that does not exist" \
+    grep -q '^  refused: #! /usr/bin/tclsh-none does not exist$' "$T/survey"
+survey --audit-log "$AUDIT" --script "$T/odd/gz.cgi"
+check "--check --script names the program env starts when the profile refuses it" \
+    grep -q '^  refused: gzip (/usr/bin/gzip), which #! /usr/bin/env starts$' "$T/survey"
+
+# the audit log and the ban filters
+survey
+check "--check warns when the audit log is off" \
+    grep -q '^warning: no --audit-log: blocked calls and attacks are not recorded' "$T/survey"
+survey --audit-log "$T/nolog/audit.log"
+check "--check warns when the audit log does not exist yet (a fail2ban jail could not start)" \
+    grep -q "^warning: the audit log $T/nolog/audit.log does not exist yet: a fail2ban jail" "$T/survey"
+survey --audit-log "$AUDIT"
+check "--check does not warn about an audit log that is there" \
+    sh -c "! grep -q '^warning' '$T/survey'"
 
 # A script that needs one more tool: refused under shell-cgi ...
 out=$(run cgi-bin archive.cgi)
