@@ -29,13 +29,13 @@
 #include <unistd.h>
 
 #include "audit.h"
-#include "scriptcheck.h"
 #include "config.h"
 #include "filter.h"
 #include "jail.h"
 #include "profile.h"
 #include "relay.h"
 #include "safecgi.h"
+#include "scriptcheck.h"
 #include "worker.h"
 
 struct slot {
