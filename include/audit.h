@@ -110,4 +110,17 @@ size_t	audit_format_line(const struct audit_event *, const char *id,
 	    char *, size_t);
 size_t	json_escape(const char *, size_t, char *, size_t);
 
+/*
+ * What an event is evidence of, for ban filters (pure, no I/O):
+ *   "attack"  input that matched an injection signature or Shellshock, a
+ *             denied exec of a tool that fetches, connects or hands out
+ *             a shell (or of a program in a temporary directory), a
+ *             blocked network or privilege call typical of payloads;
+ *   "policy"  a script behaving normally hit its profile: any other
+ *             denial, and every event recorded in complain mode;
+ *   "none"    not a denial at all (startup, timeout_kill, limit_hit...).
+ * Written into every event as "evidence"; see safecgi(8), AUDIT LOG.
+ */
+const char *audit_evidence(const struct audit_event *);
+
 #endif

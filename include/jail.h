@@ -171,6 +171,13 @@ int	jail_worker_enter(struct jail *, const struct jail_caps *,
 	    const struct config *, const struct profile_set *);
 
 /* The rule list of a profile of j->ps, or NULL. */
+/*
+ * A context holding only the profiles' rule lists, as a worker builds
+ * them, for questions asked outside a worker (--check --script).
+ */
+struct jail	*jail_policies_new(const struct profile_set *);
+void		 jail_policies_free(struct jail *);
+
 const struct jail_policy *jail_policy_of(const struct jail *,
 	    const struct profile *);
 

@@ -39,6 +39,9 @@ struct profile {
 	char			*file;		/* NULL: built in */
 	unsigned		 name_line;	/* 0: from the file name */
 	struct strlist		 match;		/* globs on the canonical path */
+	struct strlist		 match_dir;	/* globs on a directory above it */
+	struct strlist		 match_interp;	/* names or paths of the #! */
+	char			*extends;	/* the profile this one copies */
 	enum profile_mode	 mode;
 
 	/* identity; the loader refuses uid 0 and gid 0 */
@@ -133,6 +136,28 @@ void	profile_set_free(struct profile_set *);
 const struct profile *profile_match(const struct profile_set *,
 	    const char *path, const char *explicit_name,
 	    char *why, size_t whysz);
+
+/*
+ * profile_match() for a script whose #! line names interp (as
+ * profile_interpreter() reads it; NULL: none).  The precedence, which
+ * why explains: SAFECGI_PROFILE, then the most specific match glob, then
+ * the most specific directory (the script anywhere beneath it), then
+ * the interpreter (a name matches the program's base name, "sh",
+ * "python3*"; a path the program as the #! line spells it), then
+ * "default".  Within a tier: most literal characters, then an exact
+ * entry before a glob, then the name that sorts first.  No I/O.
+ */
+const struct profile *profile_match_script(const struct profile_set *,
+	    const char *path, const char *interp, const char *explicit_name,
+	    char *why, size_t whysz);
+
+/*
+ * The interpreter named by a script's first bytes: the #! program, or
+ * for "#!/usr/bin/env [-S] [NAME=value] prog" prog.  0, or -1 when
+ * there is no #! line.  Pure.
+ */
+int	profile_interpreter(const char *head, size_t n, char *out,
+	    size_t outsz);
 
 /*
  * Glob match as used by match and exec: byte-wise; '*', '?' and '[...]'

@@ -17,6 +17,7 @@ struct script {
 	char	path[PATH_MAX];		/* canonical, or "" */
 	char	dir[PATH_MAX];		/* its directory */
 	char	interp[PATH_MAX];	/* canonical #! interpreter, or "" */
+	char	interp_name[PATH_MAX];	/* what profile_match looks for */
 };
 
 /*

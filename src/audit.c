@@ -155,6 +155,157 @@ line_escape(const char *in, char *out, size_t outsz, int spaces)
 	return o;
 }
 
+/* ---------------------------------------------------------- evidence */
+
+/*
+ * Programs whose denied exec is evidence of an attack: they fetch a
+ * payload, connect out, or hand out a shell over a socket, and no CGI
+ * script has a reason to start them.  Shells and interpreters are not
+ * here: system() and qx() run /bin/sh for every legitimate call, so a
+ * denied shell is what a profile gap looks like; the input that carried
+ * an injection is judged on its own (suspicious_input).
+ */
+static const char *const attack_programs[] = {
+	"aria2c", "axel", "busybox", "chattr", "chmod", "crontab", "cryptcat",
+	"curl", "fetch", "ftp", "ftpget", "ftpput", "lftp", "lwp-download",
+	"lwp-request", "mkfifo", "nc", "nc.openbsd", "nc.traditional", "ncat",
+	"netcat", "rsync", "scp", "sftp", "socat", "ssh", "telnet", "tftp",
+	"toybox", "wget",
+};
+
+/* Where a dropped payload would be run from. */
+static const char *const attack_dirs[] = {
+	"/tmp/", "/var/tmp/", "/dev/shm/", "/run/shm/", "/dev/mqueue/",
+};
+
+/*
+ * Blocked calls typical of payloads: kernel exploits, escapes from the
+ * jail, privilege changes, fileless execution.  A benign script has no
+ * use for any of them.
+ */
+static const char *const attack_syscalls[] = {
+	"add_key", "bpf", "capset", "chroot", "delete_module", "execveat",
+	"finit_module", "fsconfig", "fsmount", "fsopen", "fspick", "init_module",
+	"ioperm", "iopl", "kexec_file_load", "kexec_load", "keyctl", "mount",
+	"mount_setattr", "move_mount", "open_tree", "perf_event_open",
+	"pivot_root", "process_vm_readv", "process_vm_writev", "ptrace",
+	"request_key", "setfsgid", "setfsuid", "setgid", "setgroups",
+	"setns", "setregid", "setresgid", "setresuid", "setreuid", "setuid",
+	"umount", "umount2", "unshare", "userfaultfd",
+};
+
+static const char *
+event_val(const struct audit_event *ev, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < ev->nkv; i++)
+		if (strcmp(ev->keys[i], key) == 0)
+			return ev->vals[i];
+	return NULL;
+}
+
+static int
+listed(const char *const *v, size_t n, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+attack_exec(const char *path)
+{
+	const char	*base;
+	size_t		 i;
+
+	if (path == NULL || *path == '\0')
+		return 0;
+	for (i = 0; i < nitems(attack_dirs); i++)
+		if (strncmp(path, attack_dirs[i], strlen(attack_dirs[i])) == 0)
+			return 1;
+	base = strrchr(path, '/');
+	base = base == NULL ? path : base + 1;
+	/* python3.11 -c, perl -e are interpreters: see above */
+	return listed(attack_programs, nitems(attack_programs), base);
+}
+
+/*
+ * socket(): an outgoing TCP stream (download, reverse shell) or a raw
+ * or packet socket is a payload's; a datagram is what a resolver sends
+ * for a legacy script's gethostbyaddr(), and AF_UNIX or AF_NETLINK is
+ * syslog() and getaddrinfo().
+ */
+static int
+attack_socket(const char *args)
+{
+	if (args == NULL)
+		return 0;
+	if (strncmp(args, "AF_PACKET", 9) == 0)
+		return 1;
+	if (strncmp(args, "AF_INET,", 8) != 0 &&
+	    strncmp(args, "AF_INET6,", 9) != 0)
+		return 0;
+	args = strchr(args, ',') + 1;
+	return strncmp(args, "SOCK_STREAM", 11) == 0 ||
+	    strncmp(args, "SOCK_RAW", 8) == 0;
+}
+
+const char *
+audit_evidence(const struct audit_event *ev)
+{
+	const char	*v, *path, *resolved;
+
+	if (ev->event == NULL)
+		return "none";
+	/* complain mode is how a profile is written: never evidence */
+	if (((v = event_val(ev, "mode")) != NULL &&
+	    strcmp(v, "complain") == 0) ||
+	    ((v = event_val(ev, "action")) != NULL &&
+	    strcmp(v, "complain") == 0))
+		return "policy";
+	if (strcmp(ev->event, "suspicious_input") == 0) {
+		/* metacharacters in a path variable alone are no signature */
+		v = event_val(ev, "signature");
+		return v != NULL && strcmp(v, "shell-metachar") == 0 ?
+		    "policy" : "attack";
+	}
+	if (strcmp(ev->event, "request_refused") == 0) {
+		/* the other refusals: oversized or malformed requests and
+		 * the script's own mode or owner, none a sign of intent */
+		v = event_val(ev, "rule");
+		return v != NULL && strcmp(v, "shellshock") == 0 ?
+		    "attack" : "policy";
+	}
+	if (strcmp(ev->event, "exec_denied") == 0) {
+		path = event_val(ev, "path");
+		resolved = event_val(ev, "resolved");
+		/* the script itself could not run: its mode or owner */
+		if (ev->req != NULL && ev->req->script != NULL && path != NULL &&
+		    strcmp(path, ev->req->script) == 0)
+			return "policy";
+		return attack_exec(path) || attack_exec(resolved) ?
+		    "attack" : "policy";
+	}
+	if (strcmp(ev->event, "syscall_blocked") == 0) {
+		v = event_val(ev, "syscall");
+		if (v == NULL)
+			return "policy";
+		if (strcmp(v, "socket") == 0)
+			return attack_socket(event_val(ev, "args")) ?
+			    "attack" : "policy";
+		return listed(attack_syscalls, nitems(attack_syscalls), v) ?
+		    "attack" : "policy";
+	}
+	if (strcmp(ev->event, "write_denied") == 0 ||
+	    strcmp(ev->event, "connect_denied") == 0)
+		return "policy";
+	return "none";
+}
+
 /* ---------------------------------------------------------- formatting */
 
 struct buf {
@@ -232,6 +383,7 @@ audit_format_json(const struct audit_event *ev, const char *id,
 	put(&b, "{");
 	put_json(&b, "time", when);
 	put_json(&b, "event", ev->event);
+	put_json(&b, "evidence", audit_evidence(ev));
 	if (ev->req != NULL) {
 		put_json(&b, "request_id", id);
 		put_json(&b, "client", ev->req->client);
@@ -294,12 +446,14 @@ audit_format_line(const struct audit_event *ev, const char *id, char *out,
 		snprintf(call, sizeof(call), "%s(%s)", name ? name : "?",
 		    args ? args : "");
 		put_kv(&b, "syscall", call);
+		put_kv(&b, "evidence", audit_evidence(ev));
 		for (i = 0; i < ev->nkv; i++)
 			if (strcmp(ev->keys[i], "syscall") != 0 &&
 			    strcmp(ev->keys[i], "args") != 0)
 				put_kv(&b, ev->keys[i], ev->vals[i]);
 	} else {
 		put(&b, ev->event);
+		put_kv(&b, "evidence", audit_evidence(ev));
 		for (i = 0; i < ev->nkv; i++)
 			put_kv(&b, ev->keys[i], ev->vals[i]);
 	}

@@ -715,6 +715,34 @@ build_policies(struct jail *j)
 	return 0;
 }
 
+struct jail *
+jail_policies_new(const struct profile_set *ps)
+{
+	struct jail	*j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return NULL;
+	j->ps = ps;
+	if (build_policies(j) == -1) {
+		jail_policies_free(j);
+		return NULL;
+	}
+	return j;
+}
+
+void
+jail_policies_free(struct jail *j)
+{
+	size_t	i;
+
+	if (j == NULL)
+		return;
+	for (i = 0; j->policy != NULL && i < j->ps->n; i++)
+		jail_policy_free(&j->policy[i]);
+	free(j->policy);
+	free(j);
+}
+
 int
 jail_worker_enter(struct jail *j, const struct jail_caps *caps,
     const struct config *cf, const struct profile_set *ps)

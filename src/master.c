@@ -35,6 +35,7 @@
 #include "profile.h"
 #include "relay.h"
 #include "safecgi.h"
+#include "scriptcheck.h"
 #include "worker.h"
 
 struct slot {
@@ -622,20 +623,15 @@ failed:
 static int
 check(struct policy *p, const char *report)
 {
-	const struct profile	*pr;
-	char			 why[512], canon[4096];
-	size_t			 i;
+	size_t	i;
 
 	printf("safecgi %s: configuration is valid\n\njail layers:\n%s\n",
 	    PACKAGE_VERSION, report);
-	if (p->cf.check_script != NULL) {
-		if (realpath(p->cf.check_script, canon) == NULL)
-			snprintf(canon, sizeof(canon), "%s",
-			    p->cf.check_script);
-		pr = profile_match(&p->ps, canon, NULL, why, sizeof(why));
-		printf("script %s: profile %s (%s)\n", canon, pr->name, why);
-		return 0;
-	}
+	check_logs(&p->cf, stdout);
+	/* a script, or every script under a directory */
+	if (p->cf.check_script != NULL)
+		return check_scripts(&p->ps, p->cf.check_script, stdout) ==
+		    -1 ? 1 : 0;
 	for (i = 0; i < p->ps.n; i++) {
 		printf("profile %s  exposure %.1f\n", p->ps.v[i].name,
 		    profile_exposure(&p->ps.v[i]));

@@ -80,6 +80,8 @@ enum ktype {
 	K_QUERY,
 	K_SUSPICIOUS,
 	K_VARS,		/* list: drop, pass */
+	K_INTERP,	/* list: interpreter */
+	K_EXTENDS,
 };
 
 struct key {
@@ -106,7 +108,12 @@ struct key {
  */
 static const struct key keys[] = {
 	{ "profile",	"name",		K_NAME,		0, 0, 0, 0 },
+	{ "profile",	"extends",	K_EXTENDS,	0, 0, 0, 0 },
 	{ "profile",	"match",	K_GLOBS,	OFF(match), 0, 0, 0 },
+	{ "profile",	"directory",	K_GLOBS,	OFF(match_dir),
+	    0, 0, 0 },
+	{ "profile",	"interpreter",	K_INTERP,	OFF(match_interp),
+	    0, 0, 0 },
 	{ "profile",	"mode",		K_MODE,		0, 0, 0, 0 },
 	{ "identity",	"user",		K_USER,		0, 0, 0, 0 },
 	{ "identity",	"group",	K_GROUP,	0, 0, 0, 0 },
@@ -179,7 +186,8 @@ static int
 key_is_list(const struct key *k)
 {
 	return k->type == K_GLOBS || k->type == K_PATHS ||
-	    k->type == K_CONNECT || k->type == K_SYSCALLS || k->type == K_VARS;
+	    k->type == K_CONNECT || k->type == K_SYSCALLS || k->type == K_VARS ||
+	    k->type == K_INTERP;
 }
 
 static struct strlist *
@@ -639,6 +647,9 @@ struct loadctx {
 	const char	*file_name;	/* the name the file name gives */
 	gid_t		 user_gid;	/* primary group of user */
 	int		 user_gid_ok;
+	unsigned	 nkeys;		/* keys read so far */
+	int		 depth;		/* of extends */
+	int		 extended;	/* started from another profile */
 };
 
 /* Record the first error; returns 0 so that a handler can return it. */
@@ -833,6 +844,24 @@ var_check(const char *s)
 }
 
 /* One entry of a list key; takes item.  Returns 1, or 0 after fail(). */
+/* An interpreter: a name ("sh", "python3*") or an absolute path glob. */
+static const char *
+interp_check(const char *s)
+{
+	const char	*c;
+
+	if (*s == '/')
+		return glob_check(s);
+	for (c = s; *c != '\0'; c++)
+		if (!isalnum((unsigned char)*c) && strchr("._+-*?[]", *c) ==
+		    NULL)
+			return "expected a program name (sh, perl, "
+			    "python3*) or an absolute path";
+	return NULL;
+}
+
+static int extend(struct loadctx *, const char *);
+
 static int
 add_item(struct loadctx *ctx, const struct key *k, char *item)
 {
@@ -868,6 +897,9 @@ add_item(struct loadctx *ctx, const struct key *k, char *item)
 		break;
 	case K_VARS:
 		why = var_check(item);
+		break;
+	case K_INTERP:
+		why = interp_check(item);
 		break;
 	default:
 		break;
@@ -1005,6 +1037,8 @@ set_scalar(struct loadctx *ctx, const struct key *k, const char *value)
 	int			 r;
 
 	switch (k->type) {
+	case K_EXTENDS:
+		return extend(ctx, value);
 	case K_NAME:
 		if (!name_ok(value))
 			return fail(ctx, ctx->line, "name: \"%s\" is not a "
@@ -1145,6 +1179,10 @@ handler(void *user, const char *section, const char *name, const char *value)
 	if ((k = key_find(section, name)) == NULL)
 		return fail(ctx, ctx->line, "unknown key \"%s\" in [%s]",
 		    name, section);
+	if (k->type == K_EXTENDS && ctx->nkeys != 0)
+		return fail(ctx, ctx->line, "extends must be the first key of "
+		    "the file: the profile starts as a copy of the other");
+	ctx->nkeys++;
 	if (key_is_list(k))
 		return set_list(ctx, k, value);
 
@@ -1189,6 +1227,9 @@ finish(struct loadctx *ctx)
 	}
 	uline = ctx->seen[key_named("user") - keys];
 	gline = ctx->seen[key_named("group") - keys];
+	/* user and group as the extended profile resolved them */
+	if (ctx->extended && uline == 0 && gline == 0)
+		return;
 	if (uline == 0 && (lookup_user(p->user, &p->uid, &ctx->user_gid,
 	    &ctx->user_gid_ok, msg, sizeof(msg)) == -1 || p->uid == 0)) {
 		fail(ctx, 1, "%s (the default); set user = in [identity]",
@@ -1228,9 +1269,18 @@ file_check(const struct stat *st)
 	return NULL;
 }
 
+static int load_file(const char *, struct profile *, char *, size_t, int);
+
 int
 profile_load_file(const char *path, struct profile *p, char *err,
     size_t errsz)
+{
+	return load_file(path, p, err, errsz, 0);
+}
+
+static int
+load_file(const char *path, struct profile *p, char *err, size_t errsz,
+    int depth)
 {
 	struct loadctx	 ctx;
 	struct stat	 st;
@@ -1241,6 +1291,7 @@ profile_load_file(const char *path, struct profile *p, char *err,
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.p = p;
+	ctx.depth = depth;
 	ctx.path = path;
 	ctx.err = err;
 	ctx.errsz = errsz;
@@ -1314,6 +1365,62 @@ fail:
 	return -1;
 }
 
+/*
+ * extends = NAME: the profile starts as a copy of NAME.conf in the same
+ * directory (limits, identity, allowlists, variables), and the keys that
+ * follow add to its lists and replace its values.  What a profile
+ * matches is its own: match, directory and interpreter are not copied.
+ */
+#define EXTENDS_MAX	8
+
+static int
+extend(struct loadctx *ctx, const char *name)
+{
+	struct profile	 base, *p = ctx->p;
+	char		 path[PATH_MAX], err[512], own[PROFILE_NAME_MAX];
+	const char	*slash;
+	char		*file;
+	unsigned	 own_line;
+	int		 n;
+
+	if (!name_ok(name))
+		return fail(ctx, ctx->line, "extends: \"%s\" is not a profile "
+		    "name", name);
+	if (ctx->depth >= EXTENDS_MAX)
+		return fail(ctx, ctx->line, "extends: more than %d profiles "
+		    "deep (a loop?)", EXTENDS_MAX);
+	slash = strrchr(ctx->path, '/');
+	n = snprintf(path, sizeof(path), "%.*s%s%s", slash != NULL ?
+	    (int)(slash - ctx->path + 1) : 0, ctx->path, name, PROFILE_SUFFIX);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return fail(ctx, ctx->line, "extends: path too long");
+	if (strcmp(path, ctx->path) == 0)
+		return fail(ctx, ctx->line, "extends: a profile cannot extend "
+		    "itself");
+	if (load_file(path, &base, err, sizeof(err), ctx->depth + 1) == -1)
+		return fail(ctx, ctx->line, "extends %s: %s", name, err);
+
+	/* The copy, but under this file's name. */
+	str_copy(own, p->name, sizeof(own));
+	own_line = p->name_line;
+	file = p->file;
+	p->file = NULL;
+	profile_free(p);
+	*p = base;
+	free(p->file);
+	p->file = file;
+	str_copy(p->name, own, sizeof(p->name));
+	p->name_line = own_line;
+	strlist_free(&p->match);
+	strlist_free(&p->match_dir);
+	strlist_free(&p->match_interp);
+	free(p->extends);
+	if ((p->extends = strdup(name)) == NULL)
+		return oom(ctx);
+	ctx->extended = 1;
+	return 1;
+}
+
 int
 profile_defaults(struct profile *p, const char *name)
 {
@@ -1354,6 +1461,7 @@ profile_free(struct profile *p)
 	free(p->file);
 	free(p->user);
 	free(p->group);
+	free(p->extends);
 	for (i = 0; i < NKEYS; i++)
 		if (key_is_list(&keys[i]) && keys[i].type != K_CONNECT)
 			strlist_free(key_list(p, &keys[i]));
@@ -1569,35 +1677,82 @@ rank_cmp(size_t lit, int wild, size_t best_lit, int best_wild)
 	return best_wild - wild;
 }
 
-const struct profile *
-profile_match(const struct profile_set *set, const char *path,
-    const char *explicit_name, char *why, size_t whysz)
+/* Which list of a profile a tier of matching reads. */
+enum tier {
+	TIER_PATH,		/* match: globs on the script's path */
+	TIER_DIRECTORY,		/* directory: globs on a directory above it */
+	TIER_INTERPRETER,	/* interpreter: the #! line's program */
+};
+
+static const struct strlist *
+tier_list(const struct profile *p, enum tier t)
+{
+	switch (t) {
+	case TIER_PATH:
+		return &p->match;
+	case TIER_DIRECTORY:
+		return &p->match_dir;
+	default:
+		return &p->match_interp;
+	}
+}
+
+/* Does entry g of tier t take the script at path, run by interp? */
+static int
+tier_hit(enum tier t, const char *g, const char *path, const char *interp)
+{
+	char		 dir[PATH_MAX], name[PATH_MAX];
+	const char	*base;
+	int		 n;
+
+	switch (t) {
+	case TIER_PATH:
+		return profile_glob_match(g, path);
+	case TIER_DIRECTORY:
+		/* the script anywhere beneath the directory */
+		n = snprintf(dir, sizeof(dir), "%s%s**", g,
+		    g[strlen(g) - 1] == '/' ? "" : "/");
+		return n > 0 && (size_t)n < sizeof(dir) &&
+		    profile_glob_match(dir, path);
+	default:
+		if (interp == NULL || *interp == '\0')
+			return 0;
+		if (*g == '/')
+			return *interp == '/' && profile_glob_match(g, interp);
+		/* a name: "/name" against "/basename", globs being absolute */
+		base = strrchr(interp, '/');
+		n = snprintf(dir, sizeof(dir), "/%s", g);
+		if (n < 0 || (size_t)n >= sizeof(dir))
+			return 0;
+		if (base != NULL)
+			return profile_glob_match(dir, base);
+		n = snprintf(name, sizeof(name), "/%s", interp);
+		return n > 0 && (size_t)n < sizeof(name) &&
+		    profile_glob_match(dir, name);
+	}
+}
+
+/*
+ * The most specific entry of one tier: most literal characters, then
+ * an exact entry before a glob, then the profile whose name sorts first
+ * (*tie: the runner-up of such a tie).
+ */
+static const struct profile *
+tier_best(const struct profile_set *set, enum tier t, const char *path,
+    const char *interp, const char **entry, const struct profile **tiep)
 {
 	const struct profile	*p, *best = NULL, *tie = NULL;
-	const char		*glob = NULL, *g;
+	const struct strlist	*l;
 	size_t			 i, j, lit, best_lit = 0;
 	int			 c, wild, best_wild = 1;
 
-	if (why != NULL && whysz > 0)
-		why[0] = '\0';
-
-	if (explicit_name != NULL && *explicit_name != '\0') {
-		if ((p = find_name(set, explicit_name)) != NULL) {
-			whyf(why, whysz, "explicit SAFECGI_PROFILE=%s",
-			    p->name);
-			return p;
-		}
-		whyf(why, whysz, "SAFECGI_PROFILE=%s does not exist; ",
-		    explicit_name);
-	}
-
-	for (i = 0; path != NULL && i < set->n; i++) {
+	for (i = 0; i < set->n; i++) {
 		p = &set->v[i];
-		for (j = 0; j < p->match.n; j++) {
-			g = p->match.v[j];
-			if (!profile_glob_match(g, path))
+		l = tier_list(p, t);
+		for (j = 0; j < l->n; j++) {
+			if (!tier_hit(t, l->v[j], path, interp))
 				continue;
-			lit = glob_literals(g, &wild);
+			lit = glob_literals(l->v[j], &wild);
 			if (best != NULL) {
 				c = rank_cmp(lit, wild, best_lit, best_wild);
 				if (c == 0 && p != best) {
@@ -1614,26 +1769,117 @@ profile_match(const struct profile_set *set, const char *path,
 					tie = NULL;
 			}
 			best = p;
-			glob = g;
+			*entry = l->v[j];
 			best_lit = lit;
 			best_wild = wild;
 		}
 	}
+	*tiep = tie;
+	return best;
+}
 
-	if (best != NULL) {
-		whyf(why, whysz, "glob %s in %s", glob,
-		    best->file != NULL ? best->file : "(built in)");
+const struct profile *
+profile_match(const struct profile_set *set, const char *path,
+    const char *explicit_name, char *why, size_t whysz)
+{
+	return profile_match_script(set, path, NULL, explicit_name, why,
+	    whysz);
+}
+
+const struct profile *
+profile_match_script(const struct profile_set *set, const char *path,
+    const char *interp, const char *explicit_name, char *why, size_t whysz)
+{
+	static const char *const what[] = { "glob", "directory",
+	    "interpreter" };
+	const struct profile	*p, *tie;
+	const char		*entry = NULL;
+	enum tier		 t;
+
+	if (why != NULL && whysz > 0)
+		why[0] = '\0';
+
+	if (explicit_name != NULL && *explicit_name != '\0') {
+		if ((p = find_name(set, explicit_name)) != NULL) {
+			whyf(why, whysz, "explicit SAFECGI_PROFILE=%s",
+			    p->name);
+			return p;
+		}
+		whyf(why, whysz, "SAFECGI_PROFILE=%s does not exist; ",
+		    explicit_name);
+	}
+
+	/* Precedence: path, then directory, then interpreter. */
+	for (t = TIER_PATH; path != NULL && t <= TIER_INTERPRETER; t++) {
+		if ((p = tier_best(set, t, path, interp, &entry, &tie)) ==
+		    NULL)
+			continue;
+		whyf(why, whysz, "%s %s", what[t], entry);
+		if (t == TIER_INTERPRETER)
+			whyf(why, whysz, " (#! %s)", interp);
+		whyf(why, whysz, " in %s", p->file != NULL ? p->file :
+		    "(built in)");
 		if (tie != NULL)
 			whyf(why, whysz, "; as specific as profile %s, whose "
 			    "name sorts later", tie->name);
-		return best;
+		return p;
 	}
 	if ((p = find_name(set, "default")) == NULL) {
 		whyf(why, whysz, "no profile matched and there is no default");
 		return NULL;
 	}
-	whyf(why, whysz, "no profile matched; default");
+	if (interp != NULL && *interp != '\0')
+		whyf(why, whysz, "no profile matched (#! %s); default", interp);
+	else
+		whyf(why, whysz, "no profile matched; default");
 	return p;
+}
+
+/*
+ * The interpreter a script's first bytes name, as matching reads it:
+ * "#!/usr/bin/perl -w" is /usr/bin/perl; "#!/usr/bin/env python3" is
+ * python3 (env's options and NAME=value words skipped, -S split).
+ */
+int
+profile_interpreter(const char *head, size_t n, char *out, size_t outsz)
+{
+	const char	*s, *end, *w, *base;
+	size_t		 wl;
+	int		 first = 1;
+
+	if (outsz == 0 || n < 3 || head[0] != '#' || head[1] != '!')
+		return -1;
+	end = memchr(head, '\n', n);
+	if (end == NULL)
+		end = head + n;
+	s = head + 2;
+	for (;;) {
+		while (s < end && (*s == ' ' || *s == '\t' || *s == '\r'))
+			s++;
+		if (s >= end)
+			return -1;
+		w = s;
+		while (s < end && *s != ' ' && *s != '\t' && *s != '\r')
+			s++;
+		wl = (size_t)(s - w);
+		if (first) {
+			if (*w != '/')
+				return -1;
+			first = 0;
+			base = w + wl;
+			while (base > w && base[-1] != '/')
+				base--;
+			if ((size_t)(w + wl - base) == 3 &&
+			    memcmp(base, "env", 3) == 0)
+				continue;	/* the program env runs */
+		} else if (*w == '-' || memchr(w, '=', wl) != NULL)
+			continue;		/* env -S, -i, NAME=value */
+		if (wl >= outsz)
+			return -1;
+		memcpy(out, w, wl);
+		out[wl] = '\0';
+		return 0;
+	}
 }
 
 /* ------------------------------------------------------------ exposure */
@@ -1912,7 +2158,12 @@ profile_describe(const struct profile *p, FILE *fp)
 		case K_PATHS:
 		case K_SYSCALLS:
 		case K_VARS:
+		case K_INTERP:
 			describe_list(fp, key, key_clist(p, k), "", "(none)");
+			break;
+		case K_EXTENDS:
+			fprintf(fp, "%s = %s\n", key, p->extends != NULL ?
+			    p->extends : "(none)");
 			break;
 		case K_CONNECT:
 			if (p->net_none) {

@@ -306,8 +306,8 @@ request_serve(struct req *r)
 		goto done;
 	}
 
-	r->profile = profile_match(r->w->ps, r->s.path,
-	    param(r, "SAFECGI_PROFILE"), why, sizeof(why));
+	r->profile = profile_match_script(r->w->ps, r->s.path,
+	    r->s.interp_name, param(r, "SAFECGI_PROFILE"), why, sizeof(why));
 	r->ar.profile = r->profile->name;
 
 	vo.query_mode = r->profile->query_mode;

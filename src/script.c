@@ -53,11 +53,15 @@ find_interp(struct script *s)
 	ssize_t	n;
 	int	fd;
 
-	s->interp[0] = '\0';
+	s->interp[0] = s->interp_name[0] = '\0';
 	if ((fd = open(s->path, O_RDONLY | O_CLOEXEC)) == -1)
 		return;
 	n = read(fd, head, sizeof(head) - 1);
 	close(fd);
+	/* the interpreter by name, env resolved: profiles match on it */
+	if (n > 0 && profile_interpreter(head, n, s->interp_name,
+	    sizeof(s->interp_name)) == -1)
+		s->interp_name[0] = '\0';
 	if (n > 0 && cgi_shebang(head, n, head, sizeof(head)) == 0 &&
 	    realpath(head, s->interp) == NULL)
 		s->interp[0] = '\0';
@@ -73,7 +77,7 @@ script_find(const struct config *cf, const char *script_filename,
 	char		*slash;
 	int		 status;
 
-	s->path[0] = s->dir[0] = s->interp[0] = '\0';
+	s->path[0] = s->dir[0] = s->interp[0] = s->interp_name[0] = '\0';
 	*rule = NULL;
 	status = cgi_resolve(script_filename, document_root, script_name,
 	    path_info, stat_type, NULL, t);

@@ -140,6 +140,161 @@ START_TEST(test_syslog_line_escapes_spaces_and_controls)
 }
 END_TEST
 
+
+/* An event of a request to /usr/lib/cgi-bin/x.cgi with up to 3 pairs. */
+static const char *
+evidence_of(const char *event, const char *k1, const char *v1,
+    const char *k2, const char *v2, const char *k3, const char *v3)
+{
+	static struct audit_req	r = { 1, "203.0.113.7", "GET", "/cgi-bin/x",
+	    "/usr/lib/cgi-bin/x.cgi", "shell-cgi", 100, 101 };
+	struct audit_event	ev = { 0 };
+
+	ev.event = event;
+	ev.req = &r;
+	if (k1 != NULL)
+		audit_kv(&ev, k1, v1);
+	if (k2 != NULL)
+		audit_kv(&ev, k2, v2);
+	if (k3 != NULL)
+		audit_kv(&ev, k3, v3);
+	return audit_evidence(&ev);
+}
+
+START_TEST(test_evidence_denied_exec_of_a_download_tool_is_attack)
+{
+	ck_assert_str_eq(evidence_of("exec_denied", "path", "/usr/bin/wget",
+	    NULL, NULL, NULL, NULL), "attack");
+	ck_assert_str_eq(evidence_of("exec_denied", "path", "/bin/busybox",
+	    NULL, NULL, NULL, NULL), "attack");
+	ck_assert_str_eq(evidence_of("exec_denied", "path", "/bin/x",
+	    "resolved", "/usr/bin/nc.openbsd", NULL, NULL), "attack");
+}
+END_TEST
+
+START_TEST(test_evidence_denied_exec_from_tmp_is_attack)
+{
+	ck_assert_str_eq(evidence_of("exec_denied", "path", "/tmp/x.sh",
+	    NULL, NULL, NULL, NULL), "attack");
+	ck_assert_str_eq(evidence_of("exec_denied", "path", "/dev/shm/a",
+	    NULL, NULL, NULL, NULL), "attack");
+}
+END_TEST
+
+START_TEST(test_evidence_denied_exec_of_a_harmless_tool_is_policy)
+{
+	ck_assert_str_eq(evidence_of("exec_denied", "path", "/usr/bin/id",
+	    NULL, NULL, NULL, NULL), "policy");
+	ck_assert_str_eq(evidence_of("exec_denied", "path", "/bin/sh",
+	    NULL, NULL, NULL, NULL), "policy");
+}
+END_TEST
+
+START_TEST(test_evidence_the_script_itself_refused_is_policy)
+{
+	ck_assert_str_eq(evidence_of("exec_denied", "path",
+	    "/usr/lib/cgi-bin/x.cgi", "error", "Permission denied", NULL,
+	    NULL), "policy");
+}
+END_TEST
+
+START_TEST(test_evidence_complain_mode_is_never_attack)
+{
+	ck_assert_str_eq(evidence_of("exec_denied", "path", "/usr/bin/wget",
+	    "mode", "complain", NULL, NULL), "policy");
+	ck_assert_str_eq(evidence_of("syscall_blocked", "syscall", "ptrace",
+	    "args", "", "action", "complain"), "policy");
+}
+END_TEST
+
+START_TEST(test_evidence_signatures_and_shellshock_are_attack)
+{
+	ck_assert_str_eq(evidence_of("suspicious_input", "variable",
+	    "QUERY_STRING", "signature", "cmd-subst", NULL, NULL), "attack");
+	ck_assert_str_eq(evidence_of("request_refused", "variable",
+	    "HTTP_USER_AGENT", "rule", "shellshock", NULL, NULL), "attack");
+}
+END_TEST
+
+START_TEST(test_evidence_other_refusals_are_policy)
+{
+	ck_assert_str_eq(evidence_of("request_refused", "rule",
+	    "group-writable", "variable", "SCRIPT_FILENAME", NULL, NULL),
+	    "policy");
+	ck_assert_str_eq(evidence_of("request_refused", "rule", "too-long",
+	    NULL, NULL, NULL, NULL), "policy");
+	ck_assert_str_eq(evidence_of("suspicious_input", "signature",
+	    "shell-metachar", NULL, NULL, NULL, NULL), "policy");
+}
+END_TEST
+
+START_TEST(test_evidence_outgoing_tcp_and_raw_sockets_are_attack)
+{
+	ck_assert_str_eq(evidence_of("syscall_blocked", "syscall", "socket",
+	    "args", "AF_INET,SOCK_STREAM|SOCK_CLOEXEC", NULL, NULL), "attack");
+	ck_assert_str_eq(evidence_of("syscall_blocked", "syscall", "socket",
+	    "args", "AF_INET6,SOCK_RAW,IPPROTO_ICMPV6", NULL, NULL), "attack");
+	ck_assert_str_eq(evidence_of("syscall_blocked", "syscall", "socket",
+	    "args", "AF_PACKET,SOCK_RAW", NULL, NULL), "attack");
+}
+END_TEST
+
+START_TEST(test_evidence_resolver_and_netlink_sockets_are_policy)
+{
+	ck_assert_str_eq(evidence_of("syscall_blocked", "syscall", "socket",
+	    "args", "AF_INET,SOCK_DGRAM|SOCK_NONBLOCK", NULL, NULL), "policy");
+	ck_assert_str_eq(evidence_of("syscall_blocked", "syscall", "socket",
+	    "args", "AF_NETLINK,SOCK_RAW", NULL, NULL), "policy");
+}
+END_TEST
+
+START_TEST(test_evidence_privilege_calls_are_attack)
+{
+	ck_assert_str_eq(evidence_of("syscall_blocked", "syscall", "ptrace",
+	    NULL, NULL, NULL, NULL), "attack");
+	ck_assert_str_eq(evidence_of("syscall_blocked", "syscall", "setuid",
+	    NULL, NULL, NULL, NULL), "attack");
+	ck_assert_str_eq(evidence_of("syscall_blocked", "syscall", "chown",
+	    NULL, NULL, NULL, NULL), "policy");
+}
+END_TEST
+
+START_TEST(test_evidence_events_that_deny_nothing_are_none)
+{
+	ck_assert_str_eq(evidence_of("timeout_kill", NULL, NULL, NULL, NULL,
+	    NULL, NULL), "none");
+	ck_assert_str_eq(evidence_of("startup", NULL, NULL, NULL, NULL,
+	    NULL, NULL), "none");
+}
+END_TEST
+
+START_TEST(test_evidence_follows_the_event_name_in_both_forms)
+{
+	struct audit_req	r = { 7, "203.0.113.7", "GET", "/x",
+	    "/s", "p", 100, 101 };
+	struct audit_event	ev = { 0 };
+	struct timespec		ts = { 0, 0 };
+	char			out[2048];
+
+	ev.event = "exec_denied";
+	ev.req = &r;
+	audit_kv(&ev, "path", "/usr/bin/wget");
+	audit_format_json(&ev, "100-7", &ts, out, sizeof(out));
+	ck_assert_msg(strstr(out, ",\"event\":\"exec_denied\","
+	    "\"evidence\":\"attack\",\"request_id\":\"100-7\","
+	    "\"client\":\"203.0.113.7\",") != NULL, "json: %s", out);
+	audit_format_line(&ev, "100-7", out, sizeof(out));
+	ck_assert_msg(strncmp(out, "exec_denied evidence=attack path=", 33)
+	    == 0, "line: %s", out);
+	ev.event = "syscall_blocked";
+	ev.nkv = 0;
+	audit_kv(&ev, "syscall", "ptrace");
+	audit_format_line(&ev, "100-7", out, sizeof(out));
+	ck_assert_msg(strncmp(out, "blocked syscall=ptrace() evidence=attack",
+	    40) == 0, "line: %s", out);
+}
+END_TEST
+
 static Suite *
 audit_suite(void)
 {
@@ -154,6 +309,18 @@ audit_suite(void)
 	tcase_add_test(tc, test_event_json_has_the_stable_fields);
 	tcase_add_test(tc, test_hostile_uri_cannot_break_the_json_line);
 	tcase_add_test(tc, test_syslog_line_escapes_spaces_and_controls);
+	tcase_add_test(tc, test_evidence_denied_exec_of_a_download_tool_is_attack);
+	tcase_add_test(tc, test_evidence_denied_exec_from_tmp_is_attack);
+	tcase_add_test(tc, test_evidence_denied_exec_of_a_harmless_tool_is_policy);
+	tcase_add_test(tc, test_evidence_the_script_itself_refused_is_policy);
+	tcase_add_test(tc, test_evidence_complain_mode_is_never_attack);
+	tcase_add_test(tc, test_evidence_signatures_and_shellshock_are_attack);
+	tcase_add_test(tc, test_evidence_other_refusals_are_policy);
+	tcase_add_test(tc, test_evidence_outgoing_tcp_and_raw_sockets_are_attack);
+	tcase_add_test(tc, test_evidence_resolver_and_netlink_sockets_are_policy);
+	tcase_add_test(tc, test_evidence_privilege_calls_are_attack);
+	tcase_add_test(tc, test_evidence_events_that_deny_nothing_are_none);
+	tcase_add_test(tc, test_evidence_follows_the_event_name_in_both_forms);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -72,6 +72,14 @@ TEST_PROFILE_EXTRA="[limits]
 timeout = 2
 body = 1k"
 write_test_profile
+# benign scripts with a profile gap: they run a harmless tool the profile
+# does not allow (evidence "policy"), one of them in complain mode
+printf '#!/bin/sh\nprintf "Content-Type: text/plain\\n\\n"\nid\n' > "$T/policy.sh"
+install_script "$T/policy.sh"
+printf '#!/bin/sh\nprintf "Content-Type: text/plain\\n\\n"\nwget --version | head -1\n' > "$T/complain.sh"
+install_script "$T/complain.sh"
+printf '[profile]\nname = complain\nmode = complain\nmatch = %s\n[filesystem]\nexec = /usr/bin/head\n' \
+    "$CGIBIN/complain.sh" > "$T/profiles/complain.conf"
 start_nginx
 if [ "$form" = syslog ]; then
 	start_safecgi -c 1 --audit-log syslog
@@ -93,6 +101,11 @@ c "$BASE/cgi-bin/hello"
 c "$A/cgi-bin/echo.sh?name=world"
 c "$B/cgi-bin/hello?lang=en"
 c "$A/cgi-bin/nonexistent.cgi"
+# a profile gap, not an attack: exec_denied of id (policy), and a denied
+# wget in complain mode (policy)
+c "$B/cgi-bin/policy.sh"
+c "$B/cgi-bin/policy.sh"
+c "$B/cgi-bin/complain.sh"
 # Shellshock: request_refused
 c -H 'User-Agent: () { :; }; /bin/cat /etc/passwd' "$A/cgi-bin/hello"
 c -H 'Referer: () { :;}; echo; /usr/bin/id' "$BASE/cgi-bin/hello"
