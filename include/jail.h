@@ -172,6 +172,14 @@ int	jail_worker_enter(struct jail *, const struct jail_caps *,
 
 /* The rule list of a profile of j->ps, or NULL. */
 /*
+ * A read or bind_ro entry that names what the jail always hides (/run,
+ * /root, /proc/kcore ...) cannot take effect: -1 with err saying which
+ * profile and entry.  The master refuses such a configuration.
+ */
+int	jail_check_profiles(const struct profile_set *, char *err,
+	    size_t errsz);
+
+/*
  * A context holding only the profiles' rule lists, as a worker builds
  * them, for questions asked outside a worker (--check --script).
  */

@@ -715,6 +715,52 @@ build_policies(struct jail *j)
 	return 0;
 }
 
+/* Is path the same as, or beneath, an entry the jail always hides? */
+static const char *
+always_hidden(const char *path)
+{
+	static char	 hit[PATH_MAX];
+	size_t		 i, n;
+
+	for (i = 0; i < nitems(masked) + nitems(proc_masked); i++) {
+		const char *m = i < nitems(masked) ? masked[i] :
+		    proc_masked[i - nitems(masked)];
+
+		n = strcspn(m, "*?[");
+		/* "/etc/shadow*": the literal part, as a prefix */
+		if (m[n] != '\0' ? strncmp(path, m, n) == 0 :
+		    path_under(path, m)) {
+			str_copy(hit, m, sizeof(hit));
+			return hit;
+		}
+	}
+	return NULL;
+}
+
+int
+jail_check_profiles(const struct profile_set *ps, char *err, size_t errsz)
+{
+	const struct strlist	*l;
+	const char		*m;
+	size_t			 i, k, w;
+
+	for (i = 0; i < ps->n; i++)
+		for (w = 0; w < 2; w++) {
+			l = w == 0 ? &ps->v[i].read_allow : &ps->v[i].bind_ro;
+			for (k = 0; k < l->n; k++) {
+				if ((m = always_hidden(l->v[k])) == NULL)
+					continue;
+				snprintf(err, errsz, "%s: profile %s: %s = %s: "
+				    "the jail always hides %s; this cannot take "
+				    "effect", ps->v[i].file ? ps->v[i].file :
+				    "(built in)", ps->v[i].name, w == 0 ?
+				    "read" : "bind_ro", l->v[k], m);
+				return -1;
+			}
+		}
+	return 0;
+}
+
 struct jail *
 jail_policies_new(const struct profile_set *ps)
 {
@@ -1117,6 +1163,10 @@ jail_policy_build(const struct profile *p, const char *ldso,
 		rc |= rule_add_entry(pol, readable[i], JAIL_READ);
 	for (i = 0; i < p->read_allow.n; i++)
 		rc |= rule_add_entry(pol, p->read_allow.v[i], JAIL_READ);
+	/* bind_ro: the same, for paths (the host is in sight read-only;
+	 * what it adds is reading) */
+	for (i = 0; i < p->bind_ro.n; i++)
+		rc |= rule_add_entry(pol, p->bind_ro.v[i], JAIL_READ);
 	/*
 	 * ld.so is the ELF interpreter of every dynamic binary, and the
 	 * kernel opens it for execution; run directly, it would start any

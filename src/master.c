@@ -159,6 +159,11 @@ policy_load(int argc, char **argv, char *err, size_t errsz)
 				policy_free(p);
 				return NULL;
 			}
+	/* a path the jail always hides cannot be made readable */
+	if (jail_check_profiles(&p->ps, err, errsz) == -1) {
+		policy_free(p);
+		return NULL;
+	}
 	/*
 	 * Rootless, there is one id to run scripts as: our own.  The
 	 * filter's setresuid rule is built from it.
