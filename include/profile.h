@@ -43,6 +43,8 @@ struct profile {
 	struct strlist		 match_interp;	/* names or paths of the #! */
 	char			*extends;	/* the profile this one copies */
 	enum profile_mode	 mode;
+	int			 select_any;	/* SAFECGI_PROFILE may name it
+						 * for any script */
 
 	/* identity; the loader refuses uid 0 and gid 0 */
 	char			*user;		/* default "nobody" */
@@ -147,6 +149,17 @@ const struct profile *profile_match(const struct profile_set *,
  * "default".  Within a tier: most literal characters, then an exact
  * entry before a glob, then the name that sorts first.  No I/O.
  */
+/*
+ * Does p match the script by path, directory or interpreter (any
+ * tier)?  By path alone?  For SAFECGI_PROFILE, which names a profile
+ * that must still match unless it says select = any, and for programs
+ * in the system's program directories, which run as scripts only when
+ * a profile names their path.
+ */
+int	profile_matches(const struct profile *, const char *path,
+	    const char *interp);
+int	profile_matches_path(const struct profile *, const char *path);
+
 const struct profile *profile_match_script(const struct profile_set *,
 	    const char *path, const char *interp, const char *explicit_name,
 	    char *why, size_t whysz);

@@ -65,6 +65,7 @@
 enum ktype {
 	K_NAME,
 	K_MODE,
+	K_SELECT,
 	K_GLOBS,	/* list: match, exec */
 	K_USER,
 	K_GROUP,
@@ -115,6 +116,7 @@ static const struct key keys[] = {
 	{ "profile",	"interpreter",	K_INTERP,	OFF(match_interp),
 	    0, 0, 0 },
 	{ "profile",	"mode",		K_MODE,		0, 0, 0, 0 },
+	{ "profile",	"select",	K_SELECT,	0, 0, 0, 0 },
 	{ "identity",	"user",		K_USER,		0, 0, 0, 0 },
 	{ "identity",	"group",	K_GROUP,	0, 0, 0, 0 },
 	{ "limits",	"timeout",	K_TIMEOUT,	OFF(timeout),
@@ -1048,6 +1050,15 @@ set_scalar(struct loadctx *ctx, const struct key *k, const char *value)
 		str_copy(p->name, value, sizeof(p->name));
 		p->name_line = ctx->line;
 		return 1;
+	case K_SELECT:
+		if (strcmp(value, "match") == 0)
+			p->select_any = 0;
+		else if (strcmp(value, "any") == 0)
+			p->select_any = 1;
+		else
+			return fail(ctx, ctx->line, "select: \"%s\": expected "
+			    "match or any", value);
+		return 1;
 	case K_MODE:
 		if (strcmp(value, "enforce") == 0)
 			p->mode = MODE_ENFORCE;
@@ -1778,6 +1789,35 @@ tier_best(const struct profile_set *set, enum tier t, const char *path,
 	return best;
 }
 
+int
+profile_matches(const struct profile *p, const char *path,
+    const char *interp)
+{
+	const struct strlist	*l;
+	enum tier		 t;
+	size_t			 j;
+
+	for (t = TIER_PATH; path != NULL && t <= TIER_INTERPRETER; t++) {
+		l = tier_list(p, t);
+		for (j = 0; j < l->n; j++)
+			if (tier_hit(t, l->v[j], path, interp))
+				return 1;
+	}
+	return 0;
+}
+
+int
+profile_matches_path(const struct profile *p, const char *path)
+{
+	const struct strlist	*l = tier_list(p, TIER_PATH);
+	size_t			 j;
+
+	for (j = 0; path != NULL && j < l->n; j++)
+		if (tier_hit(TIER_PATH, l->v[j], path, NULL))
+			return 1;
+	return 0;
+}
+
 const struct profile *
 profile_match(const struct profile_set *set, const char *path,
     const char *explicit_name, char *why, size_t whysz)
@@ -2113,6 +2153,10 @@ profile_describe(const struct profile *p, FILE *fp)
 		case K_MODE:
 			fprintf(fp, "%s = %s\n", key,
 			    p->mode == MODE_COMPLAIN ? "complain" : "enforce");
+			break;
+		case K_SELECT:
+			fprintf(fp, "%s = %s\n", key,
+			    p->select_any ? "any" : "match");
 			break;
 		case K_USER:
 			fprintf(fp, "%s = %s (%s %ld)\n", key, p->user,

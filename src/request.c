@@ -26,6 +26,7 @@
 #include "script.h"
 #include "spawn.h"
 #include "stream.h"
+#include "util.h"
 #include "validate.h"
 #include "worker.h"
 
@@ -174,6 +175,44 @@ params_of(struct req *r, struct param *params, size_t max)
 	return np;
 }
 
+/* The system's program directories: what runs there is a program. */
+static const char *const program_dirs[] = {
+	"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin",
+	"/usr/local/sbin", "/usr/libexec", "/usr/lib/git-core", "/usr/games",
+};
+
+/*
+ * Anyone who can reach the socket can name any file and any profile:
+ * the web server's choices only count where they agree with the
+ * profiles.  A profile named by SAFECGI_PROFILE must match the script
+ * (or say select = any); a program in the system's program directories
+ * (SCRIPT_FILENAME=/usr/bin/perl) runs as a script only when a profile
+ * names its path.  0, or a status already answered.
+ */
+static int
+profile_refused(struct req *r)
+{
+	const char	*named = param(r, "SAFECGI_PROFILE");
+	const char	*rule = NULL;
+	size_t		 i;
+
+	if (named != NULL && strcmp(named, r->profile->name) == 0 &&
+	    !r->profile->select_any && !profile_matches(r->profile,
+	    r->s.path, r->s.interp_name[0] ? r->s.interp_name : NULL))
+		rule = "profile-does-not-match";
+	for (i = 0; rule == NULL && i < nitems(program_dirs); i++)
+		if (path_under(r->s.path, program_dirs[i]) &&
+		    !profile_matches_path(r->profile, r->s.path))
+			rule = "program-not-a-script";
+	if (rule == NULL)
+		return 0;
+	reply_error(r, 403, rule);
+	reply_event(r, "request_refused", "rule", rule, "variable",
+	    strcmp(rule, "profile-does-not-match") == 0 ?
+	    "SAFECGI_PROFILE" : "SCRIPT_FILENAME");
+	return 403;
+}
+
 /* Which file runs: 0, or a status already answered. */
 static int
 find_script(struct req *r, struct cgi_target *t)
@@ -309,6 +348,8 @@ request_serve(struct req *r)
 	r->profile = profile_match_script(r->w->ps, r->s.path,
 	    r->s.interp_name, param(r, "SAFECGI_PROFILE"), why, sizeof(why));
 	r->ar.profile = r->profile->name;
+	if (profile_refused(r) != 0)
+		goto done;
 
 	vo.query_mode = r->profile->query_mode;
 	vo.suspicious = r->profile->suspicious;
