@@ -174,7 +174,7 @@ put_out(struct req *r, const char *buf, size_t n)
  * the stream ends.
  */
 #define ERR_LINES_PER_S	100
-#define ERR_STAMP	64	/* a log line's time, pid and level */
+#define ERR_STAMP	80	/* a log line's time, pid, level, "stderr:" */
 
 struct errcap {
 	char			 line[1024];

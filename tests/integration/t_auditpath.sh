@@ -17,6 +17,15 @@ match = $CGIBIN/loudflood.py
 processes = 1024
 stderr = infinity
 PROFILE
+install_script "$top_srcdir/tests/cgi/scripts/stderrflood.py" smallcap.py
+cat > "$T/profiles/smallcap.conf" <<PROFILE
+[profile]
+name = smallcap
+match = $CGIBIN/smallcap.py
+[limits]
+processes = 1024
+stderr = 8K
+PROFILE
 start_nginx
 # one worker: the floods and the denied calls share its channel to the
 # master, as they do on a busy server
@@ -77,6 +86,23 @@ check "the stderr cap is logged once for the request" \
     sh -c "[ \$(tail -c '$grown' '$ERRLOG' | grep -c 'stderr over the cap') = 1 ]"
 check "the stderr cap's closing line counts what was not logged" \
     sh -c "tail -c '$grown' '$ERRLOG' | grep -q 'stderr: [0-9]* bytes in [0-9]* lines not logged'"
+
+# Long lines: the byte cap (64 KiB of log per request, stamps and
+# paths included) binds before the rate does.
+before=$(stat -c %s "$ERRLOG")
+s=$(http_status "$BASE/cgi-bin/stderrflood.py?$((1 << 20))x1000")
+sleep 1
+grown=$(($(stat -c %s "$ERRLOG") - before))
+check "1 MiB of 1000-byte stderr lines grows the error log by 32 to 65 KiB ($grown bytes)" \
+    [ "$grown" -ge $((32 << 10)) -a "$grown" -le $((65 << 10)) ]
+
+# The profile's stderr key sets the byte cap.
+before=$(stat -c %s "$ERRLOG")
+s=$(http_status "$BASE/cgi-bin/smallcap.py?$((1 << 20))x1000")
+sleep 1
+grown=$(($(stat -c %s "$ERRLOG") - before))
+check "stderr = 8K holds a request's stderr to 8 KiB of error log, plus the cap's lines ($grown bytes)" \
+    [ "$grown" -le $(((8 << 10) + 1024)) -a "$grown" -ge $((4 << 10)) ]
 
 s=$(http_status "$BASE/cgi-bin/stderr.sh")
 check "stderr under the cap is logged as before" \
