@@ -32,18 +32,17 @@
  * full channel is counted by the process that sent it, and the count
  * goes out before the next datagram that finds room (audit_drain turns
  * it into a "suppressed" event).  No lock: a spawner forked while
- * another thread sends must not inherit a held mutex; owner tells a
- * forked child that the count it inherited is its parent's.
+ * another thread sends must not inherit a held mutex; a forked child
+ * starts with no count (the count it inherited is its parent's).
  */
 struct chan {
 	int		 fd;
 	char		 lost_type;
-	pid_t		 owner;
 	unsigned long	 lost;
 };
 
-static struct chan	 logchan = { -1, MSG_LOST_LOG, 0, 0 };
-static struct chan	 evchan = { -1, MSG_LOST_EVENT, 0, 0 };
+static struct chan	 logchan = { -1, MSG_LOST_LOG, 0 };
+static struct chan	 evchan = { -1, MSG_LOST_EVENT, 0 };
 static int	 errfd = 2;		/* master: error log, or -1 for syslog */
 static int	 auditfd = -1;		/* master: JSON lines, or -1 */
 static int	 audit_syslog;		/* master: audit events to syslog */
@@ -757,10 +756,29 @@ audit_drain(int fd, pid_t pid)
 
 /* ----------------------------------------------------------- the child */
 
+static void
+chan_forked(void)
+{
+	logchan.lost = 0;
+	evchan.lost = 0;
+}
+
 void
 audit_attach(int fd)
 {
+	static int	registered;
+
 	logchan.fd = fd;
+	/*
+	 * Once per process image, before any thread: without it a
+	 * spawner would report its parent's count a second time.
+	 */
+	if (!registered) {
+		if (pthread_atfork(NULL, NULL, chan_forked) != 0)
+			log_msg(LOG_WARNING, "audit: pthread_atfork failed: a "
+			    "child may count its parent's lost messages");
+		registered = 1;
+	}
 }
 
 void
@@ -778,13 +796,8 @@ chan_report(struct chan *c)
 {
 	char		 rep[32];
 	unsigned long	 lost;
-	pid_t		 me = getpid();
 	int		 n;
 
-	if (__atomic_load_n(&c->owner, __ATOMIC_RELAXED) != me) {
-		__atomic_store_n(&c->lost, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&c->owner, me, __ATOMIC_RELAXED);
-	}
 	if ((lost = __atomic_exchange_n(&c->lost, 0, __ATOMIC_RELAXED)) == 0)
 		return 0;
 	n = snprintf(rep, sizeof(rep), "%c%lu", c->lost_type, lost);

@@ -5,6 +5,7 @@
  * that events written plus events counted always add up.
  */
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <check.h>
 #include <errno.h>
@@ -184,6 +185,37 @@ START_TEST(log_lines_cannot_crowd_out_events)
 }
 END_TEST
 
+START_TEST(a_forked_child_does_not_report_its_parents_count)
+{
+	int		log_m, log_c, ev_m, ev_c, i, status;
+	unsigned long	written, lost;
+	pid_t		pid;
+
+	open_logs();
+	ck_assert_int_ne(log_c = audit_channel(&log_m), -1);
+	ck_assert_int_ne(ev_c = audit_channel(&ev_m), -1);
+	audit_attach(log_c);
+	audit_attach_events(ev_c);
+	for (i = 0; i < FLOOD; i++)
+		emit(i);
+	drain_all(ev_m);
+	/* a spawner is forked while its worker holds a count */
+	if ((pid = fork()) == 0) {
+		emit(FLOOD);
+		_exit(0);
+	}
+	ck_assert_int_ne(pid, -1);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	emit(FLOOD + 1);
+	drain_all(ev_m);
+	written = tally(auditlog, "\"event\":\"test_event\"", NULL);
+	tally(auditlog, "\"scope\":\"channel\"", &lost);
+	remove_logs();
+	ck_assert_msg(lost > 0 && written + lost == FLOOD + 2, "%lu written "
+	    "+ %lu counted != %d sent", written, lost, FLOOD + 2);
+}
+END_TEST
+
 static Suite *
 chan_suite(void)
 {
@@ -195,6 +227,7 @@ chan_suite(void)
 	tcase_add_test(tc, an_event_count_goes_out_with_the_next_log_line);
 	tcase_add_test(tc, log_lines_a_full_channel_refuses_are_counted);
 	tcase_add_test(tc, log_lines_cannot_crowd_out_events);
+	tcase_add_test(tc, a_forked_child_does_not_report_its_parents_count);
 	suite_add_tcase(s, tc);
 	return s;
 }
