@@ -31,17 +31,25 @@ start_nginx
 # master, as they do on a busy server
 start_safecgi -t 60 -c 1
 
-# sum of the "count" of the audit log's suppressed events of a scope
+# suppressed SCOPE [URI]: sum of the "count" of the audit log's
+# suppressed events of a scope (and of a request's URI)
 suppressed() {
-	python3 - "$AUDIT" "$1" <<'PY'
+	python3 - "$AUDIT" "$1" "${2:-}" <<'PY'
 import json, sys
 n = 0
 for l in open(sys.argv[1]):
     e = json.loads(l)
-    if e.get("event") == "suppressed" and e.get("scope") == sys.argv[2]:
+    if e.get("event") == "suppressed" and e.get("scope") == sys.argv[2] \
+            and (not sys.argv[3] or e.get("uri") == sys.argv[3]):
         n += int(e["count"])
 print(n)
 PY
+}
+
+# blocked URI: the audit log's syscall_blocked socket events of a URI
+blocked() {
+	grep '"event":"syscall_blocked"' "$AUDIT" | grep "\"uri\":\"$1\"" |
+	    grep -c '"syscall":"socket"'
 }
 
 # Six requests flood stderr, uncapped, while a seventh makes 23 denied
@@ -53,20 +61,28 @@ done
 sleep 0.5
 s=$(http_status "$BASE/cgi-bin/denycount.py?23")
 made=$(sed -n 's/^refused: //p' "$T/body")
+# past 64 events a request's own cap counts the rest
+s=$(http_status "$BASE/cgi-bin/denycount.py?100")
+made100=$(sed -n 's/^refused: //p' "$T/body")
 for i in 1 2 3 4 5 6; do
 	eval "kill \$flood$i" 2>/dev/null
 	eval "wait \$flood$i" 2>/dev/null
 done
 sleep 1
-logged=$(grep '"event":"syscall_blocked"' "$AUDIT" |
-    grep '"uri":"/cgi-bin/denycount.py?23"' | grep -c '"syscall":"socket"')
+logged=$(blocked '/cgi-bin/denycount.py?23')
+logged100=$(blocked '/cgi-bin/denycount.py?100')
+capped=$(suppressed request '/cgi-bin/denycount.py?100')
 lost=$(suppressed channel)
+budget=$(($(suppressed worker) + $(suppressed client)))
 loglost=$(suppressed log)
 check "the floods filled the log channel: $loglost lines lost, counted in suppressed events" \
     [ "$loglost" -gt 0 ]
 check "the script made its 23 denied calls (${made:-none})" [ "${made:-0}" = 23 ]
 check "denied calls during six stderr floods add up: $made made, $logged logged, $lost counted as suppressed" \
     [ "${made:-0}" -gt 0 -a "$((logged + lost))" = "${made:-0}" ]
+check "and 100 more, past the request's cap: $made100 made, $logged100 logged, $capped capped, $lost + $budget counted" \
+    [ "${made100:-0}" = 100 -a "$capped" -gt 0 -a \
+      "$((logged + logged100 + capped + lost + budget))" = "$((made + made100))" ]
 
 # A 4 MiB stderr flood of two-byte lines: the error log grows by a
 # bounded amount (the cap is 64 KiB of stderr per request, at most 100
