@@ -61,6 +61,7 @@ struct profile {
 	unsigned long long	 limit_nofile;	/* never unlimited */
 	unsigned long long	 limit_fsize;	/* bytes */
 	unsigned long long	 limit_output;	/* response bytes */
+	unsigned long long	 limit_stderr;	/* script stderr to the log */
 	unsigned long long	 limit_body;	/* request body bytes */
 
 	/*

@@ -41,6 +41,7 @@
 struct slot {
 	pid_t		pid;
 	int		log_fd;		/* master's end of the log channel */
+	int		event_fd;	/* ... of the audit event channel */
 	int		relay_fd;	/* ... of the relay channel, or -1 */
 	struct relay_ports ports;	/* what the relay may reach */
 	int		gen;		/* configuration generation */
@@ -382,12 +383,20 @@ slot_relay_close(struct slot *s)
 static int
 worker_start(struct slot *s, int slotno)
 {
-	int	 child_end, relay_end = -1, devnull;
+	int	 child_end, event_end, relay_end = -1, devnull;
 	pid_t	 pid;
 	int	 flags = jail_clone_flags(&caps) | SIGCHLD;
 
 	if ((child_end = audit_channel(&s->log_fd)) == -1)
 		return -1;
+	/* events apart from log lines: stderr cannot crowd them out */
+	if ((event_end = audit_channel(&s->event_fd)) == -1) {
+		log_msg(LOG_ERR, "cannot create worker: %s", strerror(errno));
+		close(child_end);
+		close(s->log_fd);
+		s->log_fd = -1;
+		return -1;
+	}
 	/*
 	 * The ports this generation's profiles name, and a channel to ask
 	 * for them: the worker's relay reaches nothing else.
@@ -399,6 +408,9 @@ worker_start(struct slot *s, int slotno)
 		close(child_end);
 		close(s->log_fd);
 		s->log_fd = -1;
+		close(event_end);
+		close(s->event_fd);
+		s->event_fd = -1;
 		return -1;
 	}
 	/*
@@ -412,6 +424,9 @@ worker_start(struct slot *s, int slotno)
 		close(child_end);
 		close(s->log_fd);
 		s->log_fd = -1;
+		close(event_end);
+		close(s->event_fd);
+		s->event_fd = -1;
 		slot_relay_close(s);
 		if (relay_end != -1)
 			close(relay_end);
@@ -423,12 +438,16 @@ worker_start(struct slot *s, int slotno)
 		for (i = 0; i < nslots; i++) {
 			if (slots[i].log_fd != -1)
 				close(slots[i].log_fd);
+			if (slots[i].event_fd != -1)
+				close(slots[i].event_fd);
 			if (slots[i].relay_fd != -1)
 				close(slots[i].relay_fd);
 		}
 		for (i = 0; i < nold; i++) {
 			if (old[i].log_fd != -1)
 				close(old[i].log_fd);
+			if (old[i].event_fd != -1)
+				close(old[i].event_fd);
 			if (old[i].relay_fd != -1)
 				close(old[i].relay_fd);
 		}
@@ -444,11 +463,13 @@ worker_start(struct slot *s, int slotno)
 			if (devnull > 2)
 				close(devnull);
 		}
+		audit_attach_events(event_end);
 		rc = worker_main(&cur->cf, &cur->ps, cur->filters, listen_fd,
 		    child_end, relay_end, slotno, &caps);
 		_exit(rc);
 	}
 	close(child_end);
+	close(event_end);
 	if (relay_end != -1)
 		close(relay_end);
 	s->pid = pid;
@@ -489,7 +510,13 @@ reap(int stopping)
 		for (i = 0; i < nold; i++)
 			if (old[i].pid == pid) {
 				old[i].pid = 0;
-				audit_drain(old[i].log_fd, pid);
+				/* a dead worker's channels: all of them */
+				while (audit_drain(old[i].event_fd, pid) > 0)
+					;
+				close(old[i].event_fd);
+				old[i].event_fd = -1;
+				while (audit_drain(old[i].log_fd, pid) > 0)
+					;
 				close(old[i].log_fd);
 				old[i].log_fd = -1;
 				slot_relay_close(&old[i]);
@@ -499,7 +526,12 @@ reap(int stopping)
 
 			if (s->pid != pid)
 				continue;
-			audit_drain(s->log_fd, pid);
+			while (audit_drain(s->event_fd, pid) > 0)
+				;
+			close(s->event_fd);
+			s->event_fd = -1;
+			while (audit_drain(s->log_fd, pid) > 0)
+				;
 			close(s->log_fd);
 			s->log_fd = -1;
 			slot_relay_close(s);
@@ -600,6 +632,7 @@ reload(int argc, char **argv)
 	nslots = cur->cf.workers;
 	for (i = 0; i < nslots; i++) {
 		slots[i].log_fd = -1;
+		slots[i].event_fd = -1;
 		slots[i].relay_fd = -1;
 	}
 	for (i = 0; i < nslots; i++)
@@ -776,6 +809,7 @@ main(int argc, char **argv)
 		return 1;
 	for (i = 0; i < nslots; i++) {
 		slots[i].log_fd = -1;
+		slots[i].event_fd = -1;
 		slots[i].relay_fd = -1;
 	}
 	for (i = 0; i < nslots; i++)
@@ -786,25 +820,33 @@ main(int argc, char **argv)
 		int		 total = nslots + nold;
 		struct slot	*s;
 
-		/* per worker: its log channel, then its relay channel */
-		if ((pfd = calloc(2 * total + 1, sizeof(*pfd))) == NULL)
+		/*
+		 * per worker: its log channel, its event channel, then its
+		 * relay channel
+		 */
+		if ((pfd = calloc(3 * total + 1, sizeof(*pfd))) == NULL)
 			return 1;
 		pfd[0].fd = sigpipe_fds[0];
 		pfd[0].events = POLLIN;
 		for (i = 0; i < total; i++) {
 			s = i < nslots ? &slots[i] : &old[i - nslots];
-			pfd[1 + 2 * i].fd = s->log_fd;
-			pfd[1 + 2 * i].events = POLLIN;
-			pfd[2 + 2 * i].fd = s->relay_fd;
-			pfd[2 + 2 * i].events = POLLIN;
+			pfd[1 + 3 * i].fd = s->log_fd;
+			pfd[1 + 3 * i].events = POLLIN;
+			pfd[2 + 3 * i].fd = s->event_fd;
+			pfd[2 + 3 * i].events = POLLIN;
+			pfd[3 + 3 * i].fd = s->relay_fd;
+			pfd[3 + 3 * i].events = POLLIN;
 		}
-		n = poll(pfd, 2 * total + 1, 100);
+		n = poll(pfd, 3 * total + 1, 100);
 		for (i = 0; n > 0 && i < total; i++) {
 			s = i < nslots ? &slots[i] : &old[i - nslots];
-			if (pfd[1 + 2 * i].revents & POLLIN)
+			/* events first: the record must not wait for chatter */
+			if (pfd[2 + 3 * i].revents & POLLIN)
+				audit_drain(s->event_fd, s->pid);
+			if (pfd[1 + 3 * i].revents & POLLIN)
 				audit_drain(s->log_fd, s->pid);
 			/* a closed channel: the worker is gone, or its relay */
-			if (pfd[2 + 2 * i].revents != 0 &&
+			if (pfd[3 + 3 * i].revents != 0 &&
 			    relay_serve(s->relay_fd, &s->ports, s->pid) == -1) {
 				close(s->relay_fd);
 				s->relay_fd = -1;

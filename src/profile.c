@@ -52,6 +52,12 @@
 #define DEF_FILES		64
 #define DEF_FILE_SIZE		(16 * MIB)
 #define DEF_OUTPUT		(256 * MIB)
+/*
+ * What one request's stderr may add to the error log: room for a Perl
+ * or Python traceback and a page of warnings, or git's progress lines,
+ * and a bound a flood cannot pass (see stream.c).
+ */
+#define DEF_STDERR		(64 * 1024)
 #define DEF_BODY		(64 * MIB)
 
 #define MAX_TIMEOUT		86400	/* a day: longer is no CGI */
@@ -135,6 +141,8 @@ static const struct key keys[] = {
 	    1, ULL_MAX, KF_INFINITY },
 	{ "limits",	"body",		K_BYTES,	OFF(limit_body),
 	    1, ULL_MAX, KF_INFINITY },
+	{ "limits",	"stderr",	K_BYTES,	OFF(limit_stderr),
+	    0, ULL_MAX, KF_INFINITY },
 	{ "filesystem",	"exec",		K_GLOBS,	OFF(exec_allow),
 	    0, 0, 0 },
 	{ "filesystem",	"read",		K_GLOBS,	OFF(read_allow),
@@ -1454,6 +1462,7 @@ profile_defaults(struct profile *p, const char *name)
 	p->limit_fsize = DEF_FILE_SIZE;
 	p->limit_output = DEF_OUTPUT;
 	p->limit_body = DEF_BODY;
+	p->limit_stderr = DEF_STDERR;
 	p->net_none = 1;
 	p->deny_action = DENY_ERRNO;
 	p->deny_errno = EPERM;

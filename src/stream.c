@@ -164,9 +164,72 @@ put_out(struct req *r, const char *buf, size_t n)
 	return 0;
 }
 
+/*
+ * A script's stderr in the error log is capped per request, so that
+ * one request cannot grow the log without bound nor crowd the channel
+ * to the master: the profile's "stderr" bytes (64K by default; each line
+ * charged what it adds to the log, its stamp and path included) and
+ * ERR_LINES_PER_S lines a second after a burst of as many; "infinity"
+ * lifts both.  The rest is counted; the cap is told once, the count when
+ * the stream ends.
+ */
+#define ERR_LINES_PER_S	100
+#define ERR_STAMP	80	/* a log line's time, pid, level, "stderr:" */
+
+struct errcap {
+	char			 line[1024];
+	size_t			 len;
+	unsigned long long	 max;		/* bytes */
+	unsigned long long	 logged;	/* bytes, as charged */
+	double			 tokens;	/* lines */
+	int64_t			 last;		/* ms */
+	unsigned long long	 lost_bytes, lost_lines;
+	int			 told;
+};
+
+static void
+err_cap_init(struct errcap *c, const struct profile *p)
+{
+	memset(c, 0, sizeof(*c));
+	c->max = p->limit_stderr;
+	c->tokens = ERR_LINES_PER_S;
+	c->last = now_ms();
+}
+
+/* One line of stderr: to the log if the cap allows, else counted. */
+static void
+err_line(struct req *r, struct errcap *c)
+{
+	unsigned long long	 cost;
+	int64_t			 t = now_ms();
+
+	c->line[c->len] = '\0';
+	cost = c->len + strlen(r->s.path) + ERR_STAMP;
+	c->tokens += (t - c->last) * ERR_LINES_PER_S / 1000.0;
+	if (c->tokens > ERR_LINES_PER_S)
+		c->tokens = ERR_LINES_PER_S;
+	c->last = t;
+	/* "stderr = infinity": no cap at all, as before there was one */
+	if (c->max == PROFILE_UNLIMITED ||
+	    (c->logged + cost <= c->max && c->tokens >= 1)) {
+		c->tokens--;
+		c->logged += cost;
+		log_msg(LOG_WARNING, "%s: stderr: %s", r->s.path, c->line);
+	} else {
+		if (!c->told)
+			log_msg(LOG_WARNING, "%s: stderr over the cap (%llu "
+			    "bytes, %d lines a second): the rest is counted, "
+			    "not logged", r->s.path, c->max, ERR_LINES_PER_S);
+		c->told = 1;
+		c->lost_lines++;
+		c->lost_bytes += c->len + 1;
+	}
+	c->len = 0;
+}
+
 /* Script stderr: to nginx with -f, else to our log a line at a time. */
 static void
-put_err(struct req *r, char *line, size_t *llen, const char *buf, size_t n,
+put_err(struct req *r, struct errcap *c, const char *buf, size_t n,
     int flush)
 {
 	size_t	i;
@@ -177,19 +240,20 @@ put_err(struct req *r, char *line, size_t *llen, const char *buf, size_t n,
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		if (buf[i] == '\n' || *llen == 1023) {
-			line[*llen] = '\0';
-			log_msg(LOG_WARNING, "%s: stderr: %s", r->s.path, line);
-			*llen = 0;
+		if (buf[i] == '\n' || c->len == sizeof(c->line) - 1) {
+			err_line(r, c);
 			if (buf[i] == '\n')
 				continue;
 		}
-		line[(*llen)++] = buf[i];
+		c->line[c->len++] = buf[i];
 	}
-	if (flush && *llen > 0) {
-		line[*llen] = '\0';
-		log_msg(LOG_WARNING, "%s: stderr: %s", r->s.path, line);
-		*llen = 0;
+	if (flush && c->len > 0)
+		err_line(r, c);
+	if (flush && c->lost_lines > 0) {
+		log_msg(LOG_WARNING, "%s: stderr: %llu bytes in %llu lines "
+		    "not logged (cap)", r->s.path, c->lost_bytes,
+		    c->lost_lines);
+		c->lost_lines = c->lost_bytes = 0;
 	}
 }
 
@@ -369,8 +433,7 @@ struct stream {
 	unsigned		 timeout;	/* s */
 	int64_t			 deadline, killat, drain;	/* ms, or 0 */
 	unsigned long long	 outmax, outn;	/* stdout bytes, spooled too */
-	char			 errline[1024];
-	size_t			 errlen;
+	struct errcap		 err;
 };
 
 /*
@@ -494,9 +557,9 @@ read_err(struct stream *s)
 
 	k = read(s->err_r, s->buf, IOBUF);
 	if (k > 0)
-		put_err(s->r, s->errline, &s->errlen, s->buf, k, 0);
+		put_err(s->r, &s->err, s->buf, k, 0);
 	else if (k == 0 || (errno != EAGAIN && errno != EINTR)) {
-		put_err(s->r, s->errline, &s->errlen, NULL, 0, 1);
+		put_err(s->r, &s->err, NULL, 0, 1);
 		close(s->err_r);
 		s->err_r = -1;
 	}
@@ -649,6 +712,7 @@ stream_run(struct req *r, int in_w, int out_r, int err_r, int ctl)
 	cgi_headers_init(s.h);
 	s.outmax = r->profile->limit_output == PROFILE_UNLIMITED ? 0 :
 	    r->profile->limit_output;
+	err_cap_init(&s.err, r->profile);
 	timeout = r->profile->timeout ? r->profile->timeout : r->w->cf->timeout;
 	s.timeout = r->w->cf->timeout < timeout ? r->w->cf->timeout : timeout;
 	s.deadline = r->start + (int64_t)s.timeout * 1000;
@@ -678,8 +742,11 @@ out:
 		pthread_join(s.bt, NULL);
 	if (s.out_r != -1)
 		close(s.out_r);
-	if (s.err_r != -1)
+	if (s.err_r != -1) {
+		/* cut short: the last line and the count still go out */
+		put_err(r, &s.err, NULL, 0, 1);
 		close(s.err_r);
+	}
 	if (s.wake[0] != -1) {
 		close(s.wake[0]);
 		close(s.wake[1]);
