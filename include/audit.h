@@ -46,9 +46,15 @@ void	audit_close(void);
 int	audit_channel(int *master_end);
 /* Read and write out every pending message on a master end. */
 void	audit_drain(int master_end, pid_t pid);
+/* Called with the sender's pid when a child says it serves. */
+void	audit_on_ready(void (*)(pid_t));
+/* Access lines written since start: one per request served. */
+unsigned long long audit_requests(void);
 
 /* Child side: send to the master through fd from now on. */
 void	audit_attach(int fd);
+/* Child side: tell the master this worker now serves requests. */
+void	audit_ready(void);
 
 /* Both sides. */
 void	log_msg(int prio, const char *fmt, ...)

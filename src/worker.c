@@ -1552,6 +1552,8 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	pthread_detach(nt);
 	if (thread_start() == -1)
 		return 1;
+	/* the jail is built: the service manager may call us ready */
+	audit_ready();
 
 	for (;;) {
 		pthread_mutex_lock(&W.mu);
