@@ -473,8 +473,10 @@ socket_open(struct config *cf)
 	size_t	off = 0;
 	int	fd, i, n;
 
-	if ((n = socket_inherited()) == -1)
+	if ((n = socket_inherited()) == -1) {
+		cf->listen_kind = LISTEN_INHERITED;	/* a unit's mistake */
 		return -1;
+	}
 	if (n > 0) {
 		cf->listen_kind = LISTEN_INHERITED;
 		nlisten = n;
