@@ -50,7 +50,8 @@ struct slot {
 	time_t		started;
 	unsigned	backoff_ms;
 	int64_t		restart_at;	/* ms; 0: not waiting */
-	int		ready;		/* has said it serves (audit_ready) */
+	pid_t		ready_pid;	/* the last of its workers that said
+					   it serves (audit_ready) */
 };
 
 /* What a generation of workers runs with. */
@@ -884,7 +885,7 @@ on_worker_ready(pid_t pid)
 
 	for (i = 0; i < nslots; i++)
 		if (slots[i].pid == pid)
-			slots[i].ready = 1;
+			slots[i].ready_pid = pid;
 }
 
 /* Workers of the current generation that have said they serve. */
@@ -894,7 +895,7 @@ slots_ready(void)
 	int	i, k = 0;
 
 	for (i = 0; i < nslots; i++)
-		if (slots[i].pid > 0 && slots[i].ready)
+		if (slots[i].pid > 0 && slots[i].ready_pid == slots[i].pid)
 			k++;
 	return k;
 }
@@ -957,7 +958,7 @@ service_state(int stopping)
 	}
 	if (!ready_told) {
 		for (i = 0; i < nslots; i++)
-			if (!slots[i].ready && slots[i].pid == 0 &&
+			if (slots[i].ready_pid == 0 && slots[i].pid == 0 &&
 			    slots[i].restart_at != 0) {
 				log_msg(LOG_ERR, "a worker could not start "
 				    "(see above): the jail cannot be built on "
