@@ -11,10 +11,18 @@ cd "$(dirname "$0")/.."
 TOP=$(pwd)
 
 # Everything safecgi builds, tests and demonstrates with, from Debian 12.
+# Every program a test runs is here, including those the hostile CGI and
+# the injection corpus try to run (wget, curl, busybox): a test whose
+# tool is missing fails, naming it.  spawn-fcgi and fcgiwrap are for
+# tests/tools/hostile_report.sh and bench/.
 BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libseccomp-dev libcap-ng-dev libinih-dev check"
-TEST_DEPS="nginx-light fcgiwrap curl wrk git cgit gitweb libcgi-pm-perl
-	python3 python3-yaml clang libclang-rt-14-dev procps iproute2 fail2ban"
+TEST_DEPS="nginx-light fcgiwrap spawn-fcgi curl wget busybox wrk git cgit
+	gitweb perl libcgi-pm-perl python3 python3-yaml clang
+	libclang-rt-14-dev procps iproute2 fail2ban"
+
+# Packages whose installation starts a service the tests do not use.
+SERVICE_PKGS="nginx-common fcgiwrap fail2ban"
 
 deps() {
 	if [ "$(id -u)" -ne 0 ]; then
@@ -22,9 +30,49 @@ deps() {
 		exit 1
 	fi
 	export DEBIAN_FRONTEND=noninteractive
+	fresh=
+	for p in $SERVICE_PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q 'install ok installed' || fresh="$fresh $p"
+	done
 	apt-get update -q
 	# shellcheck disable=SC2086
 	apt-get install -y -q --no-install-recommends $BUILD_DEPS $TEST_DEPS
+	quiet_services $fresh
+}
+
+# Debian starts a service as its package is installed.  The tests and
+# the demo start their own nginx (on 127.0.0.1), run fcgiwrap through
+# spawn-fcgi and read fail2ban's filters only, so what this script
+# installed is stopped and disabled: nginx's default site (port 80 on
+# every address), fcgiwrap.socket, and fail2ban, whose sshd jail fails
+# on a system without sshd's log.  Packages that were installed before
+# are the operator's and left alone.
+quiet_services() {
+	for p in "$@"; do
+		case $p in
+		nginx-common)
+			rm -f /etc/nginx/sites-enabled/default
+			units="nginx.service" ;;
+		fcgiwrap)
+			units="fcgiwrap.socket fcgiwrap.service" ;;
+		fail2ban)
+			units="fail2ban.service" ;;
+		esac
+		echo "quickstart: $p was installed now: disabling $units"
+		if [ -d /run/systemd/system ]; then
+			# shellcheck disable=SC2086
+			systemctl disable --now $units
+		else
+			# no systemd running: stop what the init script started
+			for u in $units; do
+				u=${u%.service}
+				[ -x "/etc/init.d/$u" ] || continue
+				invoke-rc.d "$u" stop || true
+				update-rc.d "$u" disable
+			done
+		fi
+	done
 }
 
 # Out-of-tree builds, so the sanitizer and fuzzing builds can sit beside.

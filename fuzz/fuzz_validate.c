@@ -136,6 +136,44 @@ check_printable(const char *s, size_t max)
 	check(i < max);
 }
 
+/*
+ * The allowlist, written out again on its own: whatever validate.c's
+ * table says, no other name may reach a script unless the pass list
+ * names it.
+ */
+static int
+allowlisted(const char *e, size_t nl, const struct validate_opts *o)
+{
+	static const char *const names[] = {
+		"AUTH_TYPE", "CGIT_CONFIG", "CONTENT_LENGTH", "CONTENT_TYPE",
+		"DOCUMENT_ROOT", "DOCUMENT_URI", "FCGI_ROLE",
+		"GATEWAY_INTERFACE", "GIT_HTTP_EXPORT_ALL", "GIT_PROJECT_ROOT",
+		"HTTPS", "PATH",
+		"PATH_INFO", "PATH_TRANSLATED", "QUERY_STRING",
+		"REDIRECT_STATUS", "REMOTE_ADDR", "REMOTE_HOST",
+		"REMOTE_IDENT", "REMOTE_PORT", "REMOTE_USER", "REQUEST_METHOD",
+		"REQUEST_SCHEME", "REQUEST_URI", "SCRIPT_FILENAME",
+		"SCRIPT_NAME", "SERVER_ADDR", "SERVER_NAME", "SERVER_PORT",
+		"SERVER_PROTOCOL", "SERVER_SOFTWARE", NULL,
+	};
+	const char *const	*l;
+	size_t			 n;
+
+	if (nl >= 5 && strncmp(e, "HTTP_", 5) == 0)
+		return 1;
+	for (l = names; *l != NULL; l++)
+		if (strlen(*l) == nl && strncmp(e, *l, nl) == 0)
+			return 1;
+	for (l = o->pass; l != NULL && *l != NULL; l++) {
+		n = strlen(*l);
+		if ((*l)[n - 1] == '*' ? nl >= n - 1 &&
+		    strncmp(e, *l, n - 1) == 0 :
+		    n == nl && strncmp(e, *l, nl) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 name_cmp(const void *a, const void *b)
 {
@@ -168,6 +206,7 @@ check_env(const struct validate_result *res, const struct validate_opts *o)
 			    (*v >= '0' && *v <= '9') || *v == '_');
 		check(strncmp(e, "HTTP_PROXY=", 11) != 0);
 		check(strncmp(e, "SAFECGI_PROFILE=", 16) != 0);
+		check(allowlisted(e, nl, o));
 		if (o->pass == NULL)
 			check(strncmp(e, "LD_", 3) != 0);
 		if (strncmp(e, "PATH=", 5) == 0)

@@ -46,6 +46,9 @@ struct cgi_headers {
 	char	out[CGI_HEADER_MAX + 64];	/* block for nginx, CRLF */
 	size_t	outlen;
 	const char *error;	/* why the block is invalid */
+	int	refused;	/* ... because it asked for what no script
+				 * may have (worth an audit event), not
+				 * because it was malformed */
 };
 
 enum cgi_parse { CGI_MORE, CGI_DONE, CGI_INVALID };

@@ -7,13 +7,28 @@
 #ifndef SAFECGI_CONFIG_H
 #define SAFECGI_CONFIG_H
 
+#include <sys/types.h>
+#include <sys/socket.h>
+
 #include <stddef.h>
 #include <stdio.h>
-#include <sys/types.h>
 
 #include "profile.h"
 
 enum listen_kind { LISTEN_UNIX, LISTEN_TCP, LISTEN_TCP6, LISTEN_INHERITED };
+
+/*
+ * Jail layers safecgi refuses to start without, unless the operator
+ * names them in --allow-missing.
+ */
+#define LAYER_LANDLOCK		0x01
+
+/* A network a TCP peer may connect from (--allow-peer ADDR[/BITS]). */
+struct peer_net {
+	int		 family;	/* AF_INET, AF_INET6 */
+	unsigned char	 addr[16];	/* network byte order */
+	unsigned	 bits;		/* prefix length */
+};
 
 struct config {
 	/* fcgiwrap-compatible flags */
@@ -37,7 +52,10 @@ struct config {
 	int			 check;		/* --check */
 	char			*check_script;	/* --check --script PATH */
 	int			 no_jail;	/* --no-jail: explicit, logged */
-	int			 require_landlock;
+	unsigned		 allow_missing;	/* LAYER_* accepted off */
+	struct peer_net		*peers;		/* --allow-peer; none: loopback */
+	size_t			 npeers;
+	int			 require_landlock;	/* no-op, see --help */
 	char			*spool_dir;	/* output waits here for the body */
 	int			 spool_fd;	/* opened by the master */
 
@@ -58,6 +76,19 @@ int	config_load_file(struct config *, const char *, char *, size_t);
 int	config_finish(struct config *, char *, size_t);
 void	config_free(struct config *);
 void	config_usage(FILE *);
+
+/* The --allow-missing name of a LAYER_* bit ("landlock"). */
+const char *config_layer_name(unsigned);
+
+/*
+ * May this peer speak FastCGI to us?  A unix socket's peer always may
+ * (its file mode decides); a TCP peer must be on a network of
+ * --allow-peer, or on loopback when none was given.  An IPv4-mapped
+ * IPv6 address counts as IPv4.  Writes the address as text to addr.
+ * Pure.
+ */
+int	config_peer_allowed(const struct config *, const struct sockaddr *,
+	    char *addr, size_t);
 
 /* Parse a -s value into kind/path/host/port; pure. */
 int	config_parse_listen(const char *, enum listen_kind *, char **,

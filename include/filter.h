@@ -95,6 +95,7 @@ struct filter_event {
 	char		 name[32];	/* "socket" */
 	char		 args[256];	/* "AF_INET,SOCK_STREAM" / "\"/bin/sh\"" */
 	char		 path[1024];	/* execve: the path, raw; or "" */
+	int		 open_flags;	/* open, openat, creat: the flags */
 };
 
 /*
@@ -108,7 +109,7 @@ int	filter_notify_reply(int fd, const struct filter_event *ev, int error);
 
 /*
  * Receive one notification from the listener fd, decode it into ev
- * (reading string and address arguments through /proc/pid/mem when
+ * (reading string and address arguments with process_vm_readv() when
  * possible), and answer it: -deny_errno (EPERM if that is not an errno),
  * or CONTINUE when complain is set.  Returns 0 when a call was received
  * (even if its caller died before the answer), or -1 if nothing could be

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "util.h"
 #include "validate.h"
 
 #define PROFILE_NAME_MAX	64
@@ -32,15 +33,6 @@ enum deny_action {
 	DENY_ERRNO = 0,		/* the call fails with deny_errno (EPERM) */
 	DENY_KILL,		/* the script is killed */
 };
-
-/* v is NULL when n is 0, else v[n] is NULL (usable as a C string array). */
-struct strlist {
-	char	**v;
-	size_t	  n;
-};
-
-/* Is s one of l's strings? */
-int	strlist_has(const struct strlist *, const char *);
 
 struct profile {
 	char			 name[PROFILE_NAME_MAX];
@@ -75,6 +67,7 @@ struct profile {
 	 * directory and keep what matches.
 	 */
 	struct strlist		 exec_allow;	/* beyond script, interpreter */
+	struct strlist		 read_allow;	/* beyond the read view */
 	struct strlist		 writable;
 	struct strlist		 hidden;
 	struct strlist		 bind_ro;	/* same path inside the jail */

@@ -14,8 +14,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct profile;
 struct filter;
+struct jail;
+struct profile;
 
 enum spawn_reply_type {
 	SPAWN_STARTED = 1,
@@ -38,9 +39,12 @@ struct spawner {
 	int			 notify_fd;	/* seccomp listener, or -1 */
 };
 
-/* Fork the spawner for a profile; fills sp.  Returns 0 or -1. */
-int	spawner_start(const struct profile *, const struct filter *,
-	    int max_children, struct spawner *);
+/*
+ * Fork the spawner for a profile; fills sp.  The spawner keeps its own
+ * copy of the worker's jail context.  Returns 0 or -1.
+ */
+int	spawner_start(struct jail *, const struct profile *,
+	    const struct filter *, int max_children, struct spawner *);
 
 /*
  * Ask for a child.  fds: the script's stdin (read end), stdout and stderr

@@ -39,6 +39,8 @@ enum finding_kind {
 #define VALIDATE_PATH_MAX	4096		/* path variables */
 #define VALIDATE_NAME_MAX	256		/* a variable name */
 #define VALIDATE_PARAMS_MAX	1024		/* params in one request */
+/* all params as sent, dropped ones too; at least twice the env limit */
+#define VALIDATE_PARAMS_BYTES_MAX	(2 * VALIDATE_ENV_MAX)
 #define VALIDATE_FINDINGS_MAX	64		/* findings kept; see _lost */
 #define VALIDATE_PROFILE_MAX	64		/* SAFECGI_PROFILE, with NUL */
 

@@ -80,6 +80,7 @@ cgi_headers_init(struct cgi_headers *h)
 	h->status = 200;
 	h->has_ctype = h->has_location = h->has_status = 0;
 	h->error = NULL;
+	h->refused = 0;
 }
 
 static int
@@ -147,6 +148,16 @@ header_line(struct cgi_headers *h, const char *line, size_t len)
 		code = strtol(num, &ep, 10);
 		if (code < 100 || code > 599)
 			return "Status code out of range";
+		/*
+		 * nginx relays an upstream's 1xx to the client: "100" then a
+		 * body that is a whole forged response splits the response,
+		 * "101" with Upgrade makes a front proxy open a raw tunnel.
+		 * Only the web server may speak an interim response.
+		 */
+		if (code < 200) {
+			h->refused = 1;
+			return "Status below 200 from a script";
+		}
 		h->status = (int)code;
 		h->has_status = 1;
 	} else if (nlen == 8 && strncasecmp(line, "Location", 8) == 0) {
@@ -163,6 +174,7 @@ header_line(struct cgi_headers *h, const char *line, size_t len)
 		 * locations with its own rights, or proxy anywhere: a way out
 		 * of the jail.  A script never gets to give nginx orders.
 		 */
+		h->refused = 1;
 		return "X-Accel header from a script";
 	} else if (nlen == 12 && strncasecmp(line, "Content-Type", 12) == 0) {
 		if (end == v)

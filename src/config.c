@@ -2,6 +2,9 @@
  * The command line and the configuration file.  The flags fcgiwrap users
  * already have (-c -s -f -p -h) keep their meaning.
  */
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -14,11 +17,13 @@
 
 #include "config.h"
 #include "safecgi.h"
+#include "util.h"
 
 enum {
 	OPT_CONFIG = 256, OPT_SOCKET_USER, OPT_SOCKET_GROUP, OPT_SOCKET_MODE,
 	OPT_PROFILE_DIR, OPT_AUDIT_LOG, OPT_ERROR_LOG, OPT_MAX_REQUESTS,
 	OPT_GRACE, OPT_CHECK, OPT_SCRIPT, OPT_REQUIRE_LANDLOCK, OPT_SPOOL_DIR,
+	OPT_ALLOW_MISSING, OPT_ALLOW_PEER,
 };
 
 static const struct option longopts[] = {
@@ -26,6 +31,8 @@ static const struct option longopts[] = {
 	{ "stderr-to-client",	no_argument,	   NULL, 'f' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "allow",		required_argument, NULL, 'p' },
+	{ "allow-missing",	required_argument, NULL, OPT_ALLOW_MISSING },
+	{ "allow-peer",		required_argument, NULL, OPT_ALLOW_PEER },
 	{ "socket",		required_argument, NULL, 's' },
 	{ "timeout",		required_argument, NULL, 't' },
 	{ "version",		no_argument,	   NULL, 'V' },
@@ -65,6 +72,10 @@ config_usage(FILE *f)
 "  -p, --allow PATH         run only this script (repeatable; compared\n"
 "                           after resolving symlinks and ..)\n"
 "  -t, --timeout SECONDS    wall-clock limit per request (default 60)\n"
+"      --allow-peer ADDR[/BITS]\n"
+"                           with a tcp: or tcp6: socket, accept FastCGI\n"
+"                           connections from this network only\n"
+"                           (repeatable; default: loopback only)\n"
 "      --grace SECONDS      how long SIGTERM waits for requests (default 30)\n"
 "      --max-requests N     concurrent requests per worker (default 128)\n"
 "      --socket-user USER   owner of the unix socket\n"
@@ -76,7 +87,14 @@ config_usage(FILE *f)
 "      --profile-dir DIR    per-script profiles (default " DEFAULT_PROFILE_DIR ")\n"
 "      --audit-log PATH     audit events as JSON lines, or 'syslog'\n"
 "      --error-log PATH     operational log (default stderr), or 'syslog'\n"
-"      --require-landlock   refuse to start without Landlock\n"
+"      --allow-missing LAYER\n"
+"                           start even though the kernel, or a seccomp\n"
+"                           filter above safecgi, refuses this jail layer\n"
+"                           (landlock: scripts then run without the exec,\n"
+"                           write and network allowlists); without it,\n"
+"                           safecgi refuses to start and says why\n"
+"      --require-landlock   accepted for compatibility: Landlock is\n"
+"                           required unless --allow-missing landlock\n"
 "      --spool-dir DIR      where a script's output waits, in unnamed files,\n"
 "                           while its request body still arrives\n"
 "                           (default /var/tmp)\n"
@@ -101,57 +119,129 @@ config_init(struct config *c)
 	c->spool_fd = -1;
 }
 
-static int
-set_str(char **dst, const char *v)
-{
-	char	*s;
+static const struct {
+	const char	*name;
+	unsigned	 bit;
+} layers[] = {
+	{ "landlock",	LAYER_LANDLOCK },
+};
 
-	if ((s = strdup(v)) == NULL)
-		return -1;
-	free(*dst);
-	*dst = s;
-	return 0;
+const char *
+config_layer_name(unsigned bit)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(layers); i++)
+		if (layers[i].bit == bit)
+			return layers[i].name;
+	return "unknown";
+}
+
+/* "192.0.2.0/24", "::1", "2001:db8::/32" */
+static const char *
+peer_add(struct config *c, const char *v)
+{
+	struct peer_net	 net, *nv;
+	char		 addr[INET6_ADDRSTRLEN], *slash;
+	unsigned long long bits;
+	unsigned	 max;
+	size_t		 i;
+
+	memset(&net, 0, sizeof(net));
+	if ((slash = strchr(v, '/')) == NULL)
+		slash = (char *)v + strlen(v);
+	if ((size_t)(slash - v) >= sizeof(addr))
+		return "allow-peer takes ADDR or ADDR/BITS";
+	memcpy(addr, v, slash - v);
+	addr[slash - v] = '\0';
+	if (inet_pton(AF_INET, addr, net.addr) == 1) {
+		net.family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, addr, net.addr) == 1) {
+		net.family = AF_INET6;
+		max = 128;
+	} else
+		return "allow-peer takes an IPv4 or IPv6 address, "
+		    "ADDR or ADDR/BITS";
+	bits = max;
+	if (*slash == '/' && (parse_uint(slash + 1, max, &bits) == -1))
+		return "allow-peer: the prefix length is out of range";
+	net.bits = (unsigned)bits;
+	/* bits past the prefix would never match: say so */
+	for (i = net.bits; i < max; i++)
+		if (net.addr[i / 8] & (0x80 >> (i % 8)))
+			return "allow-peer: address has bits set past its "
+			    "prefix length";
+	if ((nv = reallocarray(c->peers, c->npeers + 1, sizeof(*nv))) ==
+	    NULL)
+		return strerror(errno);
+	c->peers = nv;
+	c->peers[c->npeers++] = net;
+	return NULL;
 }
 
 static int
-strlist_add(struct strlist *l, const char *v)
+net_match(const struct peer_net *net, int family, const unsigned char *a)
 {
-	char	**nv;
+	unsigned	i;
 
-	if ((nv = reallocarray(l->v, l->n + 2, sizeof(*nv))) == NULL)
-		return -1;
-	l->v = nv;
-	if ((l->v[l->n] = strdup(v)) == NULL)
-		return -1;
-	l->v[++l->n] = NULL;
+	if (net->family != family)
+		return 0;
+	for (i = 0; i < net->bits; i++)
+		if ((a[i / 8] ^ net->addr[i / 8]) & (0x80 >> (i % 8)))
+			return 0;
+	return 1;
+}
+
+int
+config_peer_allowed(const struct config *c, const struct sockaddr *sa,
+    char *addr, size_t addrsz)
+{
+	/* 127.0.0.0/8 and ::1 */
+	static const struct peer_net loopback[] = {
+		{ AF_INET, { 127 }, 8 },
+		{ AF_INET6, { [15] = 1 }, 128 },
+	};
+	const struct peer_net	*nets = c->npeers ? c->peers : loopback;
+	size_t			 n = c->npeers ? c->npeers : nitems(loopback);
+	const unsigned char	*a;
+	int			 family = sa->sa_family;
+	size_t			 i;
+
+	if (addrsz > 0)
+		addr[0] = '\0';
+	switch (family) {
+	case AF_UNIX:
+		snprintf(addr, addrsz, "unix");
+		return 1;
+	case AF_INET:
+		a = (const unsigned char *)
+		    &((const struct sockaddr_in *)sa)->sin_addr;
+		break;
+	case AF_INET6:
+		a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+		break;
+	default:
+		snprintf(addr, addrsz, "family %d", family);
+		return 0;
+	}
+	inet_ntop(family, a, addr, addrsz);
+	if (family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(
+	    &((const struct sockaddr_in6 *)sa)->sin6_addr)) {
+		family = AF_INET;
+		a += 12;
+	}
+	for (i = 0; i < n; i++)
+		if (net_match(&nets[i], family, a))
+			return 1;
 	return 0;
 }
 
-static int
-parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char		*ep;
-	unsigned long	 v;
-
-	if (*s == '\0' || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &ep, 10);
-	if (errno != 0 || *ep != '\0' || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/*
- * One setting by its long name, from either source.  Returns NULL or a
- * message saying what is wrong with the value.
- */
 static const char *
 config_set(struct config *c, int opt, const char *v)
 {
-	unsigned long	 n;
-	char		*ep;
+	unsigned long long	 n;
+	char			*ep;
 
 	switch (opt) {
 	case 'c':
@@ -169,7 +259,7 @@ config_set(struct config *c, int opt, const char *v)
 			return strerror(errno);
 		break;
 	case 's':
-		if (set_str(&c->listen, v) == -1)
+		if (str_set(&c->listen, v) == -1)
 			return strerror(errno);
 		break;
 	case 't':
@@ -188,9 +278,9 @@ config_set(struct config *c, int opt, const char *v)
 		c->max_requests = (int)n;
 		break;
 	case OPT_SOCKET_USER:
-		return set_str(&c->socket_user, v) ? strerror(errno) : NULL;
+		return str_set(&c->socket_user, v) ? strerror(errno) : NULL;
 	case OPT_SOCKET_GROUP:
-		return set_str(&c->socket_group, v) ? strerror(errno) : NULL;
+		return str_set(&c->socket_group, v) ? strerror(errno) : NULL;
 	case OPT_SOCKET_MODE:
 		errno = 0;
 		n = strtoul(v, &ep, 8);
@@ -201,16 +291,28 @@ config_set(struct config *c, int opt, const char *v)
 		c->socket_mode = (mode_t)n;
 		break;
 	case OPT_PROFILE_DIR:
-		return set_str(&c->profile_dir, v) ? strerror(errno) : NULL;
+		return str_set(&c->profile_dir, v) ? strerror(errno) : NULL;
 	case OPT_AUDIT_LOG:
-		return set_str(&c->audit_log, v) ? strerror(errno) : NULL;
+		return str_set(&c->audit_log, v) ? strerror(errno) : NULL;
 	case OPT_ERROR_LOG:
-		return set_str(&c->error_log, v) ? strerror(errno) : NULL;
+		return str_set(&c->error_log, v) ? strerror(errno) : NULL;
 	case OPT_SPOOL_DIR:
 		if (*v != '/')
 			return "spool directory must be an absolute path";
-		return set_str(&c->spool_dir, v) ? strerror(errno) : NULL;
+		return str_set(&c->spool_dir, v) ? strerror(errno) : NULL;
+	case OPT_ALLOW_MISSING:
+		for (n = 0; n < nitems(layers); n++)
+			if (strcmp(v, layers[n].name) == 0)
+				break;
+		if (n == nitems(layers))
+			return "allow-missing takes a jail layer that safecgi "
+			    "may run without: landlock";
+		c->allow_missing |= layers[n].bit;
+		break;
+	case OPT_ALLOW_PEER:
+		return peer_add(c, v);
 	case OPT_REQUIRE_LANDLOCK:
+		/* the default now; kept so that old command lines work */
 		c->require_landlock = 1;
 		break;
 	default:
@@ -236,14 +338,14 @@ config_parse_args(struct config *c, int argc, char **argv)
 			printf("safecgi %s\n", PACKAGE_VERSION);
 			exit(0);
 		case OPT_CONFIG:
-			if (set_str(&c->config_file, optarg) == -1)
+			if (str_set(&c->config_file, optarg) == -1)
 				return -1;
 			break;
 		case OPT_CHECK:
 			c->check = 1;
 			break;
 		case OPT_SCRIPT:
-			if (set_str(&c->check_script, optarg) == -1)
+			if (str_set(&c->check_script, optarg) == -1)
 				return -1;
 			break;
 		case '?':
@@ -349,8 +451,8 @@ int
 config_parse_listen(const char *s, enum listen_kind *kind, char **path,
     char **host, char **port)
 {
-	const char	*p, *colon;
-	unsigned long	 n;
+	const char		*p, *colon;
+	unsigned long long	 n;
 
 	*path = *host = *port = NULL;
 	if (strncmp(s, "unix:", 5) == 0) {
@@ -390,11 +492,16 @@ config_finish(struct config *c, char *err, size_t errsz)
 	size_t	 i;
 	long	 ncpu;
 
+	if (c->require_landlock && (c->allow_missing & LAYER_LANDLOCK)) {
+		snprintf(err, errsz, "--require-landlock and --allow-missing "
+		    "landlock contradict each other");
+		return -1;
+	}
 	if (c->workers == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		c->workers = ncpu > 0 ? (int)ncpu : 1;
 	}
-	if (c->listen == NULL && set_str(&c->listen, DEFAULT_SOCKET) == -1)
+	if (c->listen == NULL && str_set(&c->listen, DEFAULT_SOCKET) == -1)
 		return -1;
 	if (config_parse_listen(c->listen, &c->listen_kind, &c->listen_path,
 	    &c->listen_host, &c->listen_port) == -1) {
@@ -409,13 +516,13 @@ config_finish(struct config *c, char *err, size_t errsz)
 	for (i = 0; i < c->allowed.n; i++) {
 		if (realpath(c->allowed.v[i], canon) == NULL)
 			continue;
-		if (set_str(&c->allowed.v[i], canon) == -1)
+		if (str_set(&c->allowed.v[i], canon) == -1)
 			return -1;
 	}
-	if (c->spool_dir == NULL && set_str(&c->spool_dir, "/var/tmp") == -1)
+	if (c->spool_dir == NULL && str_set(&c->spool_dir, "/var/tmp") == -1)
 		return -1;
 	if (c->profile_dir == NULL &&
-	    set_str(&c->profile_dir, DEFAULT_PROFILE_DIR) == -1)
+	    str_set(&c->profile_dir, DEFAULT_PROFILE_DIR) == -1)
 		return -1;
 	return 0;
 }
@@ -423,11 +530,7 @@ config_finish(struct config *c, char *err, size_t errsz)
 void
 config_free(struct config *c)
 {
-	size_t	i;
-
-	for (i = 0; i < c->allowed.n; i++)
-		free(c->allowed.v[i]);
-	free(c->allowed.v);
+	strlist_free(&c->allowed);
 	free(c->listen);
 	free(c->config_file);
 	free(c->profile_dir);
@@ -440,5 +543,6 @@ config_free(struct config *c)
 	free(c->listen_path);
 	free(c->listen_host);
 	free(c->listen_port);
+	free(c->peers);
 	memset(c, 0, sizeof(*c));
 }

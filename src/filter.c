@@ -383,8 +383,9 @@ static const char *const default_deny[] = {
  * recvfrom, stat is newfstatat, setrlimit is prlimit64).  The spawner
  * runs under its own filter, so denying one of these would stop every
  * script from starting: naming one in syscall_deny is an error, and a
- * group that contains one leaves it allowed.  Keep in step with those
- * files.
+ * group that contains one leaves it allowed.  check_filter runs the
+ * real jail_child_exec() under the broadest deny: it fails when this
+ * list falls behind those files.
  */
 static const int jail_needs[] = {
 	__NR_brk, __NR_capget, __NR_chdir, __NR_clone, __NR_close,
@@ -393,8 +394,9 @@ static const int jail_needs[] = {
 	__NR_landlock_restrict_self, __NR_mmap, __NR_mprotect, __NR_munmap,
 	__NR_newfstatat, __NR_openat, __NR_pidfd_open, __NR_pidfd_send_signal,
 	__NR_poll, __NR_ppoll, __NR_prctl, __NR_prlimit64, __NR_recvfrom,
-	__NR_recvmsg, __NR_restart_syscall, __NR_rt_sigreturn, __NR_sendmsg,
-	__NR_sendto, __NR_setrlimit, __NR_wait4, __NR_waitid,
+	__NR_recvmsg, __NR_restart_syscall, __NR_rt_sigaction,
+	__NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_sendmsg, __NR_sendto,
+	__NR_setrlimit, __NR_wait4, __NR_waitid,
 	-1
 };
 
@@ -740,24 +742,11 @@ build_rules(struct build *b, scmp_filter_ctx ctx, uint32_t act)
 	 * let through; the worker records those outside the profile).
 	 */
 	if (b->p->mode == MODE_COMPLAIN) {
-		static const int wflags[] = {
-			O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND
-		};
-
-		for (i = 0; i < (int)(sizeof(wflags) / sizeof(wflags[0]));
-		    i++) {
-			c = SCMP_CMP64(2, SCMP_CMP_MASKED_EQ, wflags[i],
-			    wflags[i]);
-			if (rule(b, ctx, SCMP_ACT_NOTIFY, __NR_openat, 1,
-			    &c) == -1)
-				return -1;
-			c = SCMP_CMP64(1, SCMP_CMP_MASKED_EQ, wflags[i],
-			    wflags[i]);
-			if (rule(b, ctx, SCMP_ACT_NOTIFY, __NR_open, 1,
-			    &c) == -1)
-				return -1;
-		}
-		if (rule(b, ctx, SCMP_ACT_NOTIFY, __NR_creat, 0, NULL) ==
+		/* every open: writes outside the writable paths and reads
+		 * outside the read view are both worth recording */
+		if (rule(b, ctx, SCMP_ACT_NOTIFY, __NR_openat, 0, NULL) ==
+		    -1 || rule(b, ctx, SCMP_ACT_NOTIFY, __NR_open, 0, NULL) ==
+		    -1 || rule(b, ctx, SCMP_ACT_NOTIFY, __NR_creat, 0, NULL) ==
 		    -1 || rule(b, ctx, SCMP_ACT_NOTIFY, __NR_connect, 0,
 		    NULL) == -1)
 			return -1;
@@ -1462,8 +1451,8 @@ peek(pid_t pid, uint64_t addr, void *buf, size_t len)
 }
 
 /*
- * Read the string and address arguments of a call through
- * /proc/pid/mem.  Best effort: what cannot be read is shown as a
+ * Read the string and address arguments of a call with
+ * process_vm_readv().  Best effort: what cannot be read is shown as a
  * pointer.  A string longer than STR_MAX ends in "...".
  */
 static void
@@ -1560,6 +1549,12 @@ filter_notify_recv(int fd, struct filter_event *ev)
 	    req.data.nr == __NR_open || req.data.nr == __NR_creat) &&
 	    mem.str[0] != NULL)
 		snprintf(ev->path, sizeof(ev->path), "%s", mem.str[0]);
+	if (req.data.nr == __NR_openat)
+		ev->open_flags = (int)args[2];
+	else if (req.data.nr == __NR_open)
+		ev->open_flags = (int)args[1];
+	else if (req.data.nr == __NR_creat)
+		ev->open_flags = O_CREAT | O_WRONLY | O_TRUNC;
 	return 0;
 }
 

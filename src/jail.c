@@ -2,7 +2,8 @@
  * The jail, as one sequence per process kind.  See jail.h for the order;
  * every step says why it is there.  Any step that fails makes the whole
  * thing fail: a worker that cannot build its jail exits, a child that
- * cannot enter it never reaches execve.
+ * cannot enter it never reaches execve.  No state lives here: each
+ * process passes its struct jail (jail.h says who fills which part).
  */
 #include <sys/types.h>
 #include <sys/ioctl.h>
@@ -12,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include <linux/capability.h>
 #include <linux/landlock.h>
@@ -38,6 +40,7 @@
 #include "jail.h"
 #include "profile.h"
 #include "safecgi.h"
+#include "util.h"
 
 /*
  * Debian 12's headers stop at Landlock ABI 3; the kernels this runs on
@@ -105,35 +108,62 @@ struct mnt_attr {
 			 LANDLOCK_ACCESS_FS_MAKE_SYM | \
 			 LANDLOCK_ACCESS_FS_TRUNCATE)
 
+#define LL_FS_FILE	(LANDLOCK_ACCESS_FS_EXECUTE | \
+			 LANDLOCK_ACCESS_FS_WRITE_FILE | \
+			 LANDLOCK_ACCESS_FS_READ_FILE | \
+			 LANDLOCK_ACCESS_FS_TRUNCATE | \
+			 LANDLOCK_ACCESS_FS_IOCTL_DEV)
+
 /* Where the worker builds its new root; any directory will do. */
 #define NEWROOT_BASE	"/tmp"
 #define NEWROOT		NEWROOT_BASE "/safecgi-root"
 
-static int	 ll_abi;		/* probed once, in the master */
-static int	 rootless;		/* started without root */
-static uid_t	 rl_uid;		/* ... by this user */
-static gid_t	 rl_gid;
-static const struct profile_set *jail_ps;	/* the worker's profiles */
-static uint64_t	 ll_fs_mask;		/* access rights this ABI handles */
-static int	 ll_fd_ldso = -1;
-static int	 ll_fd_dev[5] = { -1, -1, -1, -1, -1 };
-static int	 ll_fd_tmp[2] = { -1, -1 };	/* scratch[] */
-static int	*ll_fd_exec, *ll_fd_write, *ll_fd_read;
-static size_t	 ll_nexec, ll_nwrite, ll_nread;
+/*
+ * The read view: what any script may read, whatever its profile.  The
+ * loader, the libraries and their data, /usr/share, the parts of /etc
+ * that programs read to run (no keys, no password hashes, no web server
+ * or application credentials) and /proc; the script's own directory is
+ * added per request (ll_build), a profile adds more with read =.
+ * Everything else cannot be opened at all: not /usr/bin,
+ * /usr/lib/git-core, the JDK or a compiler's internals, whose programs
+ * the dynamic loader would otherwise map and run (ld.so
+ * /usr/lib/git-core/git) without an execve Landlock could refuse, and
+ * not secrets a read-only mount still shows.
+ */
+static const char *const readable[] = {
+	"/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib/locale",
+	"/usr/lib/python3", "/usr/lib/python3.*", "/usr/share",
+	"/usr/local/lib", "/usr/local/share", "/proc",
+	"/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
+	"/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/hosts",
+	"/etc/host.conf", "/etc/resolv.conf", "/etc/gai.conf",
+	"/etc/services", "/etc/protocols", "/etc/networks", "/etc/localtime",
+	"/etc/timezone", "/etc/hostname", "/etc/mime.types",
+	"/etc/locale.alias", "/etc/locale.conf", "/etc/default/locale",
+	"/etc/os-release", "/etc/debian_version", "/etc/alternatives",
+	"/etc/perl", "/etc/python3", "/etc/python3.*", "/etc/gitconfig",
+	"/etc/ssl/certs", "/etc/ssl/openssl.cnf", "/etc/magic",
+	"/etc/magic.mime", "/etc/mailcap", "/etc/papersize", "/etc/terminfo",
+};
 
 /*
- * Built rulesets, by script and interpreter inode: a ruleset can be
- * applied by any number of processes, so a request only pays for
- * landlock_restrict_self().  A replaced script is a new inode, a new
- * entry.
+ * What /proc shows of the kernel beyond processes and the host-neutral
+ * files status scripts read: addresses, devices, keys, the kernel log,
+ * tunables.  The list container runtimes mask, and what else a script
+ * has no use for.
  */
-#define LL_CACHE	64
-static struct {
-	dev_t	sdev, idev;
-	ino_t	sino, iino;
-	int	fd;
-} ll_cache[LL_CACHE];
-static int	 ll_cache_next;
+static const char *const proc_masked[] = {
+	"/proc/acpi", "/proc/asound", "/proc/bus", "/proc/driver",
+	"/proc/fs", "/proc/irq", "/proc/scsi", "/proc/sys", "/proc/tty",
+	"/proc/sysrq-trigger", "/proc/kcore", "/proc/kmsg", "/proc/keys",
+	"/proc/key-users", "/proc/kallsyms", "/proc/modules",
+	"/proc/timer_list", "/proc/sched_debug", "/proc/latency_stats",
+	"/proc/iomem", "/proc/ioports", "/proc/vmallocinfo", "/proc/slabinfo",
+	"/proc/pagetypeinfo", "/proc/kpagecount", "/proc/kpageflags",
+	"/proc/kpagecgroup", "/proc/config.gz", "/proc/dma", "/proc/mtrr",
+	"/proc/buddyinfo", "/proc/zoneinfo", "/proc/lock_stat",
+	"/proc/sysvipc", "/proc/bootconfig", "/proc/cmdline",
+};
 
 static const char *const devnodes[] = {
 	"null", "zero", "full", "random", "urandom"
@@ -165,68 +195,305 @@ jail_stage_name(int stage)
 	return names[stage];
 }
 
-int
-jail_landlock_abi(void)
+/*
+ * Is name in the kernel's list of active LSMs?  1 yes, 0 no, -1 cannot
+ * tell (securityfs is not mounted, as in many containers).
+ */
+static int
+lsm_listed(const char *name)
+{
+	char	 buf[512], *tok, *p;
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = open("/sys/kernel/security/lsm", O_RDONLY | O_CLOEXEC)) ==
+	    -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (p = buf; (tok = strsep(&p, ",\n")) != NULL;)
+		if (strcmp(tok, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Does a seccomp filter sit on this process?  1 yes, 0 no, -1 unknown. */
+static int
+seccomp_filtered(void)
+{
+	char	 line[128];
+	FILE	*f;
+	int	 mode = -1;
+
+	if ((f = fopen("/proc/self/status", "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "Seccomp: %d", &mode) == 1)
+			break;
+	fclose(f);
+	return mode == -1 ? -1 : mode == 2;	/* SECCOMP_MODE_FILTER */
+}
+
+/*
+ * Why Landlock is missing, in words an operator can act on: call failed
+ * with err.  The kernel lists the LSMs it runs in securityfs, and
+ * /proc/self/status shows a seccomp filter on this process (a container
+ * runtime's default filter answers the calls it does not know with
+ * EPERM).  Blame the kernel only when it does not list Landlock, or when
+ * nothing else can have answered.
+ */
+static void
+landlock_cause(const char *call, int err, char *buf, size_t bufsz)
+{
+	static const char filter[] = "a seccomp filter on safecgi "
+	    "(Seccomp: 2 in /proc/self/status), such as a container "
+	    "runtime's default filter,";
+	int	lsm = lsm_listed("landlock"), filtered = seccomp_filtered();
+
+	if (err == EOPNOTSUPP)
+		snprintf(buf, bufsz, "the kernel has Landlock but did not "
+		    "enable it at boot (%s: %s); add landlock to its lsm= "
+		    "parameter", call, strerror(err));
+	else if (lsm == 1)
+		snprintf(buf, bufsz, "the kernel offers Landlock (listed in "
+		    "/sys/kernel/security/lsm), but %s refuses it (%s: %s)%s",
+		    filtered == 1 ? filter : "something other than the "
+		    "kernel (there is no seccomp filter on safecgi: an LSM "
+		    "policy?)", call, strerror(err), filtered == 1 ?
+		    "; allow the landlock_* system calls in that filter" : "");
+	else if (lsm == 0)
+		snprintf(buf, bufsz, "the kernel does not offer Landlock "
+		    "(not in /sys/kernel/security/lsm; %s: %s)", call,
+		    strerror(err));
+	else if (filtered == 1 && err != ENOSYS)
+		/* the kernel answers ENOSYS or EOPNOTSUPP, never this */
+		snprintf(buf, bufsz, "%s refuses it (%s: %s), not the "
+		    "kernel; allow the landlock_* system calls in that filter",
+		    filter, call, strerror(err));
+	else if (filtered == 1)
+		snprintf(buf, bufsz, "the kernel lacks Landlock, or %s hides "
+		    "it (%s: %s); mount securityfs on /sys/kernel/security "
+		    "to tell which", filter, call, strerror(err));
+	else if (err == ENOSYS)
+		snprintf(buf, bufsz, "the kernel does not offer Landlock "
+		    "(%s: %s)", call, strerror(err));
+	else
+		snprintf(buf, bufsz, "something other than the kernel "
+		    "refuses it (%s: %s; there is no seccomp filter on "
+		    "safecgi: an LSM policy?)", call, strerror(err));
+}
+
+static const char *const ll_calls[] = {
+	"landlock_create_ruleset", "landlock_add_rule",
+	"landlock_restrict_self", "prctl(PR_SET_NO_NEW_PRIVS)", "open(/)",
+};
+
+/*
+ * In a child that exits right after: every Landlock call a request's
+ * child makes.  Returns the index in ll_calls of the one that failed
+ * (errno says why), or -1.
+ */
+static int
+landlock_try(void)
+{
+	struct ll_path_beneath	pb;
+	uint64_t		fs = LANDLOCK_ACCESS_FS_EXECUTE;
+	int			rfd;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		return 3;
+	/* an ABI 1 attribute: handled_access_fs alone */
+	if ((rfd = syscall(SYS_landlock_create_ruleset, &fs, sizeof(fs),
+	    0)) == -1)
+		return 0;
+	pb.allowed_access = LANDLOCK_ACCESS_FS_EXECUTE;
+	if ((pb.parent_fd = open("/", O_PATH | O_CLOEXEC)) == -1)
+		return 4;
+	if (syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH,
+	    &pb, 0) == -1)
+		return 1;
+	if (syscall(SYS_landlock_restrict_self, rfd, 0) == -1)
+		return 2;
+	return -1;
+}
+
+/*
+ * The Landlock ABI the kernel offers and safecgi can use, 0 if none;
+ * then cause says why.  Asking for the version proves one call only: a
+ * child also builds a ruleset, adds a rule and restricts itself, so that
+ * a filter that refuses any of them stops safecgi at start rather than
+ * failing every request.
+ */
+static int
+landlock_probe(char *cause, size_t csz)
 {
 	long	abi;
+	pid_t	pid;
+	int	fds[2], res[2], st;
 
 	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 	    LANDLOCK_CREATE_RULESET_VERSION);
-	return abi < 0 ? 0 : (int)abi;
+	if (abi < 1) {
+		landlock_cause(ll_calls[0], abi == -1 ? errno : ENOSYS, cause,
+		    csz);
+		return 0;
+	}
+	if (pipe2(fds, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+		snprintf(cause, csz, "cannot probe Landlock: %s",
+		    strerror(errno));
+		return 0;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		res[0] = landlock_try();
+		res[1] = errno;
+		(void)write(fds[1], res, sizeof(res));
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], res, sizeof(res)) != sizeof(res))
+		res[0] = -2;
+	close(fds[0]);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	if (res[0] == -1)
+		return (int)abi;
+	if (res[0] == -2)
+		snprintf(cause, csz, "the Landlock probe died");
+	else
+		landlock_cause(ll_calls[res[0]], res[1], cause, csz);
+	return 0;
+}
+
+/*
+ * Can a worker be cloned into its namespaces here?  Namespaces are not
+ * optional; a container that refuses them (no CAP_SYS_ADMIN, or a
+ * runtime's seccomp filter) or a kernel that forbids user namespaces to
+ * a rootless start is found here, and named, before the socket is made.
+ */
+static int
+namespaces_probe(const struct jail_caps *caps, char *cause, size_t csz)
+{
+	int	rootless = caps->rootless;
+	pid_t	pid;
+	int	st;
+
+	pid = (pid_t)syscall(SYS_clone, jail_clone_flags(caps) | SIGCHLD,
+	    NULL, NULL, NULL, NULL);
+	if (pid == 0)
+		_exit(0);
+	if (pid == -1) {
+		snprintf(cause, csz, "clone into new pid, mount, network, "
+		    "ipc and uts namespaces%s: %s; %s", rootless ?
+		    " owned by a user namespace" : "", strerror(errno),
+		    seccomp_filtered() == 1 ? "a seccomp filter on safecgi "
+		    "(Seccomp: 2 in /proc/self/status), such as a container "
+		    "runtime's default filter, may refuse it" : rootless ?
+		    "user namespaces may be disabled (user.max_user_"
+		    "namespaces, kernel.unprivileged_userns_clone)" :
+		    "safecgi needs CAP_SYS_ADMIN for them");
+		return -1;
+	}
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	return 0;
+}
+
+/* Landlock ABI of the running kernel, 0 if none. */
+int
+jail_landlock_abi(void)
+{
+	char	cause[512];
+
+	return landlock_probe(cause, sizeof(cause));
+}
+
+/* The Landlock filesystem rights this ABI handles. */
+static uint64_t
+ll_fs_mask(int abi)
+{
+	uint64_t	m;
+
+	m = LANDLOCK_ACCESS_FS_EXECUTE | LL_FS_READ | LL_FS_WRITE |
+	    LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_SOCK |
+	    LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK;
+	if (abi >= 2)
+		m |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi < 3)
+		m &= ~LANDLOCK_ACCESS_FS_TRUNCATE;
+	if (abi >= 5)
+		m |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	return m;
 }
 
 int
 jail_probe(const struct config *cf, struct jail_caps *caps, char *rep,
     size_t repsz)
 {
-	char	who[160];
+	char	who[160], cause[512], ll[640], refusal[768] = "";
+	int	accepted;
 
-	caps->landlock_abi = ll_abi = jail_landlock_abi();
-	caps->rootless = rootless = geteuid() != 0;
+	memset(caps, 0, sizeof(*caps));
+	caps->rootless = geteuid() != 0;
+	if (namespaces_probe(caps, cause, sizeof(cause)) == -1) {
+		snprintf(rep, repsz, "refusing to start: cannot create a "
+		    "worker's namespaces: %s\n", cause);
+		return -1;
+	}
+
+	caps->landlock_abi = landlock_probe(cause, sizeof(cause));
 	caps->user_notif = 1;	/* proven when the first filter attaches */
-	rl_uid = geteuid();
-	rl_gid = getegid();
+	caps->uid = geteuid();
+	caps->gid = getegid();
 
-	ll_fs_mask = LANDLOCK_ACCESS_FS_EXECUTE | LL_FS_READ | LL_FS_WRITE |
-	    LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_SOCK |
-	    LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK;
-	if (ll_abi >= 2)
-		ll_fs_mask |= LANDLOCK_ACCESS_FS_REFER;
-	if (ll_abi < 3)
-		ll_fs_mask &= ~LANDLOCK_ACCESS_FS_TRUNCATE;
-	if (ll_abi >= 5)
-		ll_fs_mask |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	/*
+	 * Fail closed: a jail without Landlock has no exec, read, write or
+	 * network allowlist, so it runs nothing unless the operator said,
+	 * by name, that this layer may be missing.
+	 */
+	accepted = (cf->allow_missing & LAYER_LANDLOCK) != 0;
+	if (caps->landlock_abi >= 1)
+		snprintf(ll, sizeof(ll), "on (ABI %d)", caps->landlock_abi);
+	else
+		snprintf(ll, sizeof(ll), "off, %s: %s", accepted ?
+		    "accepted by --allow-missing landlock (no exec, read, write "
+		    "or network allowlists)" : "missing", cause);
+	if (caps->landlock_abi < 1 && !accepted)
+		snprintf(refusal, sizeof(refusal), "refusing to start without "
+		    "Landlock: %s.\nStart with --allow-missing landlock to run "
+		    "scripts without it anyway.\n", cause);
 
-	if (rootless)
+	if (caps->rootless)
 		snprintf(who, sizeof(who), "rootless: scripts run as uid %u "
 		    "gid %u, the user that started safecgi (profile users do "
-		    "not apply)", (unsigned)rl_uid, (unsigned)rl_gid);
+		    "not apply)", (unsigned)caps->uid, (unsigned)caps->gid);
 	else
 		snprintf(who, sizeof(who), "scripts run as their profile's "
 		    "user");
 	snprintf(rep, repsz,
+	    "%s"
 	    "privileges: %s, no capabilities, no_new_privs\n"
 	    "namespaces: mount (read-only root), network (loopback only), "
 	    "pid (per request), ipc, uts%s\n"
 	    "seccomp: per-profile filter, denied calls reported\n"
-	    "landlock: %s (ABI %d)\n"
+	    "landlock: %s\n"
 	    "rlimits: cpu, address space, processes, files, file size, "
 	    "no core dumps\n"
-	    "fds: scripts inherit 0, 1, 2 only\n", who,
-	    rootless ? ", user (rootless)" : "",
-	    ll_abi >= 1 ? "on" : "unavailable", ll_abi);
-	if (ll_abi < 1 && cf->require_landlock)
-		return -1;
-	return 0;
+	    "fds: scripts inherit 0, 1, 2 only\n", refusal, who,
+	    caps->rootless ? ", user (rootless)" : "", ll);
+	return refusal[0] != '\0' ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ worker */
 
 int
-jail_clone_flags(void)
+jail_clone_flags(const struct jail_caps *caps)
 {
 	return CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
-	    CLONE_NEWUTS | (rootless ? CLONE_NEWUSER : 0);
+	    CLONE_NEWUTS | (caps->rootless ? CLONE_NEWUSER : 0);
 }
 
 static int
@@ -408,31 +675,59 @@ write_file(const char *path, const char *text)
  * must be denied before an unprivileged gid map is accepted.
  */
 static int
-userns_map(void)
+userns_map(const struct jail_caps *caps)
 {
 	char	line[64];
 
 	if (write_file("/proc/self/setgroups", "deny") == -1)
 		return fail("write", "/proc/self/setgroups");
-	snprintf(line, sizeof(line), "%u %u 1", (unsigned)rl_uid,
-	    (unsigned)rl_uid);
+	snprintf(line, sizeof(line), "%u %u 1", (unsigned)caps->uid,
+	    (unsigned)caps->uid);
 	if (write_file("/proc/self/uid_map", line) == -1)
 		return fail("write", "/proc/self/uid_map");
-	snprintf(line, sizeof(line), "%u %u 1", (unsigned)rl_gid,
-	    (unsigned)rl_gid);
+	snprintf(line, sizeof(line), "%u %u 1", (unsigned)caps->gid,
+	    (unsigned)caps->gid);
 	if (write_file("/proc/self/gid_map", line) == -1)
 		return fail("write", "/proc/self/gid_map");
 	return 0;
 }
 
+/*
+ * The rule list of every profile, once per worker, resolved here so
+ * that the worker's answers and the spawners' Landlock rules (which
+ * inherit the lists) see the same files.  ld.so is named by its real
+ * path: what an execve resolves to.
+ */
+static int
+build_policies(struct jail *j)
+{
+	size_t	i;
+
+	if (realpath(LDSO, j->ldso) == NULL)
+		str_copy(j->ldso, LDSO, sizeof(j->ldso));
+	if ((j->policy = calloc(j->ps->n ? j->ps->n : 1,
+	    sizeof(*j->policy))) == NULL)
+		return fail("build", "rule lists");
+	for (i = 0; i < j->ps->n; i++)
+		if (jail_policy_build(&j->ps->v[i], j->ldso, &j->policy[i]) ==
+		    -1 || jail_policy_resolve(&j->policy[i]) == -1)
+			return fail("build", "rule lists");
+	return 0;
+}
+
 int
-jail_worker_enter(const struct config *cf, const struct profile_set *ps)
+jail_worker_enter(struct jail *j, const struct jail_caps *caps,
+    const struct config *cf, const struct profile_set *ps)
 {
 	struct mnt_attr	 ro = { 0 };
 	size_t		 i;
 
+	memset(j, 0, sizeof(*j));
+	j->caps = *caps;
+	j->ps = ps;
+
 	/* 0. Rootless: our own id, mapped, before anything else. */
-	if (rootless && userns_map() == -1)
+	if (caps->rootless && userns_map(caps) == -1)
 		return -1;
 
 	/* 1. Nothing we mount may propagate back to the host. */
@@ -454,13 +749,19 @@ jail_worker_enter(const struct config *cf, const struct profile_set *ps)
 	    sizeof(ro)) == -1)
 		return fail("make read-only", "/");
 
-	/* 3. A /dev of five nodes, and a /proc of this PID namespace only:
-	 *    processes of other users are invisible. */
+	/* 3. A /dev of five nodes, and a /proc of this PID namespace:
+	 *    processes of other users are invisible, the host-neutral files
+	 *    status scripts read (loadavg, uptime, meminfo, cpuinfo, stat,
+	 *    version) are there, the kernel's internals are masked.  Writes
+	 *    are Landlock's to refuse: /proc is in no write rule. */
 	if (build_dev() == -1)
 		return -1;
 	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV |
-	    MS_NOEXEC, "hidepid=invisible,subset=pid") == -1)
+	    MS_NOEXEC, "hidepid=invisible") == -1)
 		return fail("mount", "/proc");
+	for (i = 0; i < nitems(proc_masked); i++)
+		if (mask_glob(proc_masked[i]) == -1)
+			return -1;
 
 	/* 4. Secrets, the FastCGI socket and our configuration vanish. */
 	for (i = 0; i < nitems(masked); i++)
@@ -478,7 +779,6 @@ jail_worker_enter(const struct config *cf, const struct profile_set *ps)
 
 	/* 4b. The unix sockets profiles may connect to, back in sight;
 	 *     each spawner hides those of other profiles again. */
-	jail_ps = ps;
 	for (i = 0; i < ps->n; i++) {
 		size_t	k;
 
@@ -502,7 +802,25 @@ jail_worker_enter(const struct config *cf, const struct profile_set *ps)
 		return -1;
 	if (sethostname("safecgi", 7) == -1)
 		return fail("set", "hostname");
-	return 0;
+
+	/* 7. One rule list per profile, for the spawners' Landlock rules
+	 *    and for this worker's answers about denied calls. */
+	return build_policies(j);
+}
+
+const struct jail_policy *
+jail_policy_of(const struct jail *j, const struct profile *p)
+{
+	size_t	i;
+
+	if (j->ps == NULL || j->policy == NULL)
+		return NULL;
+	if (p >= j->ps->v && p < j->ps->v + j->ps->n)
+		return &j->policy[p - j->ps->v];
+	for (i = 0; i < j->ps->n; i++)
+		if (strcmp(j->ps->v[i].name, p->name) == 0)
+			return &j->policy[i];
+	return NULL;
 }
 
 /* ----------------------------------------------------------- spawner */
@@ -532,143 +850,97 @@ make_writable(const char *path)
 	/* A bind of the path onto itself is a mount we can flip to rw. */
 	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) == -1)
 		return fail("bind", path);
+	/* written, never run: not by execve, not by the loader's mmap */
 	rw.attr_clr = MOUNT_ATTR_RDONLY;
+	rw.attr_set = MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID |
+	    MOUNT_ATTR_NODEV;
 	if (syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &rw,
 	    sizeof(rw)) == -1)
 		return fail("make writable", path);
 	return 0;
 }
 
+/* quiet_missing: a profile path that does not exist grants nothing. */
 static int
-open_anchor(const char *path)
+open_anchor(const char *path, int quiet_missing)
 {
 	int	fd;
 
 	fd = open(path, O_PATH | O_CLOEXEC);
-	if (fd == -1)
+	if (fd == -1 && !(quiet_missing && errno == ENOENT))
 		log_msg(LOG_WARNING, "landlock: %s: %s", path,
 		    strerror(errno));
 	return fd;
 }
 
 static int
-open_anchors(const struct profile *p, const struct strlist *l, int **fds,
-    size_t *n)
+anchor_add(struct jail *j, int fd, unsigned access)
 {
-	glob_t	g;
-	size_t	i, j;
-	int	fd, *nv;
+	struct jail_anchor	*v;
 
-	(void)p;
-	*fds = NULL;
-	*n = 0;
-	for (i = 0; i < l->n; i++) {
-		size_t	len = strlen(l->v[i]);
-
-		/*
-		 * A trailing double star is everything beneath the directory
-		 * before it, which is what a Landlock rule on that directory
-		 * grants; glob(3) knows no double star.
-		 */
-		if (len > 3 && strcmp(l->v[i] + len - 3, "/**") == 0 &&
-		    strpbrk(l->v[i], "*?[") == l->v[i] + len - 2) {
-			char	dir[PATH_MAX];
-
-			snprintf(dir, sizeof(dir), "%.*s", (int)(len - 3),
-			    l->v[i]);
-			if ((fd = open_anchor(dir)) == -1)
-				continue;
-			if ((nv = reallocarray(*fds, *n + 1, sizeof(int))) ==
-			    NULL) {
-				close(fd);
-				return -1;
-			}
-			*fds = nv;
-			(*fds)[(*n)++] = fd;
-			continue;
-		}
-		if (glob(l->v[i], GLOB_NOSORT, NULL, &g) != 0)
-			continue;
-		for (j = 0; j < g.gl_pathc; j++) {
-			if ((fd = open_anchor(g.gl_pathv[j])) == -1)
-				continue;
-			if ((nv = reallocarray(*fds, *n + 1, sizeof(int))) ==
-			    NULL) {
-				close(fd);
-				globfree(&g);
-				return -1;
-			}
-			*fds = nv;
-			(*fds)[(*n)++] = fd;
-		}
-		globfree(&g);
+	if ((v = reallocarray(j->anchor, j->nanchor + 1, sizeof(*v))) ==
+	    NULL) {
+		close(fd);
+		return -1;
 	}
+	j->anchor = v;
+	v[j->nanchor].fd = fd;
+	v[j->nanchor].access = access;
+	j->nanchor++;
 	return 0;
 }
 
-/*
- * Readable: every tree but the program directories.  A script may read
- * its libraries and data, not /usr/bin: the dynamic loader could run any
- * program it can read (ld.so /usr/bin/wget) without an execve of it.
- */
-static int
-open_read_anchors(void)
+int
+jail_anchors_open(struct jail *j, const struct jail_policy *pol)
 {
-	static const struct {
-		const char		*dir;
-		const char *const	 skip[5];
-	} trees[] = {
-		{ "/", { "bin", "sbin", "usr", NULL } },
-		{ "/usr", { "bin", "sbin", "games", "local", NULL } },
-		{ "/usr/local", { "bin", "sbin", "games", NULL } },
-	};
-	char		 path[PATH_MAX];
-	struct dirent	*de;
-	struct stat	 st;
-	size_t		 t, k;
-	DIR		*d;
-	int		 fd, *nv;
+	const struct jail_rule	*r;
+	glob_t			 g;
+	size_t			 i, k;
+	int			 fd;
 
-	for (t = 0; t < nitems(trees); t++) {
-		if ((d = opendir(trees[t].dir)) == NULL)
+	j->own = pol;
+	for (i = 0; i < pol->n; i++) {
+		r = &pol->v[i];
+		/* the kernel's own answer, an inode already anchored, or
+		 * nothing Landlock grants */
+		if ((r->access & (JAIL_OWN_FD | JAIL_ALIAS)) ||
+		    (r->access & (JAIL_EXEC |
+		    JAIL_READ | JAIL_WRITE | JAIL_REFER | JAIL_DEV)) == 0)
 			continue;
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			for (k = 0; trees[t].skip[k] != NULL; k++)
-				if (strcmp(de->d_name, trees[t].skip[k]) == 0)
-					break;
-			if (trees[t].skip[k] != NULL)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s",
-			    strcmp(trees[t].dir, "/") ? trees[t].dir : "",
-			    de->d_name);
-			/* directories only: /bin -> /usr/bin and the like
-			 * are decided by their targets */
-			if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode))
-				continue;
-			if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1)
-				continue;
-			if ((nv = reallocarray(ll_fd_read, ll_nread + 1,
-			    sizeof(int))) == NULL) {
-				close(fd);
-				closedir(d);
-				return -1;
+		switch (r->match) {
+		case JAIL_GLOB:
+			if (glob(r->path, GLOB_NOSORT, NULL, &g) != 0)
+				break;
+			for (k = 0; k < g.gl_pathc; k++) {
+				if ((fd = open_anchor(g.gl_pathv[k], 0)) ==
+				    -1)
+					continue;
+				if (anchor_add(j, fd, r->access) == -1) {
+					globfree(&g);
+					return -1;
+				}
 			}
-			ll_fd_read = nv;
-			ll_fd_read[ll_nread++] = fd;
+			globfree(&g);
+			break;
+		case JAIL_FILE:
+		case JAIL_BENEATH:
+			if ((fd = open_anchor(r->path, r->match ==
+			    JAIL_BENEATH)) != -1 &&
+			    anchor_add(j, fd, r->access) == -1)
+				return -1;
+			break;
 		}
-		closedir(d);
 	}
 	return 0;
 }
 
 int
-jail_spawner_enter(const struct profile *p, const struct filter *f)
+jail_spawner_enter(struct jail *j, const struct profile *p,
+    const struct filter *f)
 {
-	char	 ldso[PATH_MAX];
-	size_t	 i;
-	int	 lfd;
+	const struct jail_policy	*pol;
+	size_t				 i;
+	int				 lfd;
 
 	/* 1. This profile's view of the filesystem, in a mount namespace
 	 *    of its own: private /tmp, writable paths, extra masks. */
@@ -692,42 +964,28 @@ jail_spawner_enter(const struct profile *p, const struct filter *f)
 			return fail("hide", p->hidden.v[i]);
 	}
 
-	for (i = 0; jail_ps != NULL && i < jail_ps->n; i++) {
-		const struct strlist	*l = &jail_ps->v[i].net_unix;
-		size_t			 k, m;
+	for (i = 0; j->ps != NULL && i < j->ps->n; i++) {
+		const struct strlist	*l = &j->ps->v[i].net_unix;
+		size_t			 k;
 
-		for (k = 0; k < l->n; k++) {
-			for (m = 0; m < p->net_unix.n; m++)
-				if (strcmp(p->net_unix.v[m], l->v[k]) == 0)
-					break;
-			if (m == p->net_unix.n &&
+		for (k = 0; k < l->n; k++)
+			if (!strlist_has(&p->net_unix, l->v[k]) &&
 			    access(l->v[k], F_OK) == 0 &&
 			    mount("/dev/null", l->v[k], NULL, MS_BIND, NULL)
 			    == -1)
 				return fail("hide", l->v[k]);
-		}
 	}
 
-	/* 2. Landlock anchors, opened once; each child builds its ruleset
-	 *    from these plus its script and interpreter. */
-	if (ll_abi >= 1) {
-		if (open_read_anchors() == -1 ||
-		    (ll_fd_tmp[0] = open_anchor(scratch[0])) == -1 ||
-		    (ll_fd_tmp[1] = open_anchor(scratch[1])) == -1)
-			return -1;
-		/* ld.so is the ELF interpreter of every dynamic binary, and
-		 * the kernel opens it for execution */
-		if (realpath(LDSO, ldso) != NULL)
-			ll_fd_ldso = open_anchor(ldso);
-		for (i = 0; i < nitems(devnodes); i++) {
-			char dev[32];
-
-			snprintf(dev, sizeof(dev), "/dev/%s", devnodes[i]);
-			ll_fd_dev[i] = open_anchor(dev);
+	/* 2. Landlock anchors from the profile's rule list, opened once,
+	 *    after the mounts above (the scratch anchors are the private
+	 *    tmpfs); each script's ruleset is built from these plus the
+	 *    script and its interpreter. */
+	if (j->caps.landlock_abi >= 1) {
+		if ((pol = jail_policy_of(j, p)) == NULL) {
+			errno = ENOENT;
+			return fail("find", "the profile's rule list");
 		}
-		if (open_anchors(p, &p->exec_allow, &ll_fd_exec,
-		    &ll_nexec) == -1 || open_anchors(p, &p->writable,
-		    &ll_fd_write, &ll_nwrite) == -1)
+		if (jail_anchors_open(j, pol) == -1)
 			return fail("open", "landlock anchors");
 	}
 
@@ -738,8 +996,8 @@ jail_spawner_enter(const struct profile *p, const struct filter *f)
 	 *     scripts' process limit.  After the mounts, which this user
 	 *     namespace could no longer change; CLONE_NEWPID still works,
 	 *     its capability is checked in the new namespace. */
-	if (rootless && (unshare(CLONE_NEWUSER) == -1 ? fail("unshare",
-	    "user namespace") : userns_map()) == -1)
+	if (j->caps.rootless && (unshare(CLONE_NEWUSER) == -1 ?
+	    fail("unshare", "user namespace") : userns_map(&j->caps)) == -1)
 		return -1;
 
 	/* 3. Capabilities: only what creating a child needs remains, the
@@ -747,7 +1005,7 @@ jail_spawner_enter(const struct profile *p, const struct filter *f)
 	 *    Rootless, the child keeps its uid and needs nothing but the
 	 *    PID namespace the spawner gives it. */
 	capng_clear(CAPNG_SELECT_ALL);
-	if (rootless)
+	if (j->caps.rootless)
 		capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
 		    CAP_SYS_ADMIN, -1);
 	else
@@ -770,128 +1028,501 @@ jail_spawner_enter(const struct profile *p, const struct filter *f)
 	return lfd;
 }
 
-/* ------------------------------------------- the same rules, as a test */
-
-/*
- * What Landlock enforces, asked of one path, for the audit log and for
- * complain mode (where Landlock is not applied).  Relative paths are taken
- * from dir, the script's working directory.  These mirror the rules built
- * in ll_build(); keep the two together.
- */
-static const char *
-join(const char *dir, const char *path, char *buf, size_t bufsz)
-{
-	if (path[0] != '/' && dir != NULL)
-		snprintf(buf, bufsz, "%s/%s", dir, path);
-	else
-		snprintf(buf, bufsz, "%s", path);
-	return buf;
-}
+/* ----------------------------------------------------- the rule list */
 
 static int
-under(const char *path, const char *dir)
+rule_add(struct jail_policy *pol, const char *path, size_t len,
+    enum jail_match match, unsigned access)
 {
-	size_t	n = strlen(dir);
+	struct jail_rule	*v;
+	char			*s;
 
-	return strncmp(path, dir, n) == 0 &&
-	    (path[n] == '\0' || path[n] == '/');
+	if ((s = strndup(path, len)) == NULL)
+		return -1;
+	if ((v = reallocarray(pol->v, pol->n + 1, sizeof(*v))) == NULL) {
+		free(s);
+		return -1;
+	}
+	pol->v = v;
+	v[pol->n].path = s;
+	v[pol->n].match = match;
+	v[pol->n].access = access;
+	pol->n++;
+	return 0;
+}
+
+/*
+ * A profile entry: a trailing "**" component stands for the directory
+ * before it (the root, when nothing is before it), which is what a
+ * Landlock rule on that directory grants; any other glob is matched as
+ * such; a plain path covers itself and, a directory, all beneath it.
+ */
+static int
+rule_add_entry(struct jail_policy *pol, const char *e, unsigned access)
+{
+	const char	*w;
+	size_t		 n;
+
+	n = strlen(e);
+	if ((w = strpbrk(e, "*?[")) == NULL)
+		return rule_add(pol, e, n, JAIL_BENEATH, access);
+	if (n >= 3 && w == e + n - 2 && strcmp(e + n - 3, "/**") == 0)
+		return rule_add(pol, e, n > 3 ? n - 3 : 1, JAIL_BENEATH,
+		    access);
+	return rule_add(pol, e, n, JAIL_GLOB, access);
 }
 
 int
-jail_may_exec(const struct profile *p, const char *dir, const char *script,
-    const char *interp, const char *path, char *canon, size_t csz)
+jail_policy_build(const struct profile *p, const char *ldso,
+    struct jail_policy *pol)
 {
-	static char	 ldso[PATH_MAX];
-	char		 buf[2 * PATH_MAX];
-	size_t		 i;
+	static const char *const own_dirs[] = { "/dev/fd", "/proc/self/fd" };
+	static const char *const own_files[] = { "/dev/stdout", "/dev/stderr" };
+	char	dev[32];
+	size_t	i;
+	int	rc = 0;
 
-	join(dir, path, buf, sizeof(buf));
-	if (strlen(buf) >= PATH_MAX || realpath(buf, canon) == NULL) {
-		snprintf(canon, csz, "%.*s", (int)csz - 1, buf);
-		/* scratch space is the spawner's, invisible from here;
-		 * nothing there (nor in /dev) may run: it is noexec */
-		for (i = 0; i < nitems(scratch); i++)
-			if (under(buf, scratch[i]))
-				return 0;
-		/* nothing to run there: the kernel will say so itself */
-		return under(buf, "/dev") ? 0 : -1;
+	pol->v = NULL;
+	pol->n = 0;
+	/* The read view (see readable[]), and what the profile adds. */
+	for (i = 0; i < nitems(readable); i++)
+		rc |= rule_add_entry(pol, readable[i], JAIL_READ);
+	for (i = 0; i < p->read_allow.n; i++)
+		rc |= rule_add_entry(pol, p->read_allow.v[i], JAIL_READ);
+	/*
+	 * ld.so is the ELF interpreter of every dynamic binary, and the
+	 * kernel opens it for execution; run directly, it would start any
+	 * program it can read, so an execve of it is refused.
+	 */
+	rc |= rule_add(pol, ldso, strlen(ldso), JAIL_FILE,
+	    JAIL_EXEC | JAIL_LOADER);
+	/* Private, writable, noexec: the scripts' scratch space. */
+	for (i = 0; i < nitems(scratch); i++)
+		rc |= rule_add(pol, scratch[i], strlen(scratch[i]),
+		    JAIL_BENEATH, JAIL_READ | JAIL_WRITE | JAIL_NOEXEC);
+	/* A /dev of five nodes, on a noexec tmpfs. */
+	rc |= rule_add(pol, "/dev", 4, JAIL_BENEATH, JAIL_NOEXEC);
+	for (i = 0; i < nitems(devnodes); i++) {
+		snprintf(dev, sizeof(dev), "/dev/%s", devnodes[i]);
+		rc |= rule_add(pol, dev, strlen(dev), JAIL_FILE, JAIL_DEV);
 	}
+	/* The script's own fds (pipes), under other names. */
+	for (i = 0; i < nitems(own_dirs); i++)
+		rc |= rule_add(pol, own_dirs[i], strlen(own_dirs[i]),
+		    JAIL_BENEATH, JAIL_READ | JAIL_WRITE | JAIL_OWN_FD);
+	for (i = 0; i < nitems(own_files); i++)
+		rc |= rule_add(pol, own_files[i], strlen(own_files[i]),
+		    JAIL_FILE, JAIL_WRITE | JAIL_OWN_FD);
+	/* The profile's. */
+	for (i = 0; i < p->exec_allow.n; i++)
+		rc |= rule_add_entry(pol, p->exec_allow.v[i], JAIL_EXEC);
+	for (i = 0; i < p->writable.n; i++)
+		rc |= rule_add_entry(pol, p->writable.v[i],
+		    JAIL_READ | JAIL_WRITE | JAIL_REFER);
+	if (rc != 0) {
+		jail_policy_free(pol);
+		return -1;
+	}
+	return 0;
+}
+
+/* path, and its resolved form when that differs. */
+static int
+rule_add_resolved(struct jail_policy *pol, const char *path,
+    enum jail_match match, unsigned access)
+{
+	char	real[PATH_MAX];
+
+	if (rule_add(pol, path, strlen(path), match, access) == -1)
+		return -1;
+	if (realpath(path, real) == NULL || strcmp(real, path) == 0)
+		return 0;
+	return rule_add(pol, real, strlen(real), match, access | JAIL_ALIAS);
+}
+
+int
+jail_policy_resolve(struct jail_policy *pol)
+{
+	struct jail_policy	 out = { NULL, 0 };
+	const struct jail_rule	*r;
+	glob_t			 g;
+	size_t			 i, k;
+	int			 rc = 0;
+
+	for (i = 0; i < pol->n && rc == 0; i++) {
+		r = &pol->v[i];
+		switch (r->match) {
+		case JAIL_GLOB:
+			/* a match that is a directory covers what is
+			 * beneath, as its Landlock rule does */
+			if (glob(r->path, GLOB_NOSORT, NULL, &g) != 0)
+				break;
+			for (k = 0; k < g.gl_pathc && rc == 0; k++)
+				rc = rule_add_resolved(&out, g.gl_pathv[k],
+				    JAIL_BENEATH, r->access);
+			globfree(&g);
+			break;
+		case JAIL_FILE:
+		case JAIL_BENEATH:
+			/* /dev/fd resolves to this process's own fds */
+			if (!(r->access & (JAIL_OWN_FD | JAIL_ALIAS))) {
+				rc = rule_add_resolved(&out, r->path,
+				    r->match, r->access);
+				break;
+			}
+			rc = rule_add(&out, r->path, strlen(r->path),
+			    r->match, r->access);
+			break;
+		}
+	}
+	if (rc != 0) {
+		jail_policy_free(&out);
+		return -1;
+	}
+	jail_policy_free(pol);
+	*pol = out;
+	return 0;
+}
+
+void
+jail_policy_free(struct jail_policy *pol)
+{
+	size_t	i;
+
+	for (i = 0; i < pol->n; i++)
+		free(pol->v[i].path);
+	free(pol->v);
+	pol->v = NULL;
+	pol->n = 0;
+}
+
+/* Does rule r name path? */
+static int
+rule_match(const struct jail_rule *r, const char *path)
+{
+	switch (r->match) {
+	case JAIL_FILE:
+		return strcmp(path, r->path) == 0;
+	case JAIL_BENEATH:
+		return path_under(path, r->path);
+	case JAIL_GLOB:
+		return profile_glob_match(r->path, path);
+	}
+	return 0;
+}
+
+int
+jail_policy_exec(const struct jail_policy *pol, const char *canon,
+    const char *raw, const char *script, const char *interp)
+{
+	const struct jail_rule	*r;
+	size_t			 i;
+
+	/* nothing on a noexec mount runs, resolvable here or not (the
+	 * scratch space is the spawner's, invisible from the worker) */
+	for (i = 0; i < pol->n; i++) {
+		r = &pol->v[i];
+		if ((r->access & JAIL_NOEXEC) && (rule_match(r, raw) ||
+		    (canon != NULL && rule_match(r, canon))))
+			return 0;
+	}
+	if (canon == NULL)
+		return -1;	/* nothing there: the kernel says so itself */
 	if ((script != NULL && strcmp(canon, script) == 0) ||
 	    (interp != NULL && strcmp(canon, interp) == 0))
 		return 1;
-	/* the kernel loads ld.so for a binary without an execve of it;
-	 * run directly, it would start any program it can read */
-	if (ldso[0] == '\0' && realpath(LDSO, ldso) == NULL)
-		snprintf(ldso, sizeof(ldso), "%s", LDSO);
-	if (strcmp(canon, ldso) == 0)
-		return 0;
-	for (i = 0; i < p->exec_allow.n; i++)
-		if (profile_glob_match(p->exec_allow.v[i], canon) ||
-		    profile_glob_match(p->exec_allow.v[i], buf))
+	for (i = 0; i < pol->n; i++) {
+		r = &pol->v[i];
+		if ((r->access & JAIL_LOADER) && rule_match(r, canon))
+			return 0;
+	}
+	for (i = 0; i < pol->n; i++) {
+		r = &pol->v[i];
+		if ((r->access & JAIL_EXEC) && !(r->access & JAIL_LOADER) &&
+		    (rule_match(r, canon) || rule_match(r, raw)))
+			return 1;
+	}
+	return 0;
+}
+
+int
+jail_policy_write(const struct jail_policy *pol, const char *path)
+{
+	size_t	i;
+
+	for (i = 0; i < pol->n; i++)
+		if ((pol->v[i].access & (JAIL_WRITE | JAIL_DEV)) &&
+		    rule_match(&pol->v[i], path))
 			return 1;
 	return 0;
 }
 
 int
-jail_may_write(const struct profile *p, const char *dir, const char *path)
+jail_policy_read(const struct jail_policy *pol, const char *path)
 {
-	char	 buf[2 * PATH_MAX], dev[32];
-	size_t	 i;
+	const struct jail_rule	*r;
+	size_t			 i;
 
-	if (path[0] == '\0')
-		return 1;
-	join(dir, path, buf, sizeof(buf));
-	for (i = 0; i < nitems(scratch); i++)
-		if (under(buf, scratch[i]))
+	for (i = 0; i < pol->n; i++) {
+		r = &pol->v[i];
+		if ((r->access & (JAIL_READ | JAIL_WRITE | JAIL_EXEC |
+		    JAIL_DEV)) == 0)
+			continue;
+		if (rule_match(r, path))
 			return 1;
-	for (i = 0; i < nitems(devnodes); i++) {
-		snprintf(dev, sizeof(dev), "/dev/%s", devnodes[i]);
-		if (strcmp(buf, dev) == 0)
-			return 1;
+		/* a glob names files or directories: beneath those too */
+		if (r->match == JAIL_GLOB && (r->access & JAIL_READ)) {
+			char	sub[PATH_MAX + 8];
+
+			if (strlen(r->path) + 3 < sizeof(sub)) {
+				snprintf(sub, sizeof(sub), "%s/**", r->path);
+				if (profile_glob_match(sub, path))
+					return 1;
+			}
+		}
 	}
-	/* the script's own fds (pipes), under other names */
-	if (under(buf, "/dev/fd") || under(buf, "/proc/self/fd") ||
-	    strcmp(buf, "/dev/stdout") == 0 || strcmp(buf, "/dev/stderr") == 0)
-		return 1;
-	for (i = 0; i < p->writable.n; i++)
-		if (under(buf, p->writable.v[i]))
-			return 1;
 	return 0;
 }
 
-/* ------------------------------------------------------------- child */
+int
+jail_may_exec(const struct jail *j, const struct profile *p,
+    const char *dir, const char *script, const char *interp,
+    const char *path, char *canon, size_t csz)
+{
+	const struct jail_policy	*pol;
+	char				 buf[2 * PATH_MAX], real[PATH_MAX];
+	int				 resolved;
+
+	path_join(dir, path, buf, sizeof(buf));
+	resolved = strlen(buf) < PATH_MAX && realpath(buf, real) != NULL;
+	str_copy(canon, resolved ? real : buf, csz);
+	if ((pol = jail_policy_of(j, p)) == NULL)
+		return 0;
+	return jail_policy_exec(pol, resolved ? real : NULL, buf, script,
+	    interp);
+}
+
+int
+jail_may_write(const struct jail *j, const struct profile *p,
+    const char *dir, const char *path)
+{
+	const struct jail_policy	*pol;
+	char				 buf[2 * PATH_MAX];
+
+	if (path[0] == '\0')
+		return 1;
+	if ((pol = jail_policy_of(j, p)) == NULL)
+		return 0;
+	return jail_policy_write(pol, path_join(dir, path, buf,
+	    sizeof(buf)));
+}
+
+/*
+ * The path an execve names, as the calling process sees it: its own
+ * /proc/self and descriptors, its working directory, its root.  Opened,
+ * not resolved as text, so that the magic links under /proc/PID lead
+ * into the caller's mounts, not ours.
+ */
+static int
+open_as_caller(pid_t pid, const char *path)
+{
+	static const struct {
+		const char	*prefix;
+		int		 fd;	/* -1: the number follows */
+	} fds[] = {
+		{ "/proc/self/fd/", -1 }, { "/proc/thread-self/fd/", -1 },
+		{ "/dev/fd/", -1 }, { "/dev/stdin", 0 }, { "/dev/stdout", 1 },
+		{ "/dev/stderr", 2 },
+	};
+	static const char *const own[] = { "/proc/self/", "/proc/thread-self/" };
+	char		 buf[PATH_MAX + 64], *end;
+	const char	*num;
+	size_t		 i, n;
+	long		 fd;
+	int		 pidfd, got;
+
+	/*
+	 * One of its descriptors: the directory /proc/PID/fd is its
+	 * owner's alone, so take a copy of the descriptor itself.
+	 */
+	for (i = 0; i < nitems(fds); i++) {
+		n = strlen(fds[i].prefix);
+		if (strncmp(path, fds[i].prefix, n) != 0)
+			continue;
+		num = path + n;
+		if (fds[i].fd >= 0) {
+			if (*num != '\0')
+				break;
+			fd = fds[i].fd;
+		} else {
+			errno = 0;
+			fd = strtol(num, &end, 10);
+			if (*num == '\0' || *end != '\0' || errno != 0 ||
+			    fd < 0 || fd > INT_MAX) {
+				errno = EACCES;
+				return -1;
+			}
+		}
+		if ((pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1)
+			return -1;
+		got = (int)syscall(SYS_pidfd_getfd, pidfd, (int)fd, 0);
+		close(pidfd);
+		return got;
+	}
+	/* the rest of /proc/self is its own /proc/PID */
+	for (i = 0; i < nitems(own); i++) {
+		n = strlen(own[i]);
+		if (strncmp(path, own[i], n) == 0) {
+			snprintf(buf, sizeof(buf), "/proc/%d/%s", (int)pid,
+			    path + n);
+			return open(buf, O_PATH | O_CLOEXEC);
+		}
+	}
+	snprintf(buf, sizeof(buf), "/proc/%d/%s/%s", (int)pid,
+	    path[0] == '/' ? "root" : "cwd", path);
+	if (strlen(buf) >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return open(buf, O_PATH | O_CLOEXEC);
+}
+
+int
+jail_exec_verdict(const struct jail *j, const struct profile *p, pid_t pid,
+    const char *script, const char *interp, const char *path, char *canon,
+    size_t csz)
+{
+	const struct jail_policy	*pol;
+	char				 link[64];
+	struct stat			 st, ld;
+	ssize_t				 n;
+	int				 fd, v;
+
+	str_copy(canon, path, csz);
+	if (path[0] == '\0')
+		return 0;	/* nothing we could read: refused */
+	if ((fd = open_as_caller(pid, path)) == -1) {
+		/* names nothing: the kernel would refuse it as well, and
+		 * the answer is ours, so a path swapped in later cannot run */
+		if (errno == EACCES || errno == EPERM)
+			return 0;
+		return errno != 0 ? -errno : -ENOENT;
+	}
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return 0;
+	}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, canon, csz - 1);
+	close(fd);
+	if (n > 0)
+		canon[n] = '\0';
+	else
+		str_copy(canon, path, csz);
+	/* the loader, under any name: run directly it would start any
+	 * program it can read */
+	if (stat(j->ldso, &ld) == 0 && st.st_dev == ld.st_dev &&
+	    st.st_ino == ld.st_ino)
+		return 0;
+	if (!S_ISREG(st.st_mode) || (pol = jail_policy_of(j, p)) == NULL)
+		return 0;
+	v = jail_policy_exec(pol, canon, path, script, interp);
+	return v == 1 ? 1 : 0;
+}
+
+int
+jail_may_read(const struct jail *j, const struct profile *p, const char *dir,
+    const char *script, const char *interp, const char *path)
+{
+	const struct jail_policy	*pol;
+	char				 buf[2 * PATH_MAX], canon[PATH_MAX];
+	const char			*slash;
+	size_t				 n;
+
+	if (path[0] == '\0')
+		return 1;
+	path_join(dir, path, buf, sizeof(buf));
+	/* nothing there: the kernel says so, nothing to widen */
+	if (strlen(buf) >= PATH_MAX || realpath(buf, canon) == NULL)
+		return 1;
+	if ((script != NULL && strcmp(canon, script) == 0) ||
+	    (interp != NULL && strcmp(canon, interp) == 0))
+		return 1;
+	if (script != NULL && (slash = strrchr(script, '/')) != NULL) {
+		n = slash == script ? 1 : (size_t)(slash - script);
+		if (strncmp(canon, script, n) == 0 &&
+		    (canon[n] == '/' || canon[n] == '\0' || n == 1))
+			return 1;
+	}
+	if ((pol = jail_policy_of(j, p)) == NULL)
+		return 0;
+	return jail_policy_read(pol, canon) || jail_policy_read(pol, buf);
+}
+
+/* ---------------------------------------------------------- Landlock */
+
+/* The Landlock rights a rule's JAIL_* access grants. */
+static uint64_t
+ll_access(unsigned access)
+{
+	uint64_t	a = 0;
+
+	if (access & JAIL_EXEC)
+		a |= LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE;
+	if (access & JAIL_READ)
+		a |= LL_FS_READ;
+	if (access & JAIL_WRITE)
+		a |= LL_FS_WRITE;
+	if (access & JAIL_REFER)
+		a |= LANDLOCK_ACCESS_FS_REFER;
+	if (access & JAIL_DEV)
+		a |= LANDLOCK_ACCESS_FS_READ_FILE |
+		    LANDLOCK_ACCESS_FS_WRITE_FILE |
+		    LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	return a;
+}
 
 static int
 ll_rule(int rfd, int fd, uint64_t access)
 {
 	struct ll_path_beneath	pb;
+	struct stat		st;
 
 	if (fd == -1)
 		return 0;
-	pb.allowed_access = access & ll_fs_mask;
+	/* a rule on a file may only hold the rights files have */
+	if (fstat(fd, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode))
+		access &= LL_FS_FILE;
+	pb.allowed_access = access;
 	pb.parent_fd = fd;
 	return (int)syscall(SYS_landlock_add_rule, rfd,
 	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
 }
 
 static int
-ll_build(const struct profile *p, const char *path, const char *interp)
+ll_build(const struct jail *j, const struct profile *p, const char *path,
+    const char *interp)
 {
 	struct ll_ruleset_attr	 attr = { 0 };
 	struct ll_net_port	 np;
 	size_t			 attrsz, i;
-	int			 rfd, sfd, ifd = -1, rc = -1;
-	uint64_t		 devrw;
+	int			 abi = j->caps.landlock_abi;
+	int			 rfd, sfd, ifd = -1, dfd = -1, rc = -1;
+	uint64_t		 mask = ll_fs_mask(abi), run;
+	char			 sdir[PATH_MAX];
+	const char		*slash;
 
-	attr.handled_access_fs = ll_fs_mask;
+	attr.handled_access_fs = mask;
 	attrsz = sizeof(uint64_t);
-	if (ll_abi >= 4) {
+	if (abi >= 4) {
 		/* no TCP bind or connect unless the profile names a port */
 		attr.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP |
 		    LANDLOCK_ACCESS_NET_CONNECT_TCP;
 		attrsz = 2 * sizeof(uint64_t);
 	}
-	if (ll_abi >= 6) {
+	if (abi >= 6) {
 		/* abstract unix sockets and signals stay inside the domain */
 		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
 		    LANDLOCK_SCOPE_SIGNAL;
@@ -904,39 +1535,33 @@ ll_build(const struct profile *p, const char *path, const char *interp)
 		goto out;
 	if (interp != NULL && (ifd = open(interp, O_PATH | O_CLOEXEC)) == -1)
 		goto out;
-	devrw = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE |
-	    LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV;
-	/*
-	 * Execute only the script, its interpreter and the allowlist.  The
-	 * dynamic loader must be executable for the kernel to load it as
-	 * the interpreter of a binary; a direct execve of it is refused by
-	 * the worker (see exec_allowed), and it cannot map what it cannot
-	 * read.
-	 */
-	for (i = 0; i < ll_nread; i++)
-		if (ll_rule(rfd, ll_fd_read[i], LL_FS_READ) == -1)
+	/* the script's own directory is in its read view: templates,
+	 * libraries and data beside a script are what scripts read */
+	if ((slash = strrchr(path, '/')) != NULL) {
+		snprintf(sdir, sizeof(sdir), "%.*s",
+		    slash == path ? 1 : (int)(slash - path), path);
+		if ((dfd = open(sdir, O_PATH | O_DIRECTORY | O_CLOEXEC)) ==
+		    -1)
 			goto out;
-	if (ll_rule(rfd, sfd, LANDLOCK_ACCESS_FS_EXECUTE |
-	    LANDLOCK_ACCESS_FS_READ_FILE) == -1 ||
-	    ll_rule(rfd, ifd, LANDLOCK_ACCESS_FS_EXECUTE |
-	    LANDLOCK_ACCESS_FS_READ_FILE) == -1 ||
-	    ll_rule(rfd, ll_fd_ldso, LANDLOCK_ACCESS_FS_EXECUTE |
-	    LANDLOCK_ACCESS_FS_READ_FILE) == -1 ||
-	    ll_rule(rfd, ll_fd_tmp[0], LL_FS_READ | LL_FS_WRITE) == -1 ||
-	    ll_rule(rfd, ll_fd_tmp[1], LL_FS_READ | LL_FS_WRITE) == -1)
+	}
+	/* The script and its interpreter, its directory, then the
+	 * profile's rule list (jail_policy_build) through its anchors.
+	 * The loader is on the list: the kernel opens it to run any
+	 * dynamic program.  Run directly, it can map only what the read
+	 * view lets it open, from mounts that allow execution (writable
+	 * paths and scratch space are noexec); the worker also refuses and
+	 * reports a direct execve of it (jail_exec_verdict), but that is a
+	 * report, not the boundary: the path it reads can change before
+	 * the kernel reads it again. */
+	run = ll_access(JAIL_EXEC) & mask;
+	if (ll_rule(rfd, sfd, run) == -1 || ll_rule(rfd, ifd, run) == -1 ||
+	    ll_rule(rfd, dfd, ll_access(JAIL_READ) & mask) == -1)
 		goto out;
-	for (i = 0; i < nitems(ll_fd_dev); i++)
-		if (ll_rule(rfd, ll_fd_dev[i], devrw) == -1)
+	for (i = 0; i < j->nanchor; i++)
+		if (ll_rule(rfd, j->anchor[i].fd,
+		    ll_access(j->anchor[i].access) & mask) == -1)
 			goto out;
-	for (i = 0; i < ll_nexec; i++)
-		if (ll_rule(rfd, ll_fd_exec[i], LANDLOCK_ACCESS_FS_EXECUTE |
-		    LANDLOCK_ACCESS_FS_READ_FILE) == -1)
-			goto out;
-	for (i = 0; i < ll_nwrite; i++)
-		if (ll_rule(rfd, ll_fd_write[i], LL_FS_READ | LL_FS_WRITE |
-		    LANDLOCK_ACCESS_FS_REFER) == -1)
-			goto out;
-	if (ll_abi >= 4) {
+	if (abi >= 4) {
 		for (i = 0; i < p->net_tcp.n; i++) {
 			np.allowed_access = LANDLOCK_ACCESS_NET_CONNECT_TCP;
 			np.port = strtoul(p->net_tcp.v[i], NULL, 10);
@@ -947,6 +1572,8 @@ ll_build(const struct profile *p, const char *path, const char *interp)
 	}
 	rc = rfd;
 out:
+	if (dfd != -1)
+		close(dfd);
 	if (ifd != -1)
 		close(ifd);
 	if (sfd != -1)
@@ -956,37 +1583,46 @@ out:
 	return rc;
 }
 
+/*
+ * Built rulesets are kept by script and interpreter inode: a ruleset can
+ * be applied by any number of processes, so a request only pays for
+ * landlock_restrict_self().  A replaced script is a new inode, a new
+ * entry.
+ */
 int
-jail_ruleset(const struct profile *p, const char *path, const char *interp)
+jail_ruleset(struct jail *j, const struct profile *p, const char *path,
+    const char *interp)
 {
 	struct stat	 ss, is;
 	int		 i, fd;
 
-	if (ll_abi < 1 || p->mode != MODE_ENFORCE)
+	if (j->caps.landlock_abi < 1 || p->mode != MODE_ENFORCE)
 		return -2;	/* nothing to apply */
 	if (stat(path, &ss) == -1 ||
 	    (interp != NULL && stat(interp, &is) == -1))
 		return -1;
 	if (interp == NULL)
 		memset(&is, 0, sizeof(is));
-	for (i = 0; i < LL_CACHE; i++)
-		if (ll_cache[i].fd > 0 && ll_cache[i].sdev == ss.st_dev &&
-		    ll_cache[i].sino == ss.st_ino &&
-		    ll_cache[i].idev == is.st_dev &&
-		    ll_cache[i].iino == is.st_ino)
-			return ll_cache[i].fd;
-	if ((fd = ll_build(p, path, interp)) == -1)
+	for (i = 0; i < JAIL_RULESET_CACHE; i++)
+		if (j->cache[i].fd > 0 && j->cache[i].sdev == ss.st_dev &&
+		    j->cache[i].sino == ss.st_ino &&
+		    j->cache[i].idev == is.st_dev &&
+		    j->cache[i].iino == is.st_ino)
+			return j->cache[i].fd;
+	if ((fd = ll_build(j, p, path, interp)) == -1)
 		return -1;
-	i = ll_cache_next++ % LL_CACHE;
-	if (ll_cache[i].fd > 0)
-		close(ll_cache[i].fd);
-	ll_cache[i].sdev = ss.st_dev;
-	ll_cache[i].sino = ss.st_ino;
-	ll_cache[i].idev = is.st_dev;
-	ll_cache[i].iino = is.st_ino;
-	ll_cache[i].fd = fd;
+	i = j->cache_next++ % JAIL_RULESET_CACHE;
+	if (j->cache[i].fd > 0)
+		close(j->cache[i].fd);
+	j->cache[i].sdev = ss.st_dev;
+	j->cache[i].sino = ss.st_ino;
+	j->cache[i].idev = is.st_dev;
+	j->cache[i].iino = is.st_ino;
+	j->cache[i].fd = fd;
 	return fd;
 }
+
+/* ------------------------------------------------------------- child */
 
 static void
 child_fail(struct jail_exec *x, int stage)
@@ -1001,8 +1637,10 @@ set_limit(int res, unsigned long long v)
 {
 	struct rlimit	rl;
 
-	/* soft == hard: the script cannot raise what it was given */
-	rl.rlim_cur = rl.rlim_max = v == 0 ? RLIM_INFINITY : v;
+	/* soft == hard: the script cannot raise what it was given.  0 is
+	 * zero (RLIMIT_CORE: no core dumps), never "unlimited". */
+	rl.rlim_cur = rl.rlim_max = v == PROFILE_UNLIMITED ? RLIM_INFINITY :
+	    (rlim_t)v;
 	return setrlimit(res, &rl);
 }
 
@@ -1015,6 +1653,7 @@ jail_child_exec(void *arg)
 {
 	struct jail_exec		*x = arg;
 	const struct profile		*p = x->profile;
+	int				 rootless = x->jail->caps.rootless;
 	struct __user_cap_header_struct	 hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct	 cd[2];
 	gid_t				 gid = p->gid;
@@ -1050,8 +1689,9 @@ jail_child_exec(void *arg)
 			child_fail(x, STAGE_FDS);
 	}
 
-	/* 1. Landlock first: its rule anchors are fds that step 2 closes.
-	 *    It needs no_new_privs, inherited from the spawner. */
+	/* 1. Landlock first: the ruleset is an fd, and step 2 closes every
+	 *    fd above 2.  It needs no_new_privs, inherited from the
+	 *    spawner. */
 	if (x->ruleset >= 0 &&
 	    syscall(SYS_landlock_restrict_self, x->ruleset, 0) == -1)
 		child_fail(x, STAGE_LANDLOCK);

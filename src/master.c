@@ -75,6 +75,7 @@ static char		*listen_ports[16];	/* inherited TCP ports */
 static int		 nlisten_ports;
 static int		 own_socket;	/* we created the socket file */
 static int		 sigpipe_fds[2];
+static struct jail_caps	 caps;		/* jail_probe(); every worker's */
 
 static void
 on_signal(int sig)
@@ -552,7 +553,7 @@ worker_start(struct slot *s, int slotno)
 {
 	int	 child_end, relay_end = -1, devnull;
 	pid_t	 pid;
-	int	 flags = jail_clone_flags() | SIGCHLD;
+	int	 flags = jail_clone_flags(&caps) | SIGCHLD;
 
 	if ((child_end = audit_channel(&s->log_fd)) == -1)
 		return -1;
@@ -613,7 +614,8 @@ worker_start(struct slot *s, int slotno)
 				close(devnull);
 		}
 		rc = worker_main(&cur->cf, &cur->ps, cur->filters,
-		    listen_fds[slotno % nlisten], child_end, relay_end, slotno);
+		    listen_fds[slotno % nlisten], child_end, relay_end, slotno,
+		    &caps);
 		_exit(rc);
 	}
 	close(child_end);
@@ -695,64 +697,100 @@ reap(int stopping)
 	}
 }
 
+/*
+ * A worker that could not be started is tried again later, like one that
+ * died young: a slot is never left empty for good.
+ */
+static void
+worker_retry(struct slot *s)
+{
+	s->pid = 0;
+	s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : 100;
+	if (s->backoff_ms > 10000)
+		s->backoff_ms = 10000;
+	s->restart_at = now_ms() + s->backoff_ms;
+}
+
+/*
+ * Retire the current generation: it joins the workers still draining
+ * from earlier reloads.  None of them is killed; each finishes its
+ * requests in flight within its grace period and exits.
+ */
+static void
+slots_retire(struct slot *drain)
+{
+	int	i, k = 0;
+
+	for (i = 0; i < nold; i++)
+		if (old[i].pid > 0)
+			drain[k++] = old[i];
+	for (i = 0; i < nslots; i++)
+		if (slots[i].pid > 0) {
+			kill(slots[i].pid, SIGTERM);
+			drain[k++] = slots[i];
+		}
+	free(old);
+	free(slots);
+	old = drain;
+	nold = k;
+}
+
 static int
 reload(int argc, char **argv)
 {
-	struct policy	*np;
-	char		 err[512];
-	int		 i;
+	struct audit_event	 ev = { 0 };
+	struct policy		*np;
+	struct slot		*ns, *drain;
+	char			 err[512], n[16];
+	int			 i;
 
-	if ((np = policy_load(argc, argv, err, sizeof(err))) == NULL) {
-		struct audit_event ev = { 0 };
-
-		log_msg(LOG_ERR, "reload failed, keeping the running "
-		    "configuration: %s", err);
-		ev.event = "policy_reload_failed";
-		audit_kv(&ev, "error", err);
-		audit_emit(&ev);
-		return -1;
+	if ((np = policy_load(argc, argv, err, sizeof(err))) == NULL)
+		goto failed;
+	/*
+	 * Everything that can fail is done before anything changes: the
+	 * running generation keeps serving if this reload cannot happen.
+	 */
+	ns = calloc(np->cf.workers, sizeof(*ns));
+	drain = calloc(nold + nslots + 1, sizeof(*drain));
+	if (ns == NULL || drain == NULL) {
+		snprintf(err, sizeof(err), "%s", strerror(errno));
+		free(ns);
+		free(drain);
+		policy_free(np);
+		goto failed;
 	}
-	/* The old generation drains; the new one serves from now on. */
-	if (nold > 0 && slots_alive(old, nold) > 0) {
-		slots_signal(old, nold, SIGKILL);
-		for (i = 0; i < nold; i++) {
-			if (old[i].log_fd != -1)
-				close(old[i].log_fd);
-			slot_relay_close(&old[i]);
-		}
-	}
-	free(old);
-	old = slots;
-	nold = nslots;
-	slots_signal(old, nold, SIGTERM);
-	/* the previous policy stays referenced by nothing in the master:
-	 * old workers hold their own copy (they were forked with it) */
+	slots_retire(drain);
+	/* old workers hold their own copy of the policy (forked with it) */
 	np->cf.spool_fd = cur->cf.spool_fd;	/* not reopened on reload */
 	cur->cf.spool_fd = -1;
 	policy_free(cur);
 	cur = np;
 	gen++;
+	slots = ns;
 	nslots = cur->cf.workers;
-	if ((slots = calloc(nslots, sizeof(*slots))) == NULL)
-		return -1;
 	for (i = 0; i < nslots; i++) {
 		slots[i].log_fd = -1;
 		slots[i].relay_fd = -1;
-		worker_start(&slots[i], i);
 	}
-	{
-		struct audit_event ev = { 0 };
-		char n[16];
-
-		snprintf(n, sizeof(n), "%zu", cur->ps.n);
-		ev.event = "policy_loaded";
-		audit_kv(&ev, "profiles", n);
-		audit_kv(&ev, "reason", "reload");
-		audit_emit(&ev);
-	}
-	log_msg(LOG_INFO, "reloaded: %zu profiles, %d workers", cur->ps.n,
-	    nslots);
+	for (i = 0; i < nslots; i++)
+		if (worker_start(&slots[i], i) == -1)
+			worker_retry(&slots[i]);
+	snprintf(n, sizeof(n), "%zu", cur->ps.n);
+	ev.event = "policy_loaded";
+	audit_kv(&ev, "profiles", n);
+	audit_kv(&ev, "reason", "reload");
+	audit_emit(&ev);
+	log_msg(LOG_INFO, "reloaded: %zu profiles, %d workers (%d draining)",
+	    cur->ps.n, nslots, nold);
 	return 0;
+
+failed:
+	log_msg(LOG_ERR, "reload failed, keeping the running "
+	    "configuration: %s", err);
+	ev.event = "policy_reload_failed";
+	audit_kv(&ev, "error", err);
+	audit_emit(&ev);
+	return -1;
 }
 
 /* ------------------------------------------------------------- check */
@@ -991,10 +1029,9 @@ int
 main(int argc, char **argv)
 {
 	struct sigaction	 sa;
-	struct jail_caps	 caps;
 	struct config		 args;
 	struct pollfd		*pfd;
-	char			 err[512], report[1024], c;
+	char			 err[512], report[2048], c;
 	int			 i, n, stopping = 0, status = 0;
 	int64_t			 stop_deadline = 0, t;
 
@@ -1015,9 +1052,8 @@ main(int argc, char **argv)
 		return EX_CONFIG;
 	}
 	if (jail_probe(&cur->cf, &caps, report, sizeof(report)) == -1) {
-		fprintf(stderr, "safecgi: Landlock is required "
-		    "(--require-landlock) but this kernel does not offer "
-		    "it\n%s", report);
+		/* the report's first line says what is missing, and why */
+		fprintf(stderr, "safecgi: %s", report);
 		return EX_UNAVAILABLE;
 	}
 	if (cur->cf.check)
@@ -1095,6 +1131,8 @@ main(int argc, char **argv)
 		    "rlimits,fds" : "privileges,mount,network,pid,ipc,uts,"
 		    "seccomp,rlimits,fds");
 		audit_kv(&ev, "rootless", caps.rootless ? "yes" : "no");
+		/* only --allow-missing gets this far without a layer */
+		audit_kv(&ev, "missing", caps.landlock_abi ? NULL : "landlock");
 		audit_emit(&ev);
 		memset(&ev, 0, sizeof(ev));
 		ev.event = "policy_loaded";
@@ -1213,8 +1251,9 @@ main(int argc, char **argv)
 		}
 		for (i = 0; i < nslots; i++)
 			if (slots[i].pid == 0 && slots[i].restart_at != 0 &&
-			    t >= slots[i].restart_at)
-				worker_start(&slots[i], i);
+			    t >= slots[i].restart_at &&
+			    worker_start(&slots[i], i) == -1)
+				worker_retry(&slots[i]);
 	}
 	if (own_socket && cur->cf.listen_path != NULL)
 		unlink(cur->cf.listen_path);

@@ -35,6 +35,7 @@
 #include <ini.h>
 
 #include "profile.h"
+#include "util.h"
 
 /* The built-in defaults; safecgi-profile(5) lists the same values. */
 #define KIB			1024ULL
@@ -126,6 +127,8 @@ static const struct key keys[] = {
 	{ "limits",	"body",		K_BYTES,	OFF(limit_body),
 	    1, ULL_MAX, KF_INFINITY },
 	{ "filesystem",	"exec",		K_GLOBS,	OFF(exec_allow),
+	    0, 0, 0 },
+	{ "filesystem",	"read",		K_GLOBS,	OFF(read_allow),
 	    0, 0, 0 },
 	{ "filesystem",	"writable",	K_PATHS,	OFF(writable),
 	    0, 0, KF_ROOT },
@@ -222,58 +225,6 @@ section_known(const char *s, size_t len)
 }
 
 /* ------------------------------------------------------------ strlist */
-
-static void
-strlist_free(struct strlist *l)
-{
-	size_t	i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
-int
-strlist_has(const struct strlist *l, const char *s)
-{
-	size_t	i;
-
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return 1;
-	return 0;
-}
-
-/* Takes s; keeps v NULL-terminated. */
-static int
-strlist_add(struct strlist *l, char *s)
-{
-	char	**v;
-
-	v = reallocarray(l->v, l->n + 2, sizeof(*v));
-	if (v == NULL) {
-		free(s);
-		return -1;
-	}
-	v[l->n++] = s;
-	v[l->n] = NULL;
-	l->v = v;
-	return 0;
-}
-
-static void
-copy_str(char *dst, const char *src, size_t dstsz)
-{
-	size_t	n;
-
-	n = strlen(src);
-	if (n >= dstsz)
-		n = dstsz - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 
 /* ------------------------------------------------------------ globs */
 
@@ -556,19 +507,6 @@ path_depth(const char *s)
 	return n;
 }
 
-/* Is path equal to dir or beneath it? */
-static int
-path_under(const char *path, const char *dir)
-{
-	size_t	n;
-
-	if (strcmp(dir, "/") == 0)
-		return 1;
-	n = strlen(dir);
-	return strncmp(path, dir, n) == 0 &&
-	    (path[n] == '\0' || path[n] == '/');
-}
-
 /* ------------------------------------------------------------ values */
 
 static int
@@ -594,22 +532,6 @@ all_digits(const char *s)
 		if (!isdigit((unsigned char)*s))
 			return 0;
 	return 1;
-}
-
-/* A decimal number at the start of s; *end after it.  -1 on overflow. */
-static int
-parse_number(const char *s, unsigned long long *v, const char **end)
-{
-	char	*e;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &e, 10);
-	if (errno == ERANGE)
-		return -1;
-	*end = e;
-	return 0;
 }
 
 static int
@@ -792,7 +714,7 @@ read_line(char *str, int num, void *stream)
 		s = "\n";
 	} else
 		s = ctx->buf;
-	copy_str(str, s, (size_t)num);
+	str_copy(str, s, (size_t)num);
 	return str;
 }
 
@@ -820,7 +742,8 @@ add_connect(struct loadctx *ctx, char *item)
 	struct profile		*p = ctx->p;
 	const char		*why, *end;
 	unsigned long long	 port;
-	char			*s, buf[8];
+	char			 buf[8];
+	int			 r;
 
 	if (strcmp(item, "none") == 0) {
 		free(item);
@@ -844,9 +767,10 @@ add_connect(struct loadctx *ctx, char *item)
 			return 0;
 		}
 		memmove(item, item + 5, strlen(item + 5) + 1);
-		if (strlist_has(&p->net_unix, item))
-			free(item);
-		else if (strlist_add(&p->net_unix, item) == -1)
+		r = strlist_has(&p->net_unix, item) ? 0 :
+		    strlist_add(&p->net_unix, item);
+		free(item);
+		if (r == -1)
 			return oom(ctx);
 		p->net_none = 0;
 		return 1;
@@ -862,11 +786,8 @@ add_connect(struct loadctx *ctx, char *item)
 		free(item);
 		/* Stored without leading zeros: "5432". */
 		snprintf(buf, sizeof(buf), "%llu", port);
-		if ((s = strdup(buf)) == NULL)
-			return oom(ctx);
-		if (strlist_has(&p->net_tcp, s))
-			free(s);
-		else if (strlist_add(&p->net_tcp, s) == -1)
+		if (!strlist_has(&p->net_tcp, buf) &&
+		    strlist_add(&p->net_tcp, buf) == -1)
 			return oom(ctx);
 		p->net_none = 0;
 		return 1;
@@ -918,6 +839,7 @@ add_item(struct loadctx *ctx, const struct key *k, char *item)
 	struct profile		*p = ctx->p;
 	const struct key	*o;
 	const char		*why = NULL;
+	int			 r;
 
 	switch (k->type) {
 	case K_CONNECT:
@@ -967,9 +889,9 @@ add_item(struct loadctx *ctx, const struct key *k, char *item)
 		free(item);
 		return 1;
 	}
-	if (strlist_add(key_list(p, k), item) == -1)
-		return oom(ctx);
-	return 1;
+	r = strlist_add(key_list(p, k), item);
+	free(item);
+	return r == -1 ? oom(ctx) : 1;
 }
 
 static int
@@ -1073,18 +995,6 @@ group_name(gid_t gid)
 }
 
 static int
-replace_str(char **dst, const char *src)
-{
-	char	*s;
-
-	if ((s = strdup(src)) == NULL)
-		return -1;
-	free(*dst);
-	*dst = s;
-	return 0;
-}
-
-static int
 set_scalar(struct loadctx *ctx, const struct key *k, const char *value)
 {
 	struct profile		*p = ctx->p;
@@ -1101,7 +1011,7 @@ set_scalar(struct loadctx *ctx, const struct key *k, const char *value)
 			    "profile name (a letter or digit, then letters, "
 			    "digits, '.', '_', '-'; at most %d)", value,
 			    PROFILE_NAME_MAX - 1);
-		copy_str(p->name, value, sizeof(p->name));
+		str_copy(p->name, value, sizeof(p->name));
 		p->name_line = ctx->line;
 		return 1;
 	case K_MODE:
@@ -1120,7 +1030,7 @@ set_scalar(struct loadctx *ctx, const struct key *k, const char *value)
 		if (p->uid == 0)
 			return fail(ctx, ctx->line, "user: scripts never run "
 			    "as root");
-		if (replace_str(&p->user, value) == -1)
+		if (str_set(&p->user, value) == -1)
 			return oom(ctx);
 		return 1;
 	case K_GROUP:
@@ -1129,7 +1039,7 @@ set_scalar(struct loadctx *ctx, const struct key *k, const char *value)
 		if (p->gid == 0)
 			return fail(ctx, ctx->line, "group: scripts never run "
 			    "with group root (gid 0)");
-		if (replace_str(&p->group, value) == -1)
+		if (str_set(&p->group, value) == -1)
 			return oom(ctx);
 		return 1;
 	case K_TIMEOUT:
@@ -1408,7 +1318,7 @@ int
 profile_defaults(struct profile *p, const char *name)
 {
 	memset(p, 0, sizeof(*p));
-	copy_str(p->name, name != NULL ? name : "default", sizeof(p->name));
+	str_copy(p->name, name != NULL ? name : "default", sizeof(p->name));
 	p->mode = MODE_ENFORCE;
 	if ((p->user = strdup(DEF_USER)) == NULL ||
 	    (p->group = strdup(DEF_GROUP)) == NULL) {
@@ -1995,7 +1905,9 @@ profile_describe(const struct profile *p, FILE *fp)
 		case K_GLOBS:
 			describe_list(fp, key, key_clist(p, k), "",
 			    strcmp(k->name, "exec") == 0 ?
-			    "(script and interpreter only)" : "(none)");
+			    "(script and interpreter only)" :
+			    strcmp(k->name, "read") == 0 ?
+			    "(the read view only)" : "(none)");
 			break;
 		case K_PATHS:
 		case K_SYSCALLS:

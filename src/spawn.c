@@ -57,8 +57,8 @@ reply(int ctl, int type, pid_t pid, int stage, int err, int status)
 static const struct filter	*spawn_filter;	/* for the exec key */
 
 static void
-spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
-    struct child *slot)
+spawn_one(struct jail *j, const struct profile *p, char *msg, size_t len,
+    const int *fds, struct child *slot)
 {
 	static char		 stack[CHILD_STACK] __attribute__((aligned(16)));
 	static char		*envp[4096];
@@ -67,6 +67,7 @@ spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
 	char			*argv[2], *s, *end;
 	size_t			 i;
 	pid_t			 pid;
+	int			 pidfd = -1;
 
 	memcpy(&h, msg, sizeof(h));
 	s = msg + sizeof(h);
@@ -77,6 +78,7 @@ spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
 		return;
 	}
 	memset(&x, 0, sizeof(x));
+	x.jail = j;
 	x.profile = p;
 	x.fd_in = fds[0];
 	x.fd_out = fds[1];
@@ -95,7 +97,7 @@ spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
 	x.argv = argv;
 	x.envp = envp;
 	x.exec_key = spawn_filter->exec_key;
-	if ((x.ruleset = jail_ruleset(p, x.path, x.interp)) == -1) {
+	if ((x.ruleset = jail_ruleset(j, p, x.path, x.interp)) == -1) {
 		reply(fds[3], SPAWN_FAILED, 0, STAGE_LANDLOCK, errno, 0);
 		return;
 	}
@@ -104,10 +106,13 @@ spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
 	 * vfork-style: the child borrows our memory until it execs, which
 	 * saves copying page tables on every request.  CLONE_NEWPID makes
 	 * it init of its own PID namespace: when it exits, the kernel kills
-	 * everything it left behind, setsid() or not.
+	 * everything it left behind, setsid() or not.  The pidfd comes
+	 * with the child (CLONE_PIDFD): there is never a child we could
+	 * not wait for, as there would be if a later pidfd_open failed.
 	 */
 	pid = clone(jail_child_exec, stack + sizeof(stack),
-	    CLONE_VM | CLONE_VFORK | CLONE_NEWPID | SIGCHLD, &x);
+	    CLONE_VM | CLONE_VFORK | CLONE_NEWPID | CLONE_PIDFD | SIGCHLD, &x,
+	    &pidfd);
 	if (pid == -1) {
 		reply(fds[3], SPAWN_FAILED, 0, STAGE_NONE, errno, 0);
 		return;
@@ -117,19 +122,20 @@ spawn_one(const struct profile *p, char *msg, size_t len, const int *fds,
 
 		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 			;
+		close(pidfd);
 		reply(fds[3], SPAWN_FAILED, pid, x.fail_stage, x.fail_errno,
 		    0);
 		return;
 	}
 	slot->pid = pid;
-	slot->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	slot->pidfd = pidfd;
 	slot->ctl = fds[3];
 	reply(fds[3], SPAWN_STARTED, pid, 0, 0, 0);
 }
 
 static void __attribute__((noreturn))
-spawner_main(const struct profile *p, const struct filter *f, int sock,
-    int max)
+spawner_main(struct jail *j, const struct profile *p,
+    const struct filter *f, int sock, int max, pid_t worker)
 {
 	struct child	*kids;
 	struct pollfd	*pfd;
@@ -138,9 +144,19 @@ spawner_main(const struct profile *p, const struct filter *f, int sock,
 	ssize_t		 len;
 
 	spawn_filter = f;
-	/* die with the worker; it is our only reason to exist */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if ((lfd = jail_spawner_enter(p, f)) == -1) {
+	/*
+	 * Die with the worker; it is our only reason to exist.  Had it
+	 * died before the prctl, we were already handed to another parent
+	 * and the signal will never come.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1) {
+		log_msg(LOG_ERR, "spawner for profile %s: PR_SET_PDEATHSIG: "
+		    "%s; refusing to run scripts", p->name, strerror(errno));
+		_exit(1);
+	}
+	if (getppid() != worker)
+		_exit(1);
+	if ((lfd = jail_spawner_enter(j, p, f)) == -1) {
 		log_msg(LOG_ERR, "spawner for profile %s: cannot enter the "
 		    "jail; refusing to run scripts", p->name);
 		_exit(1);
@@ -188,7 +204,7 @@ spawner_main(const struct profile *p, const struct filter *f, int sock,
 			    (size_t)len >= sizeof(struct spawn_hdr)) {
 				for (i = 0; i < max && kids[i].pid; i++)
 					;
-				spawn_one(p, msg, len, fds, &kids[i]);
+				spawn_one(j, p, msg, len, fds, &kids[i]);
 				close(fds[0]);
 				close(fds[1]);
 				close(fds[2]);
@@ -235,12 +251,12 @@ spawner_main(const struct profile *p, const struct filter *f, int sock,
 }
 
 int
-spawner_start(const struct profile *p, const struct filter *f, int max,
-    struct spawner *sp)
+spawner_start(struct jail *j, const struct profile *p,
+    const struct filter *f, int max, struct spawner *sp)
 {
 	int	 sv[2], fds[1], nfds = 1, sz = SPAWN_MSG_MAX + 4096;
 	char	 c;
-	pid_t	 pid;
+	pid_t	 pid, self = getpid();
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
 		return -1;
@@ -248,10 +264,12 @@ spawner_start(const struct profile *p, const struct filter *f, int max,
 	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	switch ((pid = fork())) {
 	case -1:
+		close(sv[0]);
+		close(sv[1]);
 		return -1;
 	case 0:
 		close(sv[0]);
-		spawner_main(p, f, sv[1], max);
+		spawner_main(j, p, f, sv[1], max, self);
 	}
 	close(sv[1]);
 	sp->profile = p;

@@ -45,6 +45,7 @@ enum disposition {
 	D_PASS,		/* checked, then passed */
 	D_UNSAFE,	/* read by a loader, libc, shell or interpreter: */
 			/* dropped unless the profile passes it */
+	D_UNLISTED,	/* in no table: dropped unless the profile passes it */
 	D_NEVER,	/* never passed, whatever the profile says */
 	D_OURS,		/* safecgi sets it; the param is ignored */
 	D_CONSUMED,	/* read by safecgi, not passed */
@@ -75,10 +76,14 @@ struct var_rule {
 
 /*
  * The table, sorted by name (bsearch; check_validate tests the order).
- * RFC 3875 meta-variables, what nginx's fastcgi_params sends, and the
- * names that change how the dynamic loader, libc, shells and
- * interpreters behave: nginx configs never need to set those, and a
- * config that does can say so in the profile (env_pass).
+ * It is an allowlist: RFC 3875 meta-variables, what nginx's
+ * fastcgi_params sends, what the nginx snippets in contrib/nginx set,
+ * and HTTP_* below.  Any other name is dropped unless the profile
+ * passes it (environment.pass): the socket is open to every process of
+ * its group, which may speak FastCGI without nginx and name anything
+ * (HOME, GIT_CONFIG_PARAMETERS, OPENSSL_CONF, ...).  The D_UNSAFE
+ * entries say why the best known of those are dangerous: they change
+ * how the dynamic loader, libc, shells and interpreters behave.
  */
 static const struct var_rule var_rules[] = {
 	{ "ALL_PROXY",		D_UNSAFE, G_TEXT, S_PLAIN, VALUE, 0 },
@@ -86,15 +91,20 @@ static const struct var_rule var_rules[] = {
 	{ "BASHOPTS",		D_UNSAFE, G_TEXT, S_PLAIN, VALUE, 0 },
 	{ "BASH_ENV",		D_UNSAFE, G_TEXT, S_PLAIN, VALUE, 0 },
 	{ "CDPATH",		D_UNSAFE, G_TEXT, S_PLAIN, VALUE, 0 },
+	{ "CGIT_CONFIG",	D_PASS, G_PATH, S_PLAIN, PATHS, 0 },
 	{ "CONTENT_LENGTH",	D_PASS, G_LENGTH, S_NONE, 20, 0 },
 	{ "CONTENT_TYPE",	D_PASS, G_CTYPE, S_PLAIN, 1024, 0 },
 	{ "DOCUMENT_ROOT",	D_PASS, G_PATH, S_PLAIN, PATHS, R_METACHAR },
 	{ "DOCUMENT_URI",	D_PASS, G_PATH, S_PLAIN, PATHS, R_METACHAR },
 	{ "ENV",		D_UNSAFE, G_TEXT, S_PLAIN, VALUE, 0 },
+	/* libfcgi adds it from the request's role; fcgiwrap passes it */
+	{ "FCGI_ROLE",		D_PASS, G_WORD, S_NONE, 16, 0 },
 	{ "FTP_PROXY",		D_UNSAFE, G_TEXT, S_PLAIN, VALUE, 0 },
 	{ "GATEWAY_INTERFACE",	D_OURS, G_TEXT, S_NONE, 0, 0 },
 	{ "GCONV_PATH",		D_UNSAFE, G_TEXT, S_PLAIN, VALUE, 0 },
 	{ "GETCONF_DIR",	D_UNSAFE, G_TEXT, S_PLAIN, VALUE, 0 },
+	{ "GIT_HTTP_EXPORT_ALL", D_PASS, G_TEXT, S_PLAIN, 64, 0 },
+	{ "GIT_PROJECT_ROOT",	D_PASS, G_PATH, S_PLAIN, PATHS, 0 },
 	{ "GLIBC_TUNABLES",	D_UNSAFE, G_TEXT, S_PLAIN, VALUE, 0 },
 	{ "GLOBIGNORE",		D_UNSAFE, G_TEXT, S_PLAIN, VALUE, 0 },
 	{ "HOSTALIASES",	D_UNSAFE, G_TEXT, S_PLAIN, VALUE, 0 },
@@ -164,9 +174,9 @@ static const struct var_rule prefix_rules[] = {
 	{ "HTTP_*",		D_PASS, G_HEADER, S_PLAIN, VALUE, 0 },
 };
 
-/* Anything else nginx configs pass (GIT_PROJECT_ROOT, CGIT_CONFIG, ...). */
-static const struct var_rule custom_rule =
-	{ "*",			D_PASS, G_TEXT, S_PLAIN, VALUE, 0 };
+/* Any other name; what a profile passes of it is checked as text. */
+static const struct var_rule unlisted_rule =
+	{ "*",			D_UNLISTED, G_TEXT, S_PLAIN, VALUE, 0 };
 
 #undef LONG
 #undef VALUE
@@ -1483,7 +1493,7 @@ rule_lookup(const unsigned char *name, size_t len)
 		    memcmp(name, prefix_rules[i].name, plen) == 0)
 			return &prefix_rules[i];
 	}
-	return &custom_rule;
+	return &unlisted_rule;
 }
 
 /* Is name in a profile's list?  "X_*" matches every name starting X_. */
@@ -1739,6 +1749,7 @@ classify(const struct param *p, size_t n, const struct validate_opts *opts,
 			}
 			continue;
 		case D_UNSAFE:
+		case D_UNLISTED:
 		case D_PASS:
 			break;
 		}
@@ -1747,10 +1758,11 @@ classify(const struct param *p, size_t n, const struct validate_opts *opts,
 			    v, vl, 0);
 			continue;
 		}
-		if (rule->disp == D_UNSAFE &&
+		if (rule->disp != D_PASS &&
 		    !name_listed(opts->pass, name, p[i].name_len)) {
-			finding_add(res, FINDING_DROPPED, &p[i], "unsafe-name",
-			    v, vl, 0);
+			finding_add(res, FINDING_DROPPED, &p[i],
+			    rule->disp == D_UNSAFE ? "unsafe-name" :
+			    "unlisted-name", v, vl, 0);
 			continue;
 		}
 		if ((why = check_value(rule, v, vl, &at, res)) != NULL) {
@@ -1833,7 +1845,7 @@ validate_params(const struct param *p, size_t n,
 	const char				*software, *path;
 	char					**env, *o;
 	size_t					 seensz, total, maxval = 0;
-	size_t					 limit, nenv, i, nsusp;
+	size_t					 limit, nenv, i, nsusp, raw;
 
 	memset(res, 0, sizeof(*res));
 	res->content_length = -1;
@@ -1851,6 +1863,22 @@ validate_params(const struct param *p, size_t n,
 		goto nomem;
 	if (n > VALIDATE_PARAMS_MAX) {
 		finding_add(res, FINDING_REFUSED, NULL, "too-many-params",
+		    NULL, 0, 0);
+		res->status = 400;
+		goto refused;
+	}
+	/*
+	 * Params that are dropped cost as much to look at as those that
+	 * pass, and a client that speaks FastCGI directly can send any
+	 * amount of them: cap what is looked at, before scanning anything.
+	 */
+	raw = 0;
+	for (i = 0; i < n; i++)
+		raw += p[i].name_len + (p[i].value != NULL ? p[i].value_len :
+		    0);
+	if (raw > (limit > VALIDATE_PARAMS_BYTES_MAX / 2 ? 2 * limit :
+	    VALIDATE_PARAMS_BYTES_MAX)) {
+		finding_add(res, FINDING_REFUSED, NULL, "params-too-large",
 		    NULL, 0, 0);
 		res->status = 400;
 		goto refused;

@@ -40,7 +40,8 @@
 #define IOBUF		65536
 #define TERM_GRACE_MS	2000	/* TERM, then KILL after this */
 #define DRAIN_MS	2000	/* output still arriving after exit */
-#define MAX_PARAMS	512
+/* one more than validate takes, so that it sees and refuses the excess */
+#define MAX_PARAMS	(VALIDATE_PARAMS_MAX + 1)
 
 struct req;
 
@@ -71,6 +72,7 @@ struct worker {
 	uint64_t		 seq;
 	struct live		*live;		/* running requests */
 	volatile int		 stopping;
+	struct jail		 jail;		/* this worker's jail context */
 };
 
 static struct worker	W;
@@ -747,6 +749,10 @@ pump(struct req *r, int in_w, int out_r, int err_r, int ctl)
 				case CGI_INVALID:
 					invalid = 1;
 					spawn_signal(ctl, SIGKILL);
+					if (h->refused)
+						event(r, "response_refused",
+						    "reason", h->error, NULL,
+						    NULL);
 					respond_error(r, 502, h->error);
 					continue;
 				case CGI_DONE:
@@ -1372,13 +1378,16 @@ notify_thread(void *arg)
 				/* recorded, then left to Landlock when it
 				 * may run; refused as Landlock would when
 				 * not (complain mode lets it run) */
-				allowed = fe.path[0] == '\0' ||
-				    jail_may_exec(p, r ? r->dir : NULL,
+				int	v;
+
+				v = jail_exec_verdict(&W.jail, p, fe.pid,
 				    r ? r->script : NULL, r && r->interp[0] ?
 				    r->interp : NULL, fe.path, canon,
-				    sizeof(canon)) != 0;
-				answer = allowed || complain ? 0 : EACCES;
-				if (!allowed) {
+				    sizeof(canon));
+				allowed = v == 1;
+				answer = allowed || complain ? 0 :
+				    v < 0 ? -v : EACCES;
+				if (v == 0) {
 					ev.event = "exec_denied";
 					audit_kv(&ev, "path", fe.path);
 					if (strcmp(canon, fe.path) != 0)
@@ -1391,11 +1400,18 @@ notify_thread(void *arg)
 				}
 			} else if (complain && (fe.nr == __NR_openat ||
 			    fe.nr == __NR_open || fe.nr == __NR_creat)) {
-				/* would Landlock have refused this write? */
+				/* would Landlock have refused this open? */
+				int wr = fe.open_flags & (O_WRONLY | O_RDWR |
+				    O_CREAT | O_TRUNC | O_APPEND);
+
 				answer = 0;
-				if (!jail_may_write(p, r ? r->dir : NULL,
-				    fe.path)) {
-					ev.event = "write_denied";
+				if (wr ? !jail_may_write(&W.jail, p,
+				    r ? r->dir : NULL, fe.path) :
+				    !jail_may_read(&W.jail, p, r ? r->dir :
+				    NULL, r ? r->script : NULL, r &&
+				    r->interp[0] ? r->interp : NULL, fe.path)) {
+					ev.event = wr ? "write_denied" :
+					    "read_denied";
 					audit_kv(&ev, "path", fe.path);
 					audit_kv(&ev, "mode", "complain");
 					if (event_admit(r))
@@ -1459,7 +1475,7 @@ drop_worker_caps(void)
 {
 	/*
 	 * The worker parses requests; it keeps only CAP_SYS_PTRACE, to read
-	 * a denied call's arguments from /proc/PID/mem, and CAP_KILL.
+	 * a denied call's arguments with process_vm_readv(), and CAP_KILL.
 	 */
 	capng_clear(CAPNG_SELECT_ALL);
 	capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
@@ -1472,14 +1488,17 @@ drop_worker_caps(void)
 int
 worker_main(const struct config *cf, const struct profile_set *ps,
     const struct filter *filters, int listen_fd, int log_fd, int relay_fd,
-    int slot)
+    int slot, const struct jail_caps *caps)
 {
 	struct sigaction	 sa;
+	struct sockaddr_storage	 peer;
+	struct audit_event	 ev;
 	struct pollfd		 pfd[2];
 	pthread_t		 nt;
+	socklen_t		 plen;
 	size_t			 i;
 	int			 fd, draining = 0, adm = -1;
-	char			 c;
+	char			 c, addr[64];
 	int64_t			 until = 0;
 
 	(void)slot;
@@ -1492,7 +1511,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_NAME, "safecgi-worker", 0, 0, 0);
 
-	if (jail_worker_enter(cf, ps) == -1) {
+	if (jail_worker_enter(&W.jail, caps, cf, ps) == -1) {
 		log_msg(LOG_ERR, "worker: cannot build the jail; exiting");
 		return 1;
 	}
@@ -1500,7 +1519,8 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	if ((W.sp = calloc(ps->n, sizeof(*W.sp))) == NULL)
 		return 1;
 	for (i = 0; i < ps->n; i++)
-		if (spawner_start(&ps->v[i], &filters[i], cf->max_requests,
+		if (spawner_start(&W.jail, &ps->v[i], &filters[i],
+		    cf->max_requests,
 		    &W.sp[i]) == -1) {
 			log_msg(LOG_ERR, "worker: spawner for profile %s did "
 			    "not start; exiting", ps->v[i].name);
@@ -1589,9 +1609,21 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 		}
 		if (draining || !(pfd[0].revents & POLLIN))
 			continue;
-		fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		plen = sizeof(peer);
+		fd = accept4(listen_fd, (struct sockaddr *)&peer, &plen,
+		    SOCK_CLOEXEC);
 		if (fd == -1)
 			continue;	/* another worker took it */
+		if (!config_peer_allowed(cf, (struct sockaddr *)&peer, addr,
+		    sizeof(addr))) {
+			/* TCP: only the web server's hosts (--allow-peer) */
+			close(fd);
+			memset(&ev, 0, sizeof(ev));
+			ev.event = "peer_refused";
+			audit_kv(&ev, "address", addr);
+			worker_event(&ev);
+			continue;
+		}
 		pthread_mutex_lock(&W.mu);
 		W.admitted[adm] = now_ms();
 		W.qslot[(W.qhead + W.qlen) % cf->max_requests] = adm;

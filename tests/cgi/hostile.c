@@ -26,6 +26,13 @@
  *   exec_sh, exec_wget=PORT, exec_curl=PORT
  *   exec_ldso_sh, exec_ldso_wget=PORT  the same through the dynamic
  *                           loader, which every jail lets execute
+ *   exec_ldso_git           ld.so /usr/lib/git-core/git --version
+ *   exec_ldso_relative      the same as ./ld-linux-x86-64.so.2 in /lib64
+ *   exec_ldso_procfd        the same through /proc/self/fd/N (O_PATH)
+ *   exec_ldso_race          a thread swaps the path from the script to
+ *                           ld.so while the worker checks it (400 tries)
+ *   writable_exec=DIR       copy ourselves to DIR, run the copy directly
+ *                           and through the loader
  *   write_etc, write_dev, write_usr, write_own_dir   create hostile-pwned
  *   tmp_exec                copy ourselves to /tmp (/var/tmp, /dev/shm)
  *                           and execve the copy
@@ -78,6 +85,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
@@ -94,6 +102,7 @@
 
 #define PWNED		"hostile-pwned"
 #define RAN_CODE	42	/* exit code of a copy of us that ran */
+static int	copy_self(int);
 #define CONNECT_MS	3000
 
 static const char	*attempt = "";
@@ -601,9 +610,11 @@ exec_report(const char *path, char *const argv[])
 
 	if ((rc = run(path, argv, -1, &err, &status)) == -2)
 		return untested("%s (fork)", ename(err));
+	/* a program that is not there proves nothing about the jail */
+	if (rc == -1 && err == ENOENT)
+		return untested("%s is not installed (execve: ENOENT)", path);
 	if (rc == -1)
-		return report(1, "%s (%s)", ename(err),
-		    err == ENOENT ? "execve: not installed" : "execve");
+		return report(1, "%s (execve)", ename(err));
 	return report(0, "ran %s, %s", path, status_text(status, st,
 	    sizeof(st)));
 }
@@ -663,6 +674,9 @@ do_exec_ldso_wget(void)
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/exec_ldso_wget",
 	    port_arg());
+	/* ld.so fails the same way on a missing file as on a refused one */
+	if (access("/usr/bin/wget", F_OK) == -1 && errno == ENOENT)
+		return untested("/usr/bin/wget is not installed");
 	if ((rc = run(LDSO, argv, -1, &err, &status)) == -2)
 		return untested("%s (fork)", ename(err));
 	if (rc == -1)
@@ -673,6 +687,200 @@ do_exec_ldso_wget(void)
 		    sizeof(st)));
 	return report(1, "ld.so could not run wget: %s", status_text(status,
 	    st, sizeof(st)));
+}
+
+/*
+ * ld.so running a readable program outside the allowlist (git, which any
+ * Debian host with git has under /usr/lib/git-core): exit 0 means git
+ * ran, 127 that the loader could not map it, 3 that the allowed program
+ * a race swapped in ran instead.
+ */
+#define GIT	"/usr/lib/git-core/git"
+
+static int
+ldso_git_report(int rc, int err, int status, const char *how)
+{
+	char	st[64];
+
+	if (rc == -2)
+		return untested("%s (fork)", ename(err));
+	if (rc == -1)
+		return report(1, "%s (execve %s)", ename(err), how);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return report(0, "%s ran git", how);
+	return report(1, "%s could not run git: %s", how,
+	    status_text(status, st, sizeof(st)));
+}
+
+static int
+do_exec_ldso_git(void)
+{
+	char *const	argv[] = { "ld.so", GIT, "--version", NULL };
+	int		err, status, rc;
+
+	if (access(GIT, F_OK) == -1 && errno == ENOENT)
+		return untested("%s is not installed", GIT);
+	rc = run(LDSO, argv, -1, &err, &status);
+	return ldso_git_report(rc, err, status, "ld.so");
+}
+
+/* The loader by a relative name, from its own directory. */
+static int
+do_exec_ldso_relative(void)
+{
+	char *const	argv[] = { "ld.so", GIT, "--version", NULL };
+	int		err, status, rc;
+
+	if (chdir("/lib64") == -1)
+		return untested("%s (chdir /lib64)", ename(errno));
+	rc = run("ld-linux-x86-64.so.2", argv, -1, &err, &status);
+	return ldso_git_report(rc, err, status, "./ld-linux-x86-64.so.2");
+}
+
+/* The loader through /proc/self/fd of an O_PATH descriptor. */
+static int
+do_exec_ldso_procfd(void)
+{
+	char *const	argv[] = { "ld.so", GIT, "--version", NULL };
+	char		path[64];
+	int		fd, err, status, rc;
+
+	if ((fd = open(LDSO, O_PATH)) == -1)
+		return report(1, "%s (open ld.so)", ename(errno));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	rc = run(path, argv, -1, &err, &status);
+	close(fd);
+	return ldso_git_report(rc, err, status, path);
+}
+
+/*
+ * A second thread rewrites the path between the worker's reading of it
+ * and the kernel's: the allowed script itself, then the loader.
+ */
+static char		 race_path[PATH_MAX];
+static const char	*race_paths[2];
+
+static void *
+race_flip(void *unused)
+{
+	unsigned	i;
+
+	(void)unused;
+	for (i = 0;; i++)
+		strcpy(race_path, race_paths[i & 1]);
+	return NULL;
+}
+
+/*
+ * Race the loader in: up to 400 tries in 5 s, each a child whose second
+ * thread swaps the path.  Returns the tries it took for argv to run
+ * (exit code ran) through ld.so, 0 if it never did, -1 if we could not
+ * try; *self_ran counts the runs of the harmless half.
+ */
+static int
+race_ldso(char *const argv[], int ran, int *self_ran, int *unmapped)
+{
+	char *const	envp[] = { "QUERY_STRING=", NULL };
+	const char	*self = getenv("SCRIPT_FILENAME");
+	time_t		 until = time(NULL) + 5;
+	int		 tries, status;
+	pthread_t	 t;
+	pid_t		 pid;
+
+	*self_ran = *unmapped = 0;
+	if (self == NULL)
+		return -1;
+	race_paths[0] = self;
+	race_paths[1] = LDSO;
+	for (tries = 0; tries < 400 && time(NULL) < until; tries++) {
+		if ((pid = fork()) == -1)
+			return -1;
+		if (pid == 0) {
+			devnull_stdio();
+			strcpy(race_path, self);
+			if (pthread_create(&t, NULL, race_flip, NULL) != 0)
+				_exit(125);
+			execve(race_path, argv, envp);
+			_exit(126);
+		}
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == ran)
+			return tries + 1;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+			(*self_ran)++;
+		/* the loader ran, past the worker, and could not map it */
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+			(*unmapped)++;
+	}
+	return 0;
+}
+
+static int
+do_exec_ldso_race(void)
+{
+	char *const	argv[] = { "ld.so", GIT, "--version", NULL };
+	int		n, self_ran, unmapped;
+
+	if ((n = race_ldso(argv, 0, &self_ran, &unmapped)) == -1)
+		return untested("cannot race (fork or SCRIPT_FILENAME)");
+	if (n > 0)
+		return report(0, "ld.so ran git after %d tries", n);
+	return report(1, "git never ran through ld.so (the harmless half "
+	    "won %d times, the loader got past the check and could not map "
+	    "git %d times)", self_ran, unmapped);
+}
+
+/* Copy ourselves into each of arg's directories (comma separated), run
+ * the copy, directly and through the loader. */
+static int
+do_writable_exec(void)
+{
+	char *const	argv[] = { "hostile-copy", "--ran", NULL };
+	char		*ldargv[] = { "ld.so", NULL, "--ran", NULL };
+	char		path[PATH_MAX], res[768] = "", st[64];
+	int		fd, err, status, rc, ran = 0, self_ran, unmapped;
+
+	snprintf(path, sizeof(path), "%s/hostile-exec.%d", arg,
+	    (int)getpid());
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (fd == -1)
+		return untested("%s (create in %s)", ename(errno), arg);
+	if (copy_self(fd) == -1) {
+		close(fd);
+		unlink(path);
+		return untested("%s (write)", ename(errno));
+	}
+	close(fd);
+	if ((rc = run(path, argv, -1, &err, &status)) == -2) {
+		unlink(path);
+		return untested("%s (fork)", ename(err));
+	}
+	if (rc == -1)
+		note(res, sizeof(res), "%s (execve)", ename(err));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == RAN_CODE) {
+		note(res, sizeof(res), "ran");
+		ran++;
+	} else
+		note(res, sizeof(res), "execve ok, %s",
+		    status_text(status, st, sizeof(st)));
+	/* through the loader, raced past the worker's check, so that
+	 * what is proven is the mount's noexec, not the check */
+	ldargv[1] = path;
+	if ((rc = race_ldso(ldargv, RAN_CODE, &self_ran, &unmapped)) == -1) {
+		unlink(path);
+		return untested("cannot race (fork or SCRIPT_FILENAME)");
+	}
+	if (rc > 0) {
+		note(res, sizeof(res), ", ran through ld.so after %d tries",
+		    rc);
+		ran++;
+	} else
+		note(res, sizeof(res), ", never through ld.so (the harmless "
+		    "half won %d times, the loader got past the check and "
+		    "could not map it %d times)", self_ran, unmapped);
+	unlink(path);
+	return report(!ran, "%s", res);
 }
 
 static int
@@ -1534,6 +1742,11 @@ static const struct {
 	{ "exec_curl",		do_exec_curl },
 	{ "exec_ldso_sh",	do_exec_ldso_sh },
 	{ "exec_ldso_wget",	do_exec_ldso_wget },
+	{ "exec_ldso_git",	do_exec_ldso_git },
+	{ "exec_ldso_relative",	do_exec_ldso_relative },
+	{ "exec_ldso_procfd",	do_exec_ldso_procfd },
+	{ "exec_ldso_race",	do_exec_ldso_race },
+	{ "writable_exec",	do_writable_exec },
 	{ "unix_scan",		do_unix_scan },
 	{ "write_etc",		NULL },
 	{ "write_dev",		NULL },
@@ -1606,6 +1819,9 @@ main(int argc, char *argv[])
 	/* a copy of us that got executed (tmp_exec, memfd_exec) */
 	if (argc > 1 && strcmp(argv[1], "--ran") == 0)
 		return RAN_CODE;
+	/* exec_ldso_race: the allowed half of the race ran */
+	if (argc > 0 && strcmp(argv[0], "ld.so") == 0)
+		return 3;
 	if (q == NULL || *q == '\0') {
 		printf("Content-Type: text/plain\r\n\r\nusage: ?attempt[=arg]\n");
 		return 0;

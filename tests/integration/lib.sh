@@ -1,13 +1,25 @@
-# Shared harness for the integration tests: a real nginx on 127.0.0.1 in
-# front of a real safecgi, both started fresh for each test file, and TAP
-# output (one line per behaviour).
+# The harness start of the integration tests: sourcing this file starts
+# a test.  Without root it skips the whole file (saying why); with root it
+# creates the test's directory under /srv, sets the EXIT trap that removes
+# it, and defines how to start a real nginx on 127.0.0.1 in front of a
+# real safecgi, both fresh for each test file.  The TAP helpers are in
+# tap.sh, which has no side effects.
 #
-# Needs: top_srcdir, top_builddir (set by make check), root.
+# Needs: top_srcdir, top_builddir (set by make check).
 
 set -u
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
+. "$top_srcdir/tests/integration/tap.sh"
+
+need_root
+# the harness itself: a failure, naming the tool, if one is missing
+for tool in nginx curl python3 setpriv; do
+	command -v "$tool" >/dev/null 2>&1 ||
+	    bail_out "$tool is not installed (TEST_DEPS in contrib/quickstart.sh)"
+done
+
 SAFECGI="$top_builddir/src/safecgi"
 
 # Outside /tmp: scripts get a private /tmp, so they could not run from it.
@@ -22,8 +34,6 @@ PORT=$((20000 + $$ % 20000))
 BASE="http://127.0.0.1:$PORT"
 SAFECGI_PID=
 NGINX_PID=
-TESTNO=0
-FAILED=0
 
 mkdir -p "$CGIBIN" "$T/nginx" "$T/profiles"
 chmod 755 "$DOCROOT" "$CGIBIN"
@@ -41,36 +51,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() {
-	TESTNO=$((TESTNO + 1))
-	echo "ok $TESTNO - $1"
+# On failure, the end of both logs goes into the TAP output.
+harness_logs() {
+	echo "# safecgi log:" ; sed 's/^/#   /' "$ERRLOG" 2>/dev/null | tail -40
+	echo "# nginx error log:" ; sed 's/^/#   /' "$T/nginx/error.log" 2>/dev/null | tail -20
 }
-
-not_ok() {
-	TESTNO=$((TESTNO + 1))
-	FAILED=$((FAILED + 1))
-	echo "not ok $TESTNO - $1"
-	shift
-	for line in "$@"; do
-		printf '%s\n' "$line" | sed 's/^/#   /'
-	done
-}
-
-# check NAME CONDITION-COMMAND... : one behaviour, one line.
-check() {
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
-}
-
-done_testing() {
-	echo "1..$TESTNO"
-	if [ "$FAILED" -ne 0 ]; then
-		echo "# safecgi log:" ; sed 's/^/#   /' "$ERRLOG" 2>/dev/null | tail -40
-		echo "# nginx error log:" ; sed 's/^/#   /' "$T/nginx/error.log" 2>/dev/null | tail -20
-	fi
-	[ "$FAILED" -eq 0 ]
-}
+TAP_ON_FAILURE=harness_logs
 
 install_script() {	# install_script SRC [NAME]
 	name=${2:-$(basename "$1")}
@@ -165,14 +151,33 @@ http_status() {
 
 body() { cat "$T/body"; }
 
-# wait_gone PATTERN SECONDS: true when no process matches any more
+# test_procs CMDLINE: pids of live processes whose command line is
+# exactly CMDLINE and that a request of this test started: their
+# environment names a script of this test's own directory.  Wherever
+# they are in the process tree (an escaped daemon, a dead master), and
+# never another test's or the host's processes of the same name.  One
+# whose environment cannot be read is counted: a check must not pass for
+# want of reading it.
+test_procs() {
+	for p in $(pgrep -x -f "$1"); do
+		env=$(tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null)
+		if [ -z "$env" ] ||
+		    printf '%s\n' "$env" | grep -q "^SCRIPT_FILENAME=$CGIBIN/"; then
+			echo "$p"
+		fi
+	done
+	return 0
+}
+
+# wait_gone CMDLINE SECONDS: true when no such process of this test is
+# left
 wait_gone() {
 	i=0
-	while pgrep -f "$1" >/dev/null && [ $i -lt $(($2 * 10)) ]; do
+	while [ -n "$(test_procs "$1")" ] && [ $i -lt $(($2 * 10)) ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	! pgrep -f "$1" >/dev/null
+	[ -z "$(test_procs "$1")" ]
 }
 
 # audit_has EVENT [FIELD VALUE]: the JSON audit log has such an event

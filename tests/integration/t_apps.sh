@@ -3,16 +3,29 @@
 # profiles: a profile that is too tight fails here.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
+need_tools git /usr/lib/git-core/git-http-backend /usr/lib/cgit/cgit.cgi \
+    /usr/share/gitweb/gitweb.cgi perl
+perl -MCGI -e 1 2>/dev/null ||
+    not_ok "Perl's CGI.pm is installed (TEST_DEPS in contrib/quickstart.sh: libcgi-pm-perl)"
+
 install_test_scripts
 write_test_profile
 cp "$top_srcdir"/profiles/*.conf "$T/profiles/"
 
+# /srv/git is where the shipped profiles let git, cgit and gitweb read;
+# what this test creates there, it removes, /srv/git itself included
+# when it was not there before.
 REPO=safecgi-test-$$.git
+[ -d /srv/git ] && SRV_GIT_WAS_THERE=1 || SRV_GIT_WAS_THERE=
 mkdir -p /srv/git
 git init -q --bare -b main "/srv/git/$REPO"
 git -C "/srv/git/$REPO" config http.receivepack true
 chown -R www-data:www-data "/srv/git/$REPO"
-cleanup_repo() { rm -rf "/srv/git/$REPO"; cleanup; }
+cleanup_repo() {
+	rm -rf "/srv/git/$REPO"
+	[ -n "$SRV_GIT_WAS_THERE" ] || rmdir /srv/git 2>/dev/null
+	cleanup
+}
 trap cleanup_repo EXIT
 
 cat > "$T/cgitrc" <<CGITRC
@@ -27,6 +40,9 @@ our \$projectroot = "/srv/git";
 our \$git_temp = "/tmp";
 GITWEB
 chmod 644 "$T/cgitrc" "$T/gitweb.conf"
+# the configuration lives here, not in /etc: the read views must say so
+sed -i "/^\[filesystem\]/a read = $T/cgitrc" "$T/profiles/cgit.conf"
+sed -i "/^\[filesystem\]/a read = $T/gitweb.conf" "$T/profiles/gitweb.conf"
 
 NGINX_EXTRA="
 	location ~ ^/git(/.*) {

@@ -3,6 +3,8 @@
 # real nginx, asserted on the JSON lines.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
+need_tools wrk
+
 install_test_scripts
 write_test_profile
 start_nginx

@@ -166,8 +166,8 @@ check "timeout is recorded in the audit log" audit_has timeout_kill
 curl -s --max-time 30 "$BASE/cgi-bin/sleep.sh?423" >/dev/null 2>&1 &
 cpid=$!
 i=0
-while ! pgrep -f "sleep 423" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-started=$(pgrep -f "sleep 423" | wc -l)
+while [ -z "$(test_procs "sleep 423")" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+started=$(test_procs "sleep 423" | wc -l)
 kill "$cpid" 2>/dev/null
 if [ "$started" -ge 1 ] && wait_gone "sleep 423" 5
 then

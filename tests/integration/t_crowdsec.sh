@@ -15,28 +15,7 @@
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 CS="$top_srcdir/contrib/crowdsec"
-TESTNO=0
-FAILED=0
-
-ok() {
-	TESTNO=$((TESTNO + 1))
-	echo "ok $TESTNO - $1"
-}
-
-not_ok() {
-	TESTNO=$((TESTNO + 1))
-	FAILED=$((FAILED + 1))
-	echo "not ok $TESTNO - $1"
-	shift
-	for line in "$@"; do
-		printf '%s\n' "$line" | sed 's/^/#   /'
-	done
-}
-
-skip() {
-	TESTNO=$((TESTNO + 1))
-	echo "ok $TESTNO # SKIP $1"
-}
+. "$top_srcdir/tests/integration/tap.sh"
 
 # report < lines "PASS text" / "FAIL text" / "# detail": TAP lines
 report() {
@@ -71,9 +50,9 @@ cleanup() {
 trap cleanup EXIT
 
 if ! python3 -c 'import yaml' 2>/dev/null; then
-	not_ok "python3 with PyYAML is installed (apt-get install python3-yaml)"
-	echo "1..$TESTNO"
-	exit 1
+	not_ok "python3 with PyYAML is installed (TEST_DEPS in contrib/quickstart.sh: python3-yaml)"
+	done_testing
+	exit
 fi
 
 # Lines that try to choose the client: the real client is empty, not an
@@ -234,8 +213,7 @@ report < "$W/static.out"
 if ! command -v crowdsec >/dev/null 2>&1 || ! command -v cscli >/dev/null 2>&1 ||
     [ ! -d /usr/share/crowdsec/hub/parsers ]; then
 	skip "crowdsec is not installed: engine checks"
-	echo "1..$TESTNO"
-	[ "$FAILED" -eq 0 ]
+	done_testing
 	exit
 fi
 
@@ -390,5 +368,4 @@ EOF
 report < "$W/engine.out"
 [ "$rc" -eq 0 ] || not_ok "the engine checks ran to the end" "$(tail -5 "$W/engine.out")"
 
-echo "1..$TESTNO"
-[ "$FAILED" -eq 0 ]
+done_testing

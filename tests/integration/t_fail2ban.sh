@@ -12,34 +12,13 @@
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 F2B="$top_srcdir/contrib/fail2ban"
-TESTNO=0
-FAILED=0
-
-ok() {
-	TESTNO=$((TESTNO + 1))
-	echo "ok $TESTNO - $1"
-}
-
-not_ok() {
-	TESTNO=$((TESTNO + 1))
-	FAILED=$((FAILED + 1))
-	echo "not ok $TESTNO - $1"
-	shift
-	for line in "$@"; do
-		printf '%s\n' "$line" | sed 's/^/#   /'
-	done
-}
-
-# is NAME GOT WANT
-is() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi
-}
+. "$top_srcdir/tests/integration/tap.sh"
 
 if ! command -v fail2ban-regex >/dev/null 2>&1 ||
     [ ! -f /etc/fail2ban/filter.d/common.conf ]; then
-	not_ok "fail2ban-regex is installed (apt-get install fail2ban)"
-	echo "1..$TESTNO"
-	exit 1
+	not_ok "fail2ban-regex is installed (TEST_DEPS in contrib/quickstart.sh: fail2ban)"
+	done_testing
+	exit
 fi
 ok "fail2ban-regex is installed ($(fail2ban-regex -V 2>/dev/null))"
 
@@ -258,9 +237,9 @@ fail2ban-client -c "$W/etc" stop >/dev/null 2>&1
 wait "$SERVER_PID" 2>/dev/null
 SERVER_PID=
 
-echo "1..$TESTNO"
-if [ "$FAILED" -ne 0 ]; then
+server_log() {
 	echo "# fail2ban-server log:"
 	sed 's/^/#   /' "$W/fail2ban.log" 2>/dev/null | tail -20
-fi
-[ "$FAILED" -eq 0 ]
+}
+TAP_ON_FAILURE=server_log
+done_testing

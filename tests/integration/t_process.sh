@@ -26,7 +26,7 @@ while [ $n -lt 20 ]; do
 	[ $ms -gt $worst ] && worst=$ms
 	n=$((n + 1))
 done
-running=$(pgrep -cf "sleep 5")
+running=$(test_procs "sleep 5" | wc -l)
 check "fast requests stay prompt beside 64 slow ones (worst ${worst}ms, $running slow running)" \
     [ "$worst" -lt 1000 -a "$running" -ge 60 ]
 # shellcheck disable=SC2086
@@ -89,6 +89,20 @@ then
 else
 	not_ok "SIGHUP reload keeps serving" "failed: [ \"\$s\" = 200 ] && grep -q \"reloaded:\" \"\$ERRLOG\""
 fi
+
+# Two reloads close together: the first generation is still draining the
+# request when the second HUP arrives, and must be left to finish it.
+curl -s -o "$T/reload2.out" -w '%{http_code}' --max-time 30 \
+    "$BASE/cgi-bin/sleep.sh?3" > "$T/reload2.status" &
+cpid=$!
+sleep 0.5
+kill -HUP "$SAFECGI_PID"
+sleep 0.3
+kill -HUP "$SAFECGI_PID"
+wait "$cpid"
+check "two SIGHUPs close together do not drop the request in flight (HTTP $(cat "$T/reload2.status"))" \
+    [ "$(cat "$T/reload2.status")" = 200 -a "$(cat "$T/reload2.out")" = slept ]
+
 printf '[profile]\nbogus = 1\n' > "$T/profiles/broken.conf"
 kill -HUP "$SAFECGI_PID"
 sleep 0.5

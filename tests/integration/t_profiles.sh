@@ -4,6 +4,9 @@
 # attacker.  nginx names the profile (SAFECGI_PROFILE), as operators may.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
+# what the attempts try to run must be there, or refusing it proves nothing
+need_tools wget curl
+
 install_test_scripts
 cp "$top_srcdir"/profiles/*.conf "$T/profiles/"
 NGINX_EXTRA="

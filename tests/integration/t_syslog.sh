@@ -5,10 +5,13 @@
 # journal).  Every event is one human-readable line at daemon.notice,
 # tagged safecgi[PID], with request values escaped; the shipped fail2ban
 # syslog filter matches what a real run wrote.
+. "${top_srcdir:-.}/tests/integration/tap.sh"
+need_root
 if [ -z "${SAFECGI_PRIVATE_DEV:-}" ]; then
 	SAFECGI_PRIVATE_DEV=1 exec unshare -m --propagation private sh "$0"
 fi
 . "${top_srcdir:-.}/tests/integration/lib.sh"
+need_tools fail2ban-regex /etc/fail2ban/filter.d/common.conf
 
 SL=$T/syslog
 sh "$top_srcdir/tests/integration/devlog.sh" "$SL" 2>"$T/devlog.err" &

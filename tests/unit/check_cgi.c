@@ -1,5 +1,6 @@
 /* Unit tests for cgi.c: script resolution and the response header parser. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,6 +241,65 @@ START_TEST(test_x_accel_redirect_from_a_script_is_invalid)
 }
 END_TEST
 
+START_TEST(test_status_below_200_from_a_script_is_refused)
+{
+	static const char *const blocks[] = {
+		"Status: 100 Continue\n\n",
+		"Status: 101 Switching Protocols\nUpgrade: websocket\n"
+		    "Connection: Upgrade\n\n",
+		"Status: 103\nContent-Type: text/plain\n\n",
+		"Content-Type: text/plain\nStatus: 199 Odd\n\n",
+	};
+	static struct cgi_headers	h;
+	size_t				used, i;
+
+	for (i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++) {
+		ck_assert_msg(feed_all(&h, blocks[i], &used) == CGI_INVALID,
+		    "block %zu with a 1xx status was accepted", i);
+		ck_assert_msg(h.refused, "block %zu: 1xx status not marked "
+		    "as refused (error: %s)", i, h.error);
+		ck_assert_str_eq(h.error, "Status below 200 from a script");
+	}
+}
+END_TEST
+
+START_TEST(test_status_200_and_above_is_accepted)
+{
+	static const int	codes[] = { 200, 204, 302, 404, 599 };
+	static struct cgi_headers h;
+	char			block[64];
+	size_t			used, i;
+
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		snprintf(block, sizeof(block), "Status: %d\n\n", codes[i]);
+		ck_assert_msg(feed_all(&h, block, &used) == CGI_DONE,
+		    "Status %d was refused: %s", codes[i], h.error);
+		ck_assert_int_eq(h.status, codes[i]);
+	}
+}
+END_TEST
+
+START_TEST(test_x_accel_header_is_marked_as_refused)
+{
+	static struct cgi_headers	h;
+	size_t				used;
+
+	ck_assert_int_eq(feed_all(&h, "Content-Type: text/plain\n"
+	    "X-Accel-Buffering: no\n\n", &used), CGI_INVALID);
+	ck_assert_msg(h.refused, "an X-Accel header is not marked refused");
+}
+END_TEST
+
+START_TEST(test_malformed_block_is_not_marked_as_refused)
+{
+	static struct cgi_headers	h;
+	size_t				used;
+
+	ck_assert_int_eq(feed_all(&h, "hello world\n\n", &used), CGI_INVALID);
+	ck_assert_msg(!h.refused, "a malformed block counts as a refusal");
+}
+END_TEST
+
 START_TEST(test_shebang_gives_interpreter)
 {
 	char	interp[64];
@@ -279,6 +339,10 @@ cgi_suite(void)
 	tcase_add_test(th, test_unterminated_block_is_invalid_at_eof);
 	tcase_add_test(th, test_oversized_block_is_invalid);
 	tcase_add_test(th, test_x_accel_redirect_from_a_script_is_invalid);
+	tcase_add_test(th, test_status_below_200_from_a_script_is_refused);
+	tcase_add_test(th, test_status_200_and_above_is_accepted);
+	tcase_add_test(th, test_x_accel_header_is_marked_as_refused);
+	tcase_add_test(th, test_malformed_block_is_not_marked_as_refused);
 	tcase_add_test(th, test_shebang_gives_interpreter);
 	suite_add_tcase(s, tr);
 	suite_add_tcase(s, th);

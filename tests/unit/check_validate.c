@@ -237,13 +237,102 @@ START_TEST(test_name_over_limit_is_refused)
 }
 END_TEST
 
-START_TEST(test_custom_params_pass_through)
+/*
+ * The allowlist: RFC 3875's meta-variables, what nginx's fastcgi_params
+ * sends, HTTP_* headers and what the shipped nginx snippets set.
+ */
+START_TEST(test_allowlisted_names_pass)
 {
+	static const char *const names[] = {
+		"AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "PATH_INFO",
+		"PATH_TRANSLATED", "QUERY_STRING", "REMOTE_ADDR",
+		"REMOTE_HOST", "REMOTE_IDENT", "REMOTE_USER",
+		"REQUEST_METHOD", "SCRIPT_NAME", "SERVER_NAME", "SERVER_PORT",
+		"SERVER_PROTOCOL", "SCRIPT_FILENAME", "REQUEST_URI",
+		"DOCUMENT_URI", "DOCUMENT_ROOT", "REQUEST_SCHEME", "HTTPS",
+		"REMOTE_PORT", "SERVER_ADDR", "REDIRECT_STATUS", "HTTP_HOST",
+		"HTTP_USER_AGENT", "HTTP_X_FORWARDED_FOR", "HTTP_COOKIE",
+		"HTTP_REFERER", "GIT_PROJECT_ROOT", "GIT_HTTP_EXPORT_ALL",
+		"CGIT_CONFIG", "FCGI_ROLE",
+	};
+	struct validate_result	res;
+	size_t			i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		run_one(names[i], "", NULL, &res);
+		ck_assert_msg(res.status == 0, "%s refused the request (%s)",
+		    names[i], describe(&res));
+		ck_assert_msg(validate_getenv(&res, names[i]) != NULL,
+		    "allowlisted %s was dropped (%s)", names[i],
+		    describe(&res));
+		validate_result_free(&res);
+	}
 	assert_passes("GIT_PROJECT_ROOT", "/srv/git");
-	assert_passes("GIT_HTTP_EXPORT_ALL", "");
 	assert_passes("CGIT_CONFIG", "/etc/cgitrc");
 	assert_passes("REMOTE_USER", "alice");
-	assert_passes("X_9", "any text, even 'quoted'");
+}
+END_TEST
+
+/*
+ * Names outside the allowlist, as a direct FastCGI client sends them:
+ * each changes what git, OpenSSL, less, a shell or a library does.
+ */
+START_TEST(test_names_outside_the_allowlist_are_dropped)
+{
+	static const char *const names[] = {
+		"HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_PARAMETERS",
+		"GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0",
+		"GIT_EXEC_PATH", "GIT_SSH_COMMAND", "GIT_DIR", "OPENSSL_CONF",
+		"LESSOPEN", "EDITOR", "SSL_CERT_FILE", "CURL_CA_BUNDLE",
+		"GITWEB_CONFIG", "X_9", "HTTP", "SERVER", "REQUEST",
+	};
+	struct validate_result	res;
+	size_t			i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		run_one(names[i], "/tmp/x", NULL, &res);
+		ck_assert_msg(res.status == 0, "%s refused the request (%s)",
+		    names[i], describe(&res));
+		ck_assert_msg(validate_getenv(&res, names[i]) == NULL,
+		    "%s reached the environment", names[i]);
+		ck_assert_msg(find(&res, FINDING_DROPPED, names[i],
+		    "unlisted-name") != NULL, "%s drop not reported: %s",
+		    names[i], describe(&res));
+		validate_result_free(&res);
+	}
+}
+END_TEST
+
+START_TEST(test_profile_pass_allows_a_name_outside_the_allowlist)
+{
+	static const char *const pass[] = { "GITWEB_CONFIG", "APP_*", NULL };
+	struct validate_opts	o = { .pass = pass };
+	struct validate_result	res;
+	const char		*v;
+
+	run_one("GITWEB_CONFIG", "/etc/gitweb.conf", &o, &res);
+	v = validate_getenv(&res, "GITWEB_CONFIG");
+	ck_assert_msg(v != NULL, "passed GITWEB_CONFIG was dropped: %s",
+	    describe(&res));
+	ck_assert_str_eq(v, "/etc/gitweb.conf");
+	validate_result_free(&res);
+	run_one("APP_MODE", "test", &o, &res);
+	ck_assert_msg(validate_getenv(&res, "APP_MODE") != NULL,
+	    "APP_* in pass did not let APP_MODE through: %s",
+	    describe(&res));
+	validate_result_free(&res);
+}
+END_TEST
+
+START_TEST(test_a_passed_name_outside_the_allowlist_is_still_checked)
+{
+	static const char *const pass[] = { "HOME", NULL };
+	struct validate_opts	o = { .pass = pass };
+	struct validate_result	res;
+
+	run_one("HOME", "() { :; }; /bin/id", &o, &res);
+	ck_assert_msg(res.status == 400, "Shellshock in a passed name ran");
+	validate_result_free(&res);
 }
 END_TEST
 
@@ -594,6 +683,72 @@ START_TEST(test_too_many_params_are_refused)
 	ck_assert_msg(res.status == 400, "%zu params were accepted", n);
 	validate_result_free(&res);
 	free(p);
+}
+END_TEST
+
+/*
+ * A direct FastCGI client may send params that are dropped, not passed:
+ * they count against the cap all the same, and are not scanned.
+ */
+START_TEST(test_params_over_the_byte_cap_are_refused)
+{
+	struct validate_result	res;
+	char			*v;
+
+	v = malloc(VALIDATE_PARAMS_BYTES_MAX + 1);
+	ck_assert_ptr_nonnull(v);
+	memset(v, 'a', VALIDATE_PARAMS_BYTES_MAX);
+	v[VALIDATE_PARAMS_BYTES_MAX] = '\0';
+	run_one("UNLISTED_BULK", v, NULL, &res);
+	ck_assert_msg(res.status == 400, "%d bytes of params were accepted",
+	    VALIDATE_PARAMS_BYTES_MAX);
+	ck_assert_msg(find(&res, FINDING_REFUSED, NULL, "params-too-large") !=
+	    NULL, "no params-too-large finding: %s", describe(&res));
+	validate_result_free(&res);
+	free(v);
+}
+END_TEST
+
+START_TEST(test_many_dropped_params_count_against_the_byte_cap)
+{
+	struct param		*p;
+	struct validate_result	res;
+	static char		v[8192];
+	size_t			i, n = VALIDATE_PARAMS_BYTES_MAX / 8192 + 1;
+
+	memset(v, 'a', sizeof(v));
+	p = calloc(n, sizeof(*p));
+	ck_assert_ptr_nonnull(p);
+	for (i = 0; i < n; i++) {
+		/* the same name: every copy but the first is a duplicate */
+		p[i].name = "HOME";
+		p[i].name_len = 4;
+		p[i].value = v;
+		p[i].value_len = sizeof(v);
+	}
+	ck_assert_int_eq(validate_params(p, n, NULL, &res), 0);
+	ck_assert_msg(res.status == 400, "%zu dropped params of 8 KiB were "
+	    "accepted", n);
+	validate_result_free(&res);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_a_raised_env_limit_raises_the_byte_cap)
+{
+	struct validate_opts	o = { .max_env_bytes = 4 * 1024 * 1024 };
+	struct validate_result	res;
+	char			*v;
+
+	v = malloc(VALIDATE_PARAMS_BYTES_MAX + 1);
+	ck_assert_ptr_nonnull(v);
+	memset(v, 'a', VALIDATE_PARAMS_BYTES_MAX);
+	v[VALIDATE_PARAMS_BYTES_MAX] = '\0';
+	run_one("UNLISTED_BULK", v, &o, &res);
+	ck_assert_msg(find(&res, FINDING_REFUSED, NULL, "params-too-large") ==
+	    NULL, "a 4 MiB environment limit kept the default byte cap");
+	validate_result_free(&res);
+	free(v);
 }
 END_TEST
 
@@ -1586,7 +1741,8 @@ START_TEST(test_every_table_entry_and_signature_is_in_the_man_page)
 		"name-chars", "duplicate", "httpoxy", "set-by-safecgi",
 		"profile-name", "profile-drop", "unsafe-name", "too-long",
 		"control-byte", "grammar", "dot-segment", "env-too-large",
-		"too-many-params", "shell-metachar", "printf-positional",
+		"too-many-params", "params-too-large", "shell-metachar",
+		"printf-positional",
 	};
 	char		 path[4096], *text, needle[128];
 	const char	*top = getenv("top_srcdir"), *name;
@@ -1648,7 +1804,15 @@ validate_suite(void)
 	    test_names_outside_upper_digits_underscore_are_dropped);
 	tcase_add_test(tn, test_dropped_name_is_escaped_in_the_finding);
 	tcase_add_test(tn, test_name_over_limit_is_refused);
-	tcase_add_test(tn, test_custom_params_pass_through);
+	tcase_add_test(tn, test_allowlisted_names_pass);
+	tcase_add_test(tn, test_params_over_the_byte_cap_are_refused);
+	tcase_add_test(tn, test_many_dropped_params_count_against_the_byte_cap);
+	tcase_add_test(tn, test_a_raised_env_limit_raises_the_byte_cap);
+	tcase_add_test(tn, test_names_outside_the_allowlist_are_dropped);
+	tcase_add_test(tn,
+	    test_profile_pass_allows_a_name_outside_the_allowlist);
+	tcase_add_test(tn,
+	    test_a_passed_name_outside_the_allowlist_is_still_checked);
 	tcase_add_test(tn,
 	    test_httpoxy_is_never_passed_even_when_the_profile_passes_it);
 	tcase_add_test(tn, test_loader_and_interpreter_variables_are_dropped);

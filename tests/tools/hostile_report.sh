@@ -2,15 +2,16 @@
 # The hostile CGI under fcgiwrap and under safecgi, side by side, behind
 # the same nginx: one row per escape attempt, what each answered.
 #
-# A report, not a test (it is not in TESTS): it prints a table and exits
-# 0.  fcgiwrap runs as nobody (through spawn-fcgi), so even there the
+# A report, not a test (hence tests/tools/, outside TESTS): it prints a
+# table and exits 0.  It needs root, like the integration tests whose
+# harness it borrows.  fcgiwrap runs as nobody (through spawn-fcgi), so even there the
 # hostile CGI cannot damage the machine; the attempts that only limits
 # would stop (fork, memory and output bombs, a CPU loop) and the writes
 # to /etc and /usr and the signal to an outside process are skipped
 # under fcgiwrap.  Everything talks to 127.0.0.1 only and every request
 # has a deadline.
 #
-#   top_srcdir=. top_builddir=. sh tests/integration/hostile_report.sh
+#   top_srcdir=. top_builddir=build sh tests/tools/hostile_report.sh
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 command -v python3 >/dev/null || { echo "python3 is needed"; exit 1; }
@@ -27,10 +28,19 @@ FW_PID=
 FWSOCK=$T/fcgiwrap.sock
 ABSTRACT=safecgi-report-$$
 
-# running NAME: pids of live (not zombie) processes called NAME
+# running NAME: pids of live (not zombie) processes called NAME that a
+# request of this run started (their environment names a script of this
+# run's directory): nobody else's.
 running() {
-	ps -e -o pid=,stat=,comm= |
-	    awk -v n="$1" '$3 == n && $2 !~ /^Z/ { printf "%s ", $1 }'
+	for p in $(ps -e -o pid=,stat=,comm= |
+	    awk -v n="$1" '$3 == n && $2 !~ /^Z/ { print $1 }'); do
+		env=$(tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null)
+		if [ -z "$env" ] ||
+		    printf '%s\n' "$env" | grep -q "^SCRIPT_FILENAME=$CGIBIN/"; then
+			printf '%s ' "$p"
+		fi
+	done
+	return 0
 }
 
 report_cleanup() {
