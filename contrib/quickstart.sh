@@ -20,7 +20,7 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 TEST_DEPS="nginx-light fcgiwrap spawn-fcgi curl wget busybox-static wrk git cgit
 	gitweb perl libcgi-pm-perl python3 python3-yaml clang
 	libclang-rt-14-dev procps iproute2 fail2ban crowdsec
-	python3-prometheus-client qemu-system-x86"
+	python3-prometheus-client qemu-system-x86 systemd"
 
 # Packages whose installation starts a service the tests do not use.
 SERVICE_PKGS="nginx-common fcgiwrap fail2ban crowdsec"

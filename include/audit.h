@@ -51,6 +51,10 @@ int	audit_channel(int *master_end);
  * how many it read: 0 when the channel is empty.
  */
 size_t	audit_drain(int master_end, pid_t pid);
+/* Called with the sender's pid when a child says it serves. */
+void	audit_on_ready(void (*)(pid_t));
+/* Access lines written since start: one per request served. */
+unsigned long long audit_requests(void);
 
 /*
  * Child side: send log lines to the master through fd from now on, and
@@ -63,6 +67,8 @@ size_t	audit_drain(int master_end, pid_t pid);
  */
 void	audit_attach(int fd);
 void	audit_attach_events(int fd);
+/* Child side: tell the master this worker now serves requests. */
+void	audit_ready(void);
 
 /* Both sides. */
 void	log_msg(int prio, const char *fmt, ...)

@@ -24,6 +24,7 @@
 #define MSG_EVENT	'E'
 #define MSG_LOST_LOG	'l'	/* this many log lines found no room */
 #define MSG_LOST_EVENT	'e'	/* this many events found no room */
+#define MSG_READY	'R'	/* a worker serves from now on */
 
 /*
  * A child's channels to the master: log lines (a script's stderr among
@@ -47,6 +48,9 @@ static int	 errfd = 2;		/* master: error log, or -1 for syslog */
 static int	 auditfd = -1;		/* master: JSON lines, or -1 */
 static int	 audit_syslog;		/* master: audit events to syslog */
 static char	*errpath, *auditpath;
+static int	 errjournal;		/* master: stderr is journald's stream */
+static void	(*ready_cb)(pid_t);	/* master: told of MSG_READY */
+static unsigned long long requests;	/* master: access lines written */
 
 static const char *const prionames[] = {
 	"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"
@@ -514,6 +518,25 @@ syslog_listening(void)
 	return 1;
 }
 
+/*
+ * systemd names the stream it connected to stderr in JOURNAL_STREAM
+ * (device:inode); a stderr redirected elsewhere since does not match.
+ */
+static int
+stderr_is_journal(void)
+{
+	const char		*e;
+	struct stat		 st;
+	unsigned long long	 dev, ino;
+
+	if ((e = getenv("JOURNAL_STREAM")) == NULL ||
+	    sscanf(e, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
 int
 audit_open(const char *errlog, const char *auditlog)
 {
@@ -524,6 +547,7 @@ audit_open(const char *errlog, const char *auditlog)
 	free(errpath);
 	free(auditpath);
 	errpath = auditpath = NULL;
+	errjournal = errlog == NULL && stderr_is_journal();
 	if (errlog != NULL && strcmp(errlog, "syslog") == 0) {
 		openlog("safecgi", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 		errfd = -1;
@@ -592,7 +616,12 @@ write_all(int fd, const char *s, size_t n)
 	}
 }
 
-/* Master: one operational line, already free of control bytes. */
+/*
+ * Master: one operational line, already free of control bytes.  The
+ * journal stamps, names and numbers each line itself and reads its
+ * priority from a <N> prefix (sd-daemon(3)); a file gets all of that
+ * written out.
+ */
 static void
 master_log(int prio, pid_t from, const char *msg)
 {
@@ -600,14 +629,24 @@ master_log(int prio, pid_t from, const char *msg)
 	struct timespec	ts;
 	int		n;
 
+	/* one access line per request (worker.c), counted for STATUS= */
+	if ((prio & 7) == LOG_INFO && strncmp(msg, "access ", 7) == 0)
+		requests++;
 	if (errfd == -1) {
 		syslog(prio, "%s", msg);
 		return;
 	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	iso8601(&ts, when, sizeof(when));
-	n = snprintf(line, sizeof(line), "%s safecgi[%d]: %s: %s\n", when,
-	    (int)from, prionames[prio & 7], msg);
+	if (errjournal && from == getpid())
+		n = snprintf(line, sizeof(line), "<%d>%s\n", prio & 7, msg);
+	else if (errjournal)
+		n = snprintf(line, sizeof(line), "<%d>[%d] %s\n", prio & 7,
+		    (int)from, msg);
+	else {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		iso8601(&ts, when, sizeof(when));
+		n = snprintf(line, sizeof(line), "%s safecgi[%d]: %s: %s\n",
+		    when, (int)from, prionames[prio & 7], msg);
+	}
 	if (n < 0)
 		return;
 	if ((size_t)n >= sizeof(line))
@@ -716,6 +755,11 @@ audit_drain(int fd, pid_t pid)
 		if (n <= 0)
 			return k;
 		msg[n] = '\0';
+		if (msg[0] == MSG_READY) {
+			if (ready_cb != NULL)
+				ready_cb(pid);
+			continue;
+		}
 		if (msg[0] == MSG_LOG && n >= 2) {
 			line_escape(msg + 2, clean, sizeof(clean), 1);
 			master_log(msg[1] & 7, pid, clean);
@@ -752,6 +796,18 @@ audit_drain(int fd, pid_t pid)
 		master_event(&ev, id);
 	}
 	return k;
+}
+
+void
+audit_on_ready(void (*cb)(pid_t))
+{
+	ready_cb = cb;
+}
+
+unsigned long long
+audit_requests(void)
+{
+	return requests;
 }
 
 /* ----------------------------------------------------------- the child */
@@ -818,6 +874,15 @@ chan_send(struct chan *c, const char *msg, size_t len)
 	if (chan_report(c) == -1 ||
 	    send(c->fd, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL) == -1)
 		__atomic_add_fetch(&c->lost, 1, __ATOMIC_RELAXED);
+}
+
+/* The service manager hears of it from the master (sd_notify READY). */
+void
+audit_ready(void)
+{
+	char	m = MSG_READY;
+
+	chan_send(evchan.fd != -1 ? &evchan : &logchan, &m, 1);
 }
 
 /* Events before any event channel (audit_attach_events) share the log's. */

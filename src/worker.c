@@ -151,5 +151,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 		log_msg(LOG_ERR, "worker: cannot start the notify thread");
 		return 1;
 	}
+	/* the jail is built: the service manager may call us ready */
+	audit_ready();
 	return pool_run(w, listen_fd, sigpipe[0]);
 }
