@@ -26,8 +26,8 @@ usage: $0 [-h] [-c workers]
 Environment (defaults in brackets):
   CLIENTS ["64 256"]     concurrent clients (wrk -c), one set of rounds each
   ROUNDS [3]  DURATION [10] seconds  THREADS [2]
-  DRAIN [300]            seconds a server may take to work off what is
-                         still queued after a round before run stops
+  DRAIN [300]            seconds a server may take after a round to work
+                         off its queue; longer and the round is FAILED
   NGINX_WORKERS [1]      worker_processes of the one nginx
   FCGIWRAP [/usr/sbin/fcgiwrap]
   SAFECGI [bench/../src/safecgi, else bench/../build/src/safecgi]
