@@ -7,4 +7,9 @@
 # makes for the here-string, reopened read-write through /dev/fd so that
 # it never reaches end of file, reading up to a NUL that never comes.
 read -r -t 1 -d '' <<<'' <>/dev/fd/0 || :
-printf 'Content-Type: text/plain\n\nslept\n'
+# slow.lua's send time (?t=N) goes back in X-Sent, digits only.
+sent=${QUERY_STRING#t=}
+[[ $sent =~ ^[0-9]{1,19}$ ]] || sent=
+printf 'Content-Type: text/plain\n'
+[ -z "$sent" ] || printf 'X-Sent: %s\n' "$sent"
+printf '\nslept\n'
