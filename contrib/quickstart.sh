@@ -4,6 +4,7 @@
 #   sh contrib/quickstart.sh demo   install, build, start nginx on
 #                                   127.0.0.1:8080 in front of safecgi
 #   sh contrib/quickstart.sh test   install, build, run every test
+#   sh contrib/quickstart.sh deps   only install what the two need
 #
 set -eu
 
@@ -157,5 +158,6 @@ demo() {
 case "${1:-}" in
 demo)	deps; build; demo ;;
 test)	deps; build; run_tests ;;
-*)	echo "usage: sh contrib/quickstart.sh demo|test" >&2; exit 2 ;;
+deps)	deps ;;
+*)	echo "usage: sh contrib/quickstart.sh demo|test|deps" >&2; exit 2 ;;
 esac
