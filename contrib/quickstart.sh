@@ -19,7 +19,7 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libseccomp-dev libcap-ng-dev libinih-dev check"
 TEST_DEPS="nginx-light fcgiwrap spawn-fcgi curl wget busybox-static wrk git cgit
 	gitweb perl libcgi-pm-perl python3 python3-yaml clang
-	libclang-rt-14-dev procps iproute2 fail2ban
+	libclang-rt-14-dev procps iproute2 fail2ban python3-prometheus-client
 	qemu-system-x86"
 
 # Packages whose installation starts a service the tests do not use.
