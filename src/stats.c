@@ -453,7 +453,8 @@ write_json(const struct stats_snapshot *s, FILE *f)
 			fputs("\"other\"", f);
 		else
 			fprintf(f, "%d", s->pairs[i].status);
-		fprintf(f, ",\"count\":%llu}", (unsigned long long)s->pairs[i].n);
+		fprintf(f, ",\"count\":%llu}",
+		    (unsigned long long)s->pairs[i].n);
 	}
 	fputs("]}\n", f);
 }
