@@ -63,8 +63,9 @@ void	stats_profiles(const struct profile_set *);
 /* Master: around the fork of a worker, which then calls stats_attach. */
 void	stats_worker_forking(void);
 void	stats_worker_forked(pid_t);
-/* Master: a worker was reaped; restarted says it will be replaced. */
-void	stats_worker_gone(pid_t, int restarted);
+/* Master: a worker was reaped; one that died will be started again. */
+void	stats_worker_gone(pid_t);
+void	stats_worker_restart(void);
 
 /* Worker: count into slot from now on (and the gauge cell it got). */
 void	stats_attach(int slot);

@@ -485,7 +485,7 @@ reap(int stopping)
 	pid_t	 pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		stats_worker_gone(pid, 0);
+		stats_worker_gone(pid);
 		for (i = 0; i < nold; i++)
 			if (old[i].pid == pid) {
 				old[i].pid = 0;
@@ -506,7 +506,7 @@ reap(int stopping)
 			s->pid = 0;
 			if (stopping)
 				continue;
-			stats_worker_gone(pid, 1);
+			stats_worker_restart();
 			if (WIFSIGNALED(status))
 				log_msg(LOG_ERR, "worker %d killed by signal "
 				    "%d; restarting", (int)pid,

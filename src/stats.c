@@ -151,14 +151,19 @@ stats_worker_forked(pid_t pid)
 }
 
 void
-stats_worker_gone(pid_t pid, int restarted)
+stats_worker_restart(void)
+{
+	if (map != NULL)
+		__atomic_add_fetch(&map->restarts, 1, __ATOMIC_RELAXED);
+}
+
+void
+stats_worker_gone(pid_t pid)
 {
 	int	i;
 
 	if (map == NULL)
 		return;
-	if (restarted)
-		__atomic_add_fetch(&map->restarts, 1, __ATOMIC_RELAXED);
 	/* what it was serving died with it */
 	for (i = 0; i < STATS_CELLS; i++)
 		if (map->cells[i].pid == (int32_t)pid) {

@@ -141,7 +141,8 @@ START_TEST(a_reaped_worker_leaves_no_active_request)
 	s = stats_snapshot();
 	ck_assert_int_eq(s->gauge[STATS_ACTIVE], 1);
 	stats_snapshot_free(s);
-	stats_worker_gone(4242, 1);
+	stats_worker_gone(4242);
+	stats_worker_restart();
 	s = stats_snapshot();
 	ck_assert_int_eq(s->gauge[STATS_ACTIVE], 0);
 	ck_assert_uint_eq(s->restarts, 1);
