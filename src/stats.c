@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -464,28 +465,46 @@ write_json(const struct stats_snapshot *s, FILE *f)
 	fputs("]}\n", f);
 }
 
+/* "label:" padded, then the value: php-fpm's plain page */
+static void
+text_line(FILE *f, long long v, const char *fmt, ...)
+{
+	char	label[STATS_NAME_MAX + 64];
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(label, sizeof(label) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(label) - 2)
+		n = sizeof(label) - 2;
+	label[n++] = ':';
+	label[n] = '\0';
+	fprintf(f, "%-32s %lld\n", label, v);
+}
+
 static void
 write_text(const struct stats_snapshot *s, FILE *f)
 {
 	char	st[16];
 	size_t	i;
 
-	fprintf(f, "%-28s %.0f\n", "uptime seconds:", s->uptime);
+	text_line(f, (long long)s->uptime, "uptime seconds");
 	for (i = 0; i < STATS_NGAUGES; i++)
-		fprintf(f, "%-28s %lld\n", gauges[i].text,
-		    (long long)s->gauge[i]);
+		text_line(f, (long long)s->gauge[i], "%s", gauges[i].text);
 	for (i = 0; i < STATS_NCOUNTERS; i++)
-		fprintf(f, "%-28s %llu\n", counters[i].text,
-		    (unsigned long long)s->counter[i]);
-	fprintf(f, "%-28s %llu\n", "worker restarts",
-	    (unsigned long long)s->restarts);
+		text_line(f, (long long)s->counter[i], "%s",
+		    counters[i].text);
+	text_line(f, (long long)s->restarts, "worker restarts");
 	for (i = 0; i < STATS_NLIMITS; i++)
-		fprintf(f, "limit hits %-17s %llu\n", limit_kinds[i],
-		    (unsigned long long)s->limit[i]);
+		text_line(f, (long long)s->limit[i], "limit hits %s",
+		    limit_kinds[i]);
 	for (i = 0; i < s->npairs; i++) {
 		status_label(st, sizeof(st), s->pairs[i].status);
-		fprintf(f, "requests %s %s %llu\n", s->pairs[i].profile, st,
-		    (unsigned long long)s->pairs[i].n);
+		text_line(f, (long long)s->pairs[i].n, "requests %s %s",
+		    s->pairs[i].profile, st);
 	}
 }
 
