@@ -268,12 +268,28 @@ pair_name(struct stats_pair *p, uint32_t id)
 		    map->names[id - 1]);
 }
 
+/* Entries in use now; a few more may be taken while we read. */
+static size_t
+pairs_in_use(void)
+{
+	size_t	i, j, n = 0;
+
+	for (i = 0; i < STATS_SLOTS; i++) {
+		for (j = 0; j < STATS_KEYS; j++)
+			if (__atomic_load_n(&map->slots[i].req[j].key,
+			    __ATOMIC_RELAXED) != 0)
+				n++;
+		n++;	/* its "other" */
+	}
+	return n;
+}
+
 struct stats_snapshot *
 stats_snapshot(void)
 {
 	struct stats_snapshot	*s;
 	struct stats_pair	*p;
-	size_t			 i, j, n = 0;
+	size_t			 i, j, n = 0, max;
 	uint32_t		 k;
 	uint64_t		 v;
 
@@ -281,8 +297,8 @@ stats_snapshot(void)
 		return NULL;
 	if (map == NULL)
 		return s;
-	if ((s->pairs = calloc(STATS_SLOTS * (STATS_KEYS + 1),
-	    sizeof(*s->pairs))) == NULL) {
+	max = pairs_in_use() + 64;
+	if ((s->pairs = calloc(max, sizeof(*s->pairs))) == NULL) {
 		free(s);
 		return NULL;
 	}
@@ -307,14 +323,15 @@ stats_snapshot(void)
 		for (j = 0; j < STATS_KEYS; j++) {
 			k = __atomic_load_n(&sl->req[j].key, __ATOMIC_ACQUIRE);
 			v = __atomic_load_n(&sl->req[j].n, __ATOMIC_RELAXED);
-			if (k == 0 || v == 0)
+			if (k == 0 || v == 0 || n == max)
 				continue;
 			p = &s->pairs[n++];
 			pair_name(p, (k >> STATUS_BITS) - 1);
 			p->status = (int)(k & ((1u << STATUS_BITS) - 1));
 			p->n = v;
 		}
-		if ((v = __atomic_load_n(&sl->other, __ATOMIC_RELAXED)) > 0) {
+		if ((v = __atomic_load_n(&sl->other, __ATOMIC_RELAXED)) > 0 &&
+		    n < max) {
 			p = &s->pairs[n++];
 			pair_name(p, ID_OTHER);
 			p->n = v;
