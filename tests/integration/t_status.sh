@@ -151,6 +151,22 @@ n1=$(om safecgi_requests_total profile=tests status=200)
 check "requests counted by dead workers stay counted" \
     sh -c "[ '$n0' -gt 0 ] && [ '$n1' = '$n0' ]"
 
+# a reload: a new generation of workers counts on from the same totals
+n0=$(om safecgi_requests_total profile=tests status=200)
+r0=$(om safecgi_worker_restarts_total)
+kill -HUP "$SAFECGI_PID"
+i=0
+while ! grep -q "reloaded:" "$ERRLOG" && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 1	# the old generation drains and is reaped
+http_status "$BASE/cgi-bin/fast.sh" >/dev/null
+n1=$(om safecgi_requests_total profile=tests status=200)
+check "after a reload the totals go on from where they were" \
+    sh -c "[ '$n0' -gt 0 ] && [ '$n1' = $((n0 + 1)) ]"
+is "a reload is not a worker restart" "$(om safecgi_worker_restarts_total)" "$r0"
+
 u0=$(om safecgi_uptime_seconds)
 sleep 1.1
 check "uptime_seconds grows" \
