@@ -124,14 +124,19 @@ http_status "$BASE/cgi-bin/env.sh?cmd=%60id%60" >/dev/null
 check "a suspicious input moves suspicious_inputs_total" \
     [ "$(om safecgi_suspicious_inputs_total)" -gt "$n0" ]
 
+# three scripts at once, over both workers: the page still answers
 n0=$(om safecgi_limit_hits_total kind=timeout)
-curl -s -o /dev/null "$BASE/cgi-bin/sleep.sh?3" &
+pids=
+for i in 1 2 3; do
+	curl -s -o /dev/null "$BASE/cgi-bin/sleep.sh?3" &
+	pids="$pids $!"
+done
 sleep 1
-is "a running script counts in requests_active" \
-    "$(om safecgi_requests_active)" 1
-wait $!
-is "a timeout moves limit_hits_total{kind=timeout}" \
-    "$(om safecgi_limit_hits_total kind=timeout)" $((n0 + 1))
+is "running scripts count in requests_active, summed over the workers" \
+    "$(om safecgi_requests_active)" 3
+wait $pids
+is "each timeout moves limit_hits_total{kind=timeout}" \
+    "$(om safecgi_limit_hits_total kind=timeout)" $((n0 + 3))
 is "requests_active is back to 0 when nothing runs" \
     "$(om safecgi_requests_active)" 0
 
