@@ -58,6 +58,7 @@ struct config {
 	int			 require_landlock;	/* no-op, see --help */
 	char			*spool_dir;	/* output waits here for the body */
 	int			 spool_fd;	/* opened by the master */
+	char			*status_path;	/* SCRIPT_NAME of the status page */
 
 	/* derived */
 	enum listen_kind	 listen_kind;

@@ -23,7 +23,7 @@ enum {
 	OPT_CONFIG = 256, OPT_SOCKET_USER, OPT_SOCKET_GROUP, OPT_SOCKET_MODE,
 	OPT_PROFILE_DIR, OPT_AUDIT_LOG, OPT_ERROR_LOG, OPT_MAX_REQUESTS,
 	OPT_GRACE, OPT_CHECK, OPT_SCRIPT, OPT_REQUIRE_LANDLOCK, OPT_SPOOL_DIR,
-	OPT_ALLOW_MISSING, OPT_ALLOW_PEER,
+	OPT_ALLOW_MISSING, OPT_ALLOW_PEER, OPT_STATUS_PATH,
 };
 
 static const struct option longopts[] = {
@@ -49,6 +49,7 @@ static const struct option longopts[] = {
 	{ "socket-mode",	required_argument, NULL, OPT_SOCKET_MODE },
 	{ "socket-user",	required_argument, NULL, OPT_SOCKET_USER },
 	{ "spool-dir",		required_argument, NULL, OPT_SPOOL_DIR },
+	{ "status-path",	required_argument, NULL, OPT_STATUS_PATH },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -98,6 +99,9 @@ config_usage(FILE *f)
 "      --spool-dir DIR      where a script's output waits, in unnamed files,\n"
 "                           while its request body still arrives\n"
 "                           (default /var/tmp)\n"
+"      --status-path PATH   answer requests whose SCRIPT_NAME is PATH with\n"
+"                           safecgi's counters (?json, ?openmetrics);\n"
+"                           default: no status page\n"
 "      --check              validate configuration and profiles, print the\n"
 "                           active jail layers and exit\n"
 "      --script PATH        with --check: which profile PATH gets, why, and\n"
@@ -313,6 +317,10 @@ config_set(struct config *c, int opt, const char *v)
 		break;
 	case OPT_ALLOW_PEER:
 		return peer_add(c, v);
+	case OPT_STATUS_PATH:
+		if (*v != '/')
+			return "status path must start with '/'";
+		return str_set(&c->status_path, v) ? strerror(errno) : NULL;
 	case OPT_REQUIRE_LANDLOCK:
 		/* the default now; kept so that old command lines work */
 		c->require_landlock = 1;
@@ -542,6 +550,7 @@ config_free(struct config *c)
 	free(c->socket_group);
 	free(c->check_script);
 	free(c->spool_dir);
+	free(c->status_path);
 	free(c->listen_path);
 	free(c->listen_host);
 	free(c->listen_port);

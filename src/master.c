@@ -40,6 +40,7 @@
 #include "relay.h"
 #include "safecgi.h"
 #include "scriptcheck.h"
+#include "stats.h"
 #include "worker.h"
 
 struct slot {
@@ -593,7 +594,10 @@ worker_start(struct slot *s, int slotno)
 	 * worker is init of its PID namespace, so when it dies everything
 	 * it started dies with it.
 	 */
+	stats_worker_forking();
 	pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+	if (pid != 0)
+		stats_worker_forked(pid);
 	if (pid == -1) {
 		log_msg(LOG_ERR, "cannot create worker: %s", strerror(errno));
 		close(child_end);
@@ -683,6 +687,7 @@ reap(int stopping)
 	pid_t	 pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		stats_worker_gone(pid);
 		for (i = 0; i < nold; i++)
 			if (old[i].pid == pid) {
 				old[i].pid = 0;
@@ -714,6 +719,7 @@ reap(int stopping)
 			s->pid = 0;
 			if (stopping)
 				continue;
+			stats_worker_restart();
 			if (WIFSIGNALED(status))
 				log_msg(LOG_ERR, "worker %d killed by signal "
 				    "%d; restarting", (int)pid,
@@ -803,6 +809,7 @@ reload(int argc, char **argv)
 	cur->cf.spool_fd = -1;
 	policy_free(cur);
 	cur = np;
+	stats_profiles(&cur->ps);
 	gen++;
 	slots = ns;
 	nslots = cur->cf.workers;
@@ -1180,6 +1187,13 @@ main(int argc, char **argv)
 				log_msg(LOG_INFO, "jail %s", line);
 	}
 
+	/* before the first fork: every worker counts into the same map */
+	if (stats_open() == -1) {
+		log_msg(LOG_ERR, "cannot map the counters: %s",
+		    strerror(errno));
+		return 1;
+	}
+	stats_profiles(&cur->ps);
 	gen = 1;
 	nslots = cur->cf.workers;
 	if ((slots = calloc(nslots, sizeof(*slots))) == NULL)

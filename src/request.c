@@ -25,6 +25,7 @@
 #include "safecgi.h"
 #include "script.h"
 #include "spawn.h"
+#include "stats.h"
 #include "stream.h"
 #include "util.h"
 #include "validate.h"
@@ -97,6 +98,8 @@ findings_report(struct req *r, const struct validate_result *vr)
 		    f->rule);
 		audit_kv(&ev, "excerpt", f->excerpt);
 		audit_budget_emit(&r->w->budget, &r->tally, &ev);
+		if (f->kind == FINDING_SUSPICIOUS || f->kind == FINDING_FLAGGED)
+			stats_count(STATS_SUSPICIOUS);
 	}
 }
 
@@ -247,6 +250,7 @@ run(struct req *r, const struct spawner *sp, char **env, int fds[4][2])
 	if (spawn_request((struct spawner *)sp, r->s.path, r->s.dir,
 	    r->s.interp[0] ? r->s.interp : NULL, env, fds[0][0], fds[1][1],
 	    fds[2][1], fds[3][1]) == -1) {
+		stats_count(STATS_SPAWN_FAILURES);
 		reply_error(r, 500, "spawner unavailable");
 		goto out;
 	}
@@ -256,10 +260,12 @@ run(struct req *r, const struct spawner *sp, char **env, int fds[4][2])
 		fds[i][i == 0 ? 0 : 1] = -1;
 	}
 	if (spawn_read_reply(fds[3][0], &rep) == -1) {
+		stats_count(STATS_SPAWN_FAILURES);
 		reply_error(r, 500, "spawner did not answer");
 		goto out;
 	}
 	if (rep.type == SPAWN_FAILED) {
+		stats_count(STATS_SPAWN_FAILURES);
 		snprintf(r->whybuf, sizeof(r->whybuf), "%s failed: %s",
 		    jail_stage_name(rep.stage), strerror(rep.err));
 		/* the script's own execve failing is a configuration
@@ -327,6 +333,15 @@ request_serve(struct req *r)
 	r->ar.client = param(r, "REMOTE_ADDR");
 	r->ar.method = param(r, "REQUEST_METHOD");
 	r->ar.uri = param(r, "REQUEST_URI");
+	/* safecgi's own page: no script, no profile, never a count */
+	if (stats_page_wanted(r->w->cf->status_path,
+	    param(r, "SCRIPT_NAME"))) {
+		r->ar.script = r->w->cf->status_path;
+		stats_page(r, param(r, "QUERY_STRING"));
+		access_line(r);
+		return;
+	}
+	stats_gauge(STATS_ACTIVE, 1);
 
 	if ((t = malloc(sizeof(*t))) == NULL) {
 		reply_error(r, 500, "out of memory");
@@ -384,6 +399,7 @@ request_serve(struct req *r)
 	}
 	run(r, sp, r->env ? r->env : vr.env, fds);
 done:
+	stats_request_end(r->ar.profile, r->status);
 	access_line(r);
 	free(r->env);
 	r->env = NULL;

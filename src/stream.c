@@ -27,6 +27,7 @@
 #include "request.h"
 #include "safecgi.h"
 #include "spawn.h"
+#include "stats.h"
 #include "stream.h"
 #include "worker.h"
 
@@ -458,9 +459,12 @@ end_request(struct stream *s, const struct stream_act *a, const char *why)
 		s->killat = now_ms() + TERM_GRACE_MS;
 		snprintf(secs, sizeof(secs), "%u", s->timeout);
 		reply_event(r, "timeout_kill", "timeout", secs, NULL, NULL);
+		stats_limit_hit("timeout");
 	}
-	if (a->limit != NULL)
+	if (a->limit != NULL) {
 		reply_event(r, "limit_hit", "limit", a->limit, NULL, NULL);
+		stats_limit_hit(a->limit);
+	}
 	/* what waited for the body never goes out now */
 	spool_discard(&s->spool);
 	if (a->status == 0 || (a->soft && r->headers_sent))

@@ -27,6 +27,7 @@
 #include "relay.h"
 #include "safecgi.h"
 #include "spawn.h"
+#include "stats.h"
 #include "worker.h"
 
 /* The signal handler's only way out: a byte per signal (pool_run). */
@@ -104,8 +105,8 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	struct worker	*w;
 	struct relay	*relay;
 
-	(void)slot;
 	audit_attach(log_fd);
+	stats_attach(slot);
 	/* a worker whose master is gone serves nobody: it follows */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1) {
 		log_msg(LOG_ERR, "worker: cannot follow its master's death: "
