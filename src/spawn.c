@@ -109,13 +109,18 @@ spawn_one(struct jail *j, const struct profile *p, char *msg, size_t len,
 	 * vfork-style: the child borrows our memory until it execs, which
 	 * saves copying page tables on every request.  CLONE_NEWPID makes
 	 * it init of its own PID namespace: when it exits, the kernel kills
-	 * everything it left behind, setsid() or not.  The pidfd comes
-	 * with the child (CLONE_PIDFD): there is never a child we could
-	 * not wait for, as there would be if a later pidfd_open failed.
+	 * everything it left behind, setsid() or not.  CLONE_NEWIPC gives
+	 * the request SysV IPC objects and POSIX message queues of its
+	 * own, gone with its last process; the filter allows it only with
+	 * the key in the tls argument (unused without CLONE_SETTLS).  The
+	 * pidfd comes with the child (CLONE_PIDFD): there is never a child
+	 * we could not wait for, as there would be if a later pidfd_open
+	 * failed.
 	 */
 	pid = clone(jail_child_exec, stack + sizeof(stack),
-	    CLONE_VM | CLONE_VFORK | CLONE_NEWPID | CLONE_PIDFD | SIGCHLD, &x,
-	    &pidfd);
+	    CLONE_VM | CLONE_VFORK | CLONE_NEWPID | CLONE_NEWIPC |
+	    CLONE_PIDFD | SIGCHLD, &x, &pidfd,
+	    (void *)(uintptr_t)spawn_filter->exec_key[0], NULL);
 	if (pid == -1) {
 		reply(fds[3], SPAWN_FAILED, 0, STAGE_NONE, errno, 0);
 		return;

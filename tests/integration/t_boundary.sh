@@ -144,6 +144,25 @@ wait "$burn"
 check "CPU burners in one request leave another's latency near its baseline (${l:-?} ms beside them, ${b:-?} ms alone, $(nproc) CPUs)" \
     holds '[ -n "$b" -a -n "$l" ] && [ "$l" -le $((b * 2)) ]'
 
+# ---------------------------------------------------------------- IPC
+
+# SysV objects live in an IPC namespace: the worker's, unless the request
+# has its own.  Left by one request, looked for from outside (the
+# worker's namespace) and by the next request on the same worker.
+KEY=$((0x5afe0000 + $$ % 65536))
+s=$(http_status "$BASE/cgi-bin/hostile?ipc_leave=$KEY")
+left=$(head -n 1 "$T/body")
+worker=$(pgrep -P "$SAFECGI_PID" | head -n 1)
+hexkey=$(printf '0x%08x' "$KEY")
+seen=$(nsenter -t "$worker" --ipc ipcs -m -q 2>&1 | grep -ci "$hexkey")
+check "shared memory and a message queue a request left are gone after it ($seen in the worker's IPC namespace; '$left')" \
+    holds 'case $left in "ALLOWED ipc_leave"*) true ;; *) false ;; esac &&
+    [ -n "$worker" ] && [ "$seen" = 0 ]'
+s=$(http_status "$BASE/cgi-bin/hostile?ipc_find=$KEY")
+bl=$(head -n 1 "$T/body")
+check "the next request finds no IPC object the last one left ('$bl')" \
+    holds 'case $bl in "BLOCKED ipc_find"*) true ;; *) false ;; esac'
+
 # --------------------------------------------------------------- stop
 
 # TERM: the draining worker ends, then every cgroup made is removed.
