@@ -7,6 +7,7 @@
  * leaf may live in a mount namespace where /sys/fs/cgroup is masked, and
  * nothing here can be steered to write outside <own>/<name>.
  */
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -876,6 +877,39 @@ leaf_baseline(struct cgroup_leaf *l)
 	key_fd(l->f_pids, "max", &l->base_pids);
 }
 
+/*
+ * A worker holds its leaves' descriptors, a dozen each, for its whole
+ * life, while libfcgi still select()s on every connection it accepts,
+ * which must stay below FD_SETSIZE: a leaf's descriptors move above it
+ * when the limit allows, and stay where they are otherwise.
+ */
+static int
+fd_high(int fd)
+{
+	int	nfd;
+
+	if (fd == -1 || fd >= FD_SETSIZE ||
+	    (nfd = fcntl(fd, F_DUPFD_CLOEXEC, FD_SETSIZE)) == -1)
+		return fd;
+	close(fd);
+	return nfd;
+}
+
+static void
+leaf_fds_high(struct cgroup_leaf *l)
+{
+	int	i;
+
+	for (i = 0; i < CGROUP_NHIER; i++) {
+		l->fd[i] = fd_high(l->fd[i]);
+		l->procs[i] = fd_high(l->procs[i]);
+	}
+	l->f_list = fd_high(l->f_list);
+	l->f_usage = fd_high(l->f_usage);
+	l->f_oom = fd_high(l->f_oom);
+	l->f_pids = fd_high(l->f_pids);
+}
+
 static int
 open_ro(int dirfd, const char *file)
 {
@@ -949,6 +983,7 @@ cgroup_leaf_new(struct cgroup_tree *t, const char *name, char *err,
 		cgroup_leaf_free(l);
 		return NULL;
 	}
+	leaf_fds_high(l);
 	leaf_baseline(l);
 	return l;
 }

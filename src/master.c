@@ -5,6 +5,7 @@
  */
 #include <sys/types.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -39,8 +40,11 @@
 #include "scriptcheck.h"
 #include "worker.h"
 
-/* Leaves per worker at most; more requests wait for one (request.c). */
-#define CGROUP_LEAVES	32
+/*
+ * Leaves per worker at most (one per request it may run, up to this);
+ * more requests wait for one (request.c).
+ */
+#define CGROUP_LEAVES	256
 
 struct slot {
 	pid_t		pid;
@@ -456,16 +460,25 @@ cgroup_setup(const struct config *cf, int open)
 	return -1;
 }
 
-/* A worker slot's leaves: one per request it may run at once. */
+/*
+ * A worker slot's leaves: one per request it may run at once.  Each
+ * holds a dozen descriptors, kept above FD_SETSIZE (cgroup.c): the soft
+ * limit is raised to the hard one for room.
+ */
 static int
 slot_cgroup(struct slot *s)
 {
-	char	prefix[32], err[512];
+	struct rlimit	rl;
+	char		prefix[32], err[512];
 
 	cgroup_pool_free(s->cg);
 	s->cg = NULL;
 	if (cg_tree == NULL)
 		return 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	snprintf(prefix, sizeof(prefix), "w%u-", ++cg_seq);
 	if ((s->cg = cgroup_pool_new(cg_tree, prefix, (size_t)
 	    (cur->cf.max_requests < CGROUP_LEAVES ? cur->cf.max_requests :
@@ -812,6 +825,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "safecgi: %s", report);
 		return 1;
 	}
+	if (!cur->cf.check && caps.rootless &&
+	    rootless_groups(err, sizeof(err)) == -1) {
+		fprintf(stderr, "safecgi: %s\n", err);
+		return 1;
+	}
 	/* detection only: nothing is made before everything else is */
 	if (cgroup_setup(&cur->cf, 0) == -1) {
 		fprintf(stderr, "safecgi: %s", cg_report);
@@ -819,10 +837,6 @@ main(int argc, char **argv)
 	}
 	if (cur->cf.check)
 		return check(cur, report);
-	if (caps.rootless && rootless_groups(err, sizeof(err)) == -1) {
-		fprintf(stderr, "safecgi: %s\n", err);
-		return 1;
-	}
 	if (audit_open(cur->cf.error_log, cur->cf.audit_log) == -1) {
 		if (errno == ENOTSOCK)
 			fprintf(stderr, "safecgi: logging to syslog, but "
