@@ -895,9 +895,10 @@ main(int argc, char **argv)
 		    "privileges,mount,network,pid,ipc,uts,seccomp,landlock,"
 		    "rlimits,fds" : "privileges,mount,network,pid,ipc,uts,"
 		    "seccomp,rlimits,fds");
+		audit_kv(&ev, "rootless", caps.rootless ? "yes" : "no");
+		/* the per-request budget: cgroup v2, v1 (hybrid) or none */
 		audit_kv(&ev, "cgroup", cg_tree == NULL ? "none" :
 		    cg_host.version == 2 ? "v2" : "v1");
-		audit_kv(&ev, "rootless", caps.rootless ? "yes" : "no");
 		/* only --allow-missing gets this far without a layer */
 		audit_kv(&ev, "missing", !caps.landlock_abi ? (cg_tree ==
 		    NULL ? "landlock,cgroup" : "landlock") : cg_tree == NULL ?

@@ -69,6 +69,9 @@ mem_peak_reset() {
 	return 0
 }
 
+check "the startup event names the per-request budget" \
+    holds 'grep "\"event\":\"startup\"" "$AUDIT" | grep -q "\"cgroup\":\"v[12]\""'
+
 s=$(http_status "$BASE/cgi-bin/hostile?hold=0")
 check "a request runs in its cgroup (HTTP $s)" [ "$s" = 200 ]
 
@@ -130,6 +133,10 @@ check "40 host processes of the same uid do not make a request fail (HTTP $s, '$
 
 # 400 ms of CPU alone, then beside a request spinning 8 children; the
 # budget gives that request one CPU of the host's (nproc) at most.
+# Without it, on two CPUs, the spinner gets 2 of 9 shares: 4-5 times its
+# time alone (measured); with it, about its time alone, up to 2 times
+# when other work on the machine takes the second CPU: 3 times is the
+# line between the two.
 spin_ms() {
 	curl -s --max-time 30 "$BASE/cgi-bin/hostile?spin=400" |
 	    sed -n 's/^ALLOWED spin [0-9]* ms CPU in \([0-9]*\) ms$/\1/p'
@@ -142,7 +149,7 @@ sleep 1
 l=$(median3 "$(spin_ms)" "$(spin_ms)" "$(spin_ms)")
 wait "$burn"
 check "CPU burners in one request leave another's latency near its baseline (${l:-?} ms beside them, ${b:-?} ms alone, $(nproc) CPUs)" \
-    holds '[ -n "$b" -a -n "$l" ] && [ "$l" -le $((b * 2)) ]'
+    holds '[ -n "$b" -a -n "$l" ] && [ "$l" -le $((b * 3)) ]'
 
 # ---------------------------------------------------------------- IPC
 
