@@ -56,8 +56,14 @@ struct profile {
 	/* limits; never 0; PROFILE_UNLIMITED where "infinity" is allowed */
 	unsigned		 timeout;	/* seconds, wall clock, >= 1 */
 	unsigned long long	 limit_cpu;	/* seconds */
+	/*
+	 * memory and processes bound the whole request (its cgroup) and
+	 * each of its processes (RLIMIT_AS; RLIMIT_NPROC only without a
+	 * cgroup, see jail.c)
+	 */
 	unsigned long long	 limit_as;	/* bytes */
 	unsigned long long	 limit_nproc;
+	unsigned long long	 limit_cpu_quota; /* % of one CPU, per request */
 	unsigned long long	 limit_nofile;	/* never unlimited */
 	unsigned long long	 limit_fsize;	/* bytes */
 	unsigned long long	 limit_output;	/* response bytes */

@@ -92,8 +92,10 @@ config_usage(FILE *f)
 "                           start even though the kernel, or a seccomp\n"
 "                           filter above safecgi, refuses this jail layer\n"
 "                           (landlock: scripts then run without the exec,\n"
-"                           write and network allowlists); without it,\n"
-"                           safecgi refuses to start and says why\n"
+"                           write and network allowlists; cgroup: no\n"
+"                           per-request memory, process and CPU budget);\n"
+"                           without it, safecgi refuses to start and says\n"
+"                           why\n"
 "      --require-landlock   accepted for compatibility: Landlock is\n"
 "                           required unless --allow-missing landlock\n"
 "      --spool-dir DIR      where a script's output waits, in unnamed files,\n"
@@ -130,6 +132,7 @@ static const struct {
 	unsigned	 bit;
 } layers[] = {
 	{ "landlock",	LAYER_LANDLOCK },
+	{ "cgroup",	LAYER_CGROUP },
 };
 
 const char *
@@ -312,7 +315,7 @@ config_set(struct config *c, int opt, const char *v)
 				break;
 		if (n == nitems(layers))
 			return "allow-missing takes a jail layer that safecgi "
-			    "may run without: landlock";
+			    "may run without: landlock, cgroup";
 		c->allow_missing |= layers[n].bit;
 		break;
 	case OPT_ALLOW_PEER:

@@ -35,6 +35,7 @@
 #include <cap-ng.h>
 
 #include "audit.h"
+#include "cgroup.h"
 #include "config.h"
 #include "filter.h"
 #include "jail.h"
@@ -187,7 +188,7 @@ jail_stage_name(int stage)
 {
 	static const char *const names[] = {
 		"none", "fds", "chdir", "rlimits", "uid/gid", "capabilities",
-		"parent-death signal", "landlock", "execve",
+		"parent-death signal", "landlock", "execve", "cgroup",
 	};
 
 	if (stage < 0 || (size_t)stage >= nitems(names))
@@ -1767,6 +1768,14 @@ jail_child_exec(void *arg)
 			child_fail(x, STAGE_FDS);
 	}
 
+	/* 0b. The request's cgroup before anything else: from here on,
+	 *     everything this process and its descendants hold (memory,
+	 *     processes, CPU) is charged to the request's own budget.
+	 *     Written through cgroup.procs fds the master opened, which
+	 *     works with /sys masked, and only write(2): vfork-safe. */
+	if (x->ncgroup > 0 && cgroup_join(x->cgroup_procs, x->ncgroup) == -1)
+		child_fail(x, STAGE_CGROUP);
+
 	/* 1. Landlock first: the ruleset is an fd, and step 2 closes every
 	 *    fd above 2.  It needs no_new_privs, inherited from the
 	 *    spawner. */
@@ -1784,10 +1793,16 @@ jail_child_exec(void *arg)
 	if (chdir(x->dir) == -1)
 		child_fail(x, STAGE_CWD);
 
-	/* 3. Limits, before the uid change, while they can still be set. */
-	if (set_limit(RLIMIT_CPU, p->limit_cpu) == -1 ||
+	/* 3. Limits, before the uid change, while they can still be set.
+	 *    RLIMIT_NPROC counts every process of the uid on the host, so
+	 *    www-data's other processes, or a concurrent request's fork
+	 *    bomb, would fail this request; with a cgroup, pids.max
+	 *    counts this request alone and the spawner's own (the host's)
+	 *    per-uid limit is left as it is. */
+	if ((x->ncgroup == 0 &&
+	    set_limit(RLIMIT_NPROC, p->limit_nproc) == -1) ||
+	    set_limit(RLIMIT_CPU, p->limit_cpu) == -1 ||
 	    set_limit(RLIMIT_AS, p->limit_as) == -1 ||
-	    set_limit(RLIMIT_NPROC, p->limit_nproc) == -1 ||
 	    set_limit(RLIMIT_NOFILE, p->limit_nofile) == -1 ||
 	    set_limit(RLIMIT_FSIZE, p->limit_fsize) == -1 ||
 	    set_limit(RLIMIT_CORE, 0) == -1)

@@ -5,6 +5,7 @@
  */
 #include <sys/types.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -33,6 +34,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "cgroup.h"
 #include "config.h"
 #include "filter.h"
 #include "jail.h"
@@ -42,6 +44,12 @@
 #include "scriptcheck.h"
 #include "stats.h"
 #include "worker.h"
+
+/*
+ * Leaves per worker at most (one per request it may run, up to this);
+ * more requests wait for one (request.c).
+ */
+#define CGROUP_LEAVES	256
 
 struct slot {
 	pid_t		pid;
@@ -55,6 +63,7 @@ struct slot {
 	int64_t		restart_at;	/* ms; 0: not waiting */
 	pid_t		ready_pid;	/* the last of its workers that said
 					   it serves (audit_ready) */
+	struct cgroup_pool *cg;		/* its requests' leaves, or NULL */
 };
 
 /* What a generation of workers runs with. */
@@ -79,6 +88,10 @@ static int		 nlisten_ports;
 static int		 own_socket;	/* we created the socket file */
 static int		 sigpipe_fds[2];
 static struct jail_caps	 caps;		/* jail_probe(); every worker's */
+static struct cgroup_host cg_host;	/* where the budgets live */
+static struct cgroup_tree *cg_tree;	/* ours, or NULL: no budget */
+static unsigned		 cg_seq;	/* names each pool */
+static char		 cg_report[768];	/* for --check and the log */
 
 static void
 on_signal(int sig)
@@ -545,6 +558,119 @@ spool_open(struct config *cf)
 	return 0;
 }
 
+/* ----------------------------------------------------------- cgroups */
+
+/*
+ * Our subtree is named after the socket: two instances started in the
+ * same cgroup never share (or clean up) one, and the same instance
+ * finds what its last run left behind after a crash.
+ */
+static void
+cgroup_name(const struct config *cf, char *name, size_t len)
+{
+	const unsigned char	*c;
+	uint32_t		 h = 2166136261U;	/* FNV-1a */
+
+	for (c = (const unsigned char *)cf->listen; *c != '\0'; c++)
+		h = (h ^ *c) * 16777619U;
+	snprintf(name, len, "safecgi-%08x", (unsigned)h);
+}
+
+/* Ours to write in every hierarchy? (Rootless: only if delegated.) */
+static int
+cgroup_writable(char *err, size_t errsz)
+{
+	int	i;
+
+	for (i = 0; i < CGROUP_NHIER; i++)
+		if (cg_host.dir[i][0] != '\0' &&
+		    access(cg_host.dir[i], W_OK) == -1) {
+			snprintf(err, errsz, "%s: %s", cg_host.dir[i],
+			    strerror(errno));
+			return -1;
+		}
+	return 0;
+}
+
+/*
+ * Where the per-request budgets live, or why they cannot: 0 (cg_tree
+ * set, or the operator accepted running without), -1 with the reason
+ * in cg_report.  open: also create the subtree (not for --check).
+ */
+static int
+cgroup_setup(const struct config *cf, int open)
+{
+	char	err[512], name[32];
+	int	accepted = (cf->allow_missing & LAYER_CGROUP) != 0;
+
+	if (cgroup_detect(&cg_host, err, sizeof(err)) == 0 &&
+	    cgroup_writable(err, sizeof(err)) == 0) {
+		cgroup_name(cf, name, sizeof(name));
+		if (!open) {
+			snprintf(cg_report, sizeof(cg_report), "cgroup: "
+			    "per-request memory, processes and CPU budget "
+			    "(cgroup v%d%s), beneath %s/%s\n", cg_host.version,
+			    cg_host.version == 1 ? ", hybrid host" : "",
+			    cg_host.dir[cg_host.version == 1 ? CGROUP_MEMORY :
+			    CGROUP_UNIFIED], name);
+			return 0;
+		}
+		if ((cg_tree = cgroup_tree_open(&cg_host, name, err,
+		    sizeof(err))) != NULL) {
+			snprintf(cg_report, sizeof(cg_report), "cgroup: "
+			    "per-request memory, processes and CPU budget "
+			    "(cgroup v%d%s), beneath %s/%s\n", cg_host.version,
+			    cg_host.version == 1 ? ", hybrid host" : "",
+			    cg_host.dir[cg_host.version == 1 ? CGROUP_MEMORY :
+			    CGROUP_UNIFIED], name);
+			return 0;
+		}
+	}
+	if (accepted) {
+		snprintf(cg_report, sizeof(cg_report), "cgroup: MISSING, "
+		    "accepted by --allow-missing cgroup: no per-request "
+		    "budget; memory and processes are bounded per process "
+		    "only (RLIMIT_AS, RLIMIT_NPROC per uid) and CPU time per "
+		    "process (RLIMIT_CPU) (%s)\n", err);
+		return 0;
+	}
+	snprintf(cg_report, sizeof(cg_report), "no per-request budget: "
+	    "%s%s\nStart with --allow-missing cgroup to run without one "
+	    "(memory and processes bounded per process only).\n", err,
+	    caps.rootless ? " (rootless: a user manager must delegate a "
+	    "cgroup, e.g. systemd-run --user -p Delegate=yes)" : "");
+	return -1;
+}
+
+/*
+ * A worker slot's leaves: one per request it may run at once.  Each
+ * holds a dozen descriptors, kept above FD_SETSIZE (cgroup.c): the soft
+ * limit is raised to the hard one for room.
+ */
+static int
+slot_cgroup(struct slot *s)
+{
+	struct rlimit	rl;
+	char		prefix[32], err[512];
+
+	cgroup_pool_free(s->cg);
+	s->cg = NULL;
+	if (cg_tree == NULL)
+		return 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	snprintf(prefix, sizeof(prefix), "w%u-", ++cg_seq);
+	if ((s->cg = cgroup_pool_new(cg_tree, prefix, (size_t)
+	    (cur->cf.max_requests < CGROUP_LEAVES ? cur->cf.max_requests :
+	    CGROUP_LEAVES), err, sizeof(err))) == NULL) {
+		log_msg(LOG_ERR, "cannot create worker: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
 /* ----------------------------------------------------------- workers */
 
 static void
@@ -563,6 +689,8 @@ worker_start(struct slot *s, int slotno)
 	pid_t	 pid;
 	int	 flags = jail_clone_flags(&caps) | SIGCHLD;
 
+	if (slot_cgroup(s) == -1)
+		return -1;
 	if ((child_end = audit_channel(&s->log_fd)) == -1)
 		return -1;
 	/* events apart from log lines: stderr cannot crowd them out */
@@ -621,6 +749,8 @@ worker_start(struct slot *s, int slotno)
 				close(slots[i].event_fd);
 			if (slots[i].relay_fd != -1)
 				close(slots[i].relay_fd);
+			if (&slots[i] != s)
+				cgroup_pool_forget(slots[i].cg);
 		}
 		for (i = 0; i < nold; i++) {
 			if (old[i].log_fd != -1)
@@ -629,6 +759,7 @@ worker_start(struct slot *s, int slotno)
 				close(old[i].event_fd);
 			if (old[i].relay_fd != -1)
 				close(old[i].relay_fd);
+			cgroup_pool_forget(old[i].cg);
 		}
 		close(sigpipe_fds[0]);
 		close(sigpipe_fds[1]);
@@ -645,7 +776,7 @@ worker_start(struct slot *s, int slotno)
 		audit_attach_events(event_end);
 		rc = worker_main(&cur->cf, &cur->ps, cur->filters,
 		    listen_fds[slotno % nlisten], child_end, relay_end, slotno,
-		    &caps);
+		    &caps, s->cg);
 		_exit(rc);
 	}
 	close(child_end);
@@ -701,6 +832,8 @@ reap(int stopping)
 				close(old[i].log_fd);
 				old[i].log_fd = -1;
 				slot_relay_close(&old[i]);
+				cgroup_pool_free(old[i].cg);
+				old[i].cg = NULL;
 			}
 		for (i = 0; i < nslots; i++) {
 			struct slot *s = &slots[i];
@@ -717,6 +850,9 @@ reap(int stopping)
 			s->log_fd = -1;
 			slot_relay_close(s);
 			s->pid = 0;
+			/* its PID namespace is gone: the leaves are empty */
+			cgroup_pool_free(s->cg);
+			s->cg = NULL;
 			if (stopping)
 				continue;
 			stats_worker_restart();
@@ -846,8 +982,8 @@ check(struct policy *p, const char *report)
 {
 	size_t	i;
 
-	printf("safecgi %s: configuration is valid\n\njail layers:\n%s\n",
-	    PACKAGE_VERSION, report);
+	printf("safecgi %s: configuration is valid\n\njail layers:\n%s%s\n",
+	    PACKAGE_VERSION, report, cg_report);
 	check_logs(&p->cf, stdout);
 	/* a script, or every script under a directory */
 	if (p->cf.check_script != NULL)
@@ -1097,12 +1233,18 @@ main(int argc, char **argv)
 		fprintf(stderr, "safecgi: %s", report);
 		return EX_UNAVAILABLE;
 	}
-	if (cur->cf.check)
-		return check(cur, report);
-	if (caps.rootless && rootless_groups(err, sizeof(err)) == -1) {
+	if (!cur->cf.check && caps.rootless &&
+	    rootless_groups(err, sizeof(err)) == -1) {
 		fprintf(stderr, "safecgi: %s\n", err);
 		return EX_CONFIG;
 	}
+	/* detection only: nothing is made before everything else is */
+	if (cgroup_setup(&cur->cf, 0) == -1) {
+		fprintf(stderr, "safecgi: %s", cg_report);
+		return 1;
+	}
+	if (cur->cf.check)
+		return check(cur, report);
 	if (audit_open(cur->cf.error_log, cur->cf.audit_log) == -1) {
 		if (errno == ENOTSOCK)
 			fprintf(stderr, "safecgi: logging to syslog, but "
@@ -1131,6 +1273,10 @@ main(int argc, char **argv)
 
 	if (pipe2(sigpipe_fds, O_CLOEXEC | O_NONBLOCK) == -1)
 		return 1;
+	if (cgroup_setup(&cur->cf, 1) == -1) {
+		log_msg(LOG_ERR, "%s", cg_report);
+		return 1;
+	}
 	/*
 	 * Whatever our parent ignored (a shell ignores SIGQUIT for
 	 * background jobs) would reach every script through execve.
@@ -1172,8 +1318,13 @@ main(int argc, char **argv)
 		    "rlimits,fds" : "privileges,mount,network,pid,ipc,uts,"
 		    "seccomp,rlimits,fds");
 		audit_kv(&ev, "rootless", caps.rootless ? "yes" : "no");
+		/* the per-request budget: cgroup v2, v1 (hybrid) or none */
+		audit_kv(&ev, "cgroup", cg_tree == NULL ? "none" :
+		    cg_host.version == 2 ? "v2" : "v1");
 		/* only --allow-missing gets this far without a layer */
-		audit_kv(&ev, "missing", caps.landlock_abi ? NULL : "landlock");
+		audit_kv(&ev, "missing", !caps.landlock_abi ? (cg_tree ==
+		    NULL ? "landlock,cgroup" : "landlock") : cg_tree == NULL ?
+		    "cgroup" : NULL);
 		audit_emit(&ev);
 		memset(&ev, 0, sizeof(ev));
 		ev.event = "policy_loaded";
@@ -1183,6 +1334,9 @@ main(int argc, char **argv)
 		log_msg(LOG_INFO, "safecgi %s starting: %d workers on %s",
 		    PACKAGE_VERSION, cur->cf.workers, listen_desc);
 		for (l = report; (line = strsep(&l, "\n")) != NULL;)
+			if (*line != '\0')
+				log_msg(LOG_INFO, "jail %s", line);
+		for (l = cg_report; (line = strsep(&l, "\n")) != NULL;)
 			if (*line != '\0')
 				log_msg(LOG_INFO, "jail %s", line);
 	}
@@ -1204,8 +1358,15 @@ main(int argc, char **argv)
 		slots[i].relay_fd = -1;
 	}
 	for (i = 0; i < nslots; i++)
-		if (worker_start(&slots[i], i) == -1)
+		if (worker_start(&slots[i], i) == -1) {
+			slots_signal(slots, nslots, SIGKILL);
+			while (wait(NULL) > 0 || errno == EINTR)
+				;
+			for (i = 0; i < nslots; i++)
+				cgroup_pool_free(slots[i].cg);
+			cgroup_tree_close(cg_tree);
 			return 1;
+		}
 
 	for (;;) {
 		int		 total = nslots + nold;
@@ -1314,6 +1475,18 @@ main(int argc, char **argv)
 	}
 	if (own_socket && cur->cf.listen_path != NULL)
 		unlink(cur->cf.listen_path);
+	/* every worker is reaped: nothing runs in the leaves */
+	for (i = 0; i < nslots; i++) {
+		cgroup_pool_free(slots[i].cg);
+		slots[i].cg = NULL;
+	}
+	for (i = 0; i < nold; i++) {
+		cgroup_pool_free(old[i].cg);
+		old[i].cg = NULL;
+	}
+	if (cgroup_tree_close(cg_tree) == -1)
+		log_msg(LOG_ERR, "cannot remove every cgroup made: %s",
+		    strerror(errno));
 	log_msg(LOG_INFO, "stopped");
 	return status;
 }

@@ -49,6 +49,8 @@
 #define DEF_CPU			30
 #define DEF_MEMORY		(512 * MIB)
 #define DEF_PROCESSES		32
+#define DEF_CPU_QUOTA		100	/* percent of one CPU */
+#define MAX_CPU_QUOTA		(100 * 1024)
 #define DEF_FILES		64
 #define DEF_FILE_SIZE		(16 * MIB)
 #define DEF_OUTPUT		(256 * MIB)
@@ -79,6 +81,7 @@ enum ktype {
 	K_SECONDS,
 	K_BYTES,
 	K_COUNT,
+	K_PERCENT,	/* cpu_quota: "50%" of one CPU */
 	K_PATHS,	/* list: writable, hidden, bind_ro */
 	K_CONNECT,	/* list */
 	K_SYSCALLS,	/* list: allow, deny */
@@ -133,6 +136,8 @@ static const struct key keys[] = {
 	    MIB, ULL_MAX, KF_INFINITY },
 	{ "limits",	"processes",	K_COUNT,	OFF(limit_nproc),
 	    1, ULL_MAX, KF_INFINITY },
+	{ "limits",	"cpu_quota",	K_PERCENT,	OFF(limit_cpu_quota),
+	    1, MAX_CPU_QUOTA, KF_INFINITY },
 	{ "limits",	"files",	K_COUNT,	OFF(limit_nofile),
 	    MIN_FILES, MAX_FILES, 0 },
 	{ "limits",	"file_size",	K_BYTES,	OFF(limit_fsize),
@@ -1099,6 +1104,7 @@ set_scalar(struct loadctx *ctx, const struct key *k, const char *value)
 	case K_SECONDS:
 	case K_BYTES:
 	case K_COUNT:
+	case K_PERCENT:
 		if ((k->flags & KF_INFINITY) && strcmp(value, "infinity") == 0)
 			v = PROFILE_UNLIMITED;
 		else {
@@ -1107,6 +1113,9 @@ set_scalar(struct loadctx *ctx, const struct key *k, const char *value)
 			else if (k->type == K_COUNT)
 				r = parse_number(value, &v, &end) == -1 ||
 				    *end != '\0' ? -1 : 0;
+			else if (k->type == K_PERCENT)
+				r = parse_number(value, &v, &end) == -1 ||
+				    strcmp(end, "%") != 0 ? -1 : 0;
 			else
 				r = parse_seconds(value, &v);
 			if (r == -1)
@@ -1115,6 +1124,8 @@ set_scalar(struct loadctx *ctx, const struct key *k, const char *value)
 				    k->type == K_BYTES ?
 				    "a size such as 4096, 64K, 512M or 1G" :
 				    k->type == K_COUNT ? "a number" :
+				    k->type == K_PERCENT ? "a percentage of "
+				    "one CPU such as 50% or 200%" :
 				    "seconds, or a number with s, min or h",
 				    k->flags & KF_INFINITY ?
 				    ", or infinity" : "");
@@ -1458,6 +1469,7 @@ profile_defaults(struct profile *p, const char *name)
 	p->limit_cpu = DEF_CPU;
 	p->limit_as = DEF_MEMORY;
 	p->limit_nproc = DEF_PROCESSES;
+	p->limit_cpu_quota = DEF_CPU_QUOTA;
 	p->limit_nofile = DEF_FILES;
 	p->limit_fsize = DEF_FILE_SIZE;
 	p->limit_output = DEF_OUTPUT;
@@ -2199,6 +2211,14 @@ profile_describe(const struct profile *p, FILE *fp)
 				fprintf(fp, "%s = infinity\n", key);
 			else
 				fprintf(fp, "%s = %llu\n", key,
+				    *key_ull((struct profile *)p, k));
+			break;
+		case K_PERCENT:
+			if (*key_ull((struct profile *)p, k) ==
+			    PROFILE_UNLIMITED)
+				fprintf(fp, "%s = infinity\n", key);
+			else
+				fprintf(fp, "%s = %llu%%\n", key,
 				    *key_ull((struct profile *)p, k));
 			break;
 		case K_GLOBS:

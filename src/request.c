@@ -16,6 +16,7 @@
 
 #include "audit.h"
 #include "cgi.h"
+#include "cgroup.h"
 #include "config.h"
 #include "jail.h"
 #include "notify.h"
@@ -236,6 +237,57 @@ find_script(struct req *r, struct cgi_target *t)
 	return status;
 }
 
+/* The profile's budget for the whole request, as the cgroup takes it. */
+static void
+budget_of(const struct profile *p, struct cgroup_limits *lim)
+{
+	memset(lim, 0, sizeof(*lim));
+	lim->memory = p->limit_as == PROFILE_UNLIMITED ? 0 : p->limit_as;
+	lim->pids = p->limit_nproc == PROFILE_UNLIMITED ? 0 : p->limit_nproc;
+	/* a percentage of one CPU, per 100 ms period */
+	lim->cpu_period_us = 100000;
+	lim->cpu_quota_us = p->limit_cpu_quota == PROFILE_UNLIMITED ? 0 :
+	    (uint32_t)(p->limit_cpu_quota * 1000);
+}
+
+/*
+ * A leaf of the worker's pool, with the profile's budget, and its
+ * cgroup.procs fds for the child to join.  When every leaf is busy, the
+ * request waits for one, up to its timeout.  0, or -1 answered.
+ */
+static int
+budget_take(struct req *r, int *procs, int *n)
+{
+	struct cgroup_limits	lim;
+
+	*n = 0;
+	if (r->w->cg == NULL)
+		return 0;
+	budget_of(r->profile, &lim);
+	if ((r->leaf = cgroup_pool_take_wait(r->w->cg, &lim,
+	    r->w->cf->timeout * 1000)) == NULL) {
+		snprintf(r->whybuf, sizeof(r->whybuf), "no cgroup for the "
+		    "request: %s", errno == EAGAIN ? "every one is busy" :
+		    strerror(errno));
+		reply_error(r, errno == EAGAIN ? 503 : 500, r->whybuf);
+		return -1;
+	}
+	*n = cgroup_leaf_procs(r->leaf, 0, procs);
+	return 0;
+}
+
+/* Whatever is left in the leaf is killed; it goes back for reuse. */
+static void
+budget_give(struct req *r)
+{
+	if (r->leaf == NULL)
+		return;
+	if (cgroup_pool_give(r->w->cg, r->leaf) == -1)
+		log_msg(LOG_ERR, "cgroup: a request's leaf cannot be reused: "
+		    "%s", strerror(errno));
+	r->leaf = NULL;
+}
+
 /*
  * The spawner's answer to the request for a child, then the stream.
  * fds: the script's stdin, stdout, stderr pipes and the control
@@ -245,11 +297,13 @@ static void
 run(struct req *r, const struct spawner *sp, char **env, int fds[4][2])
 {
 	struct spawn_reply	 rep;
-	int			 i;
+	int			 i, procs[CGROUP_NHIER], nprocs;
 
+	if (budget_take(r, procs, &nprocs) == -1)
+		goto out;
 	if (spawn_request((struct spawner *)sp, r->s.path, r->s.dir,
 	    r->s.interp[0] ? r->s.interp : NULL, env, fds[0][0], fds[1][1],
-	    fds[2][1], fds[3][1]) == -1) {
+	    fds[2][1], fds[3][1], procs, nprocs) == -1) {
 		stats_count(STATS_SPAWN_FAILURES);
 		reply_error(r, 500, "spawner unavailable");
 		goto out;
@@ -285,6 +339,7 @@ run(struct req *r, const struct spawner *sp, char **env, int fds[4][2])
 	r->ctl = -1;
 	fds[0][1] = fds[1][0] = fds[2][0] = -1;
 out:
+	budget_give(r);
 	for (i = 0; i < 4; i++) {
 		if (fds[i][0] != -1)
 			close(fds[i][0]);
@@ -326,6 +381,7 @@ request_serve(struct req *r)
 	memset(&r->tally, 0, sizeof(r->tally));
 	r->nblocked = 0;
 	r->ctl = -1;
+	r->leaf = NULL;
 	r->status = 200;
 	r->exit_status = -1;
 	r->ar.seq = __atomic_add_fetch(&r->w->seq, 1, __ATOMIC_RELAXED);

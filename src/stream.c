@@ -21,6 +21,7 @@
 
 #include "audit.h"
 #include "cgi.h"
+#include "cgroup.h"
 #include "config.h"
 #include "profile.h"
 #include "reply.h"
@@ -35,6 +36,7 @@
 #define TERM_GRACE_MS	2000	/* TERM, then KILL after this */
 #define DRAIN_MS	2000	/* output still arriving after exit */
 #define WAIT_MS		1000	/* at most, between two looks at the clock */
+#define BUDGET_MS	100	/* ... and at the request's cgroup */
 
 /* ---------------------------------------------------- state machine */
 
@@ -81,6 +83,18 @@ sm_end(struct stream_sm *m, enum stream_input in, struct stream_act *a)
 		m->end = SE_INVALID;
 		a->status = 502;
 		a->why = "invalid header block";
+		break;
+	case SI_MEMORY_OVER:
+		m->end = SE_BUDGET;
+		a->status = 500;
+		a->why = "over the request's memory budget";
+		a->limit = "memory";
+		break;
+	case SI_PIDS_OVER:
+		m->end = SE_BUDGET;
+		a->status = 500;
+		a->why = "over the request's process budget";
+		a->limit = "processes";
 		break;
 	default:
 		m->end = SE_FAILED;
@@ -145,6 +159,7 @@ stream_cut(const struct stream_sm *m, int headers_sent)
 		return 1;
 	case SE_TIMEOUT:
 	case SE_FAILED:
+	case SE_BUDGET:
 		return headers_sent;
 	default:
 		return 0;
@@ -489,6 +504,30 @@ feed(struct stream *s, enum stream_input in, const char *why)
 }
 
 /*
+ * The kernel's counters in the request's cgroup: an OOM kill, or a fork
+ * refused at the pids budget, ends the whole request.  Asked on a timer,
+ * before the header block goes out and when the script exits, so the
+ * event and status are the same whether the kernel's OOM killer took the
+ * script itself, one of its children, or only refused a fork.
+ */
+static void
+budget_check(struct stream *s)
+{
+	if (s->r->leaf == NULL || s->m.phase == SP_ENDING)
+		return;
+	switch (cgroup_leaf_cause(s->r->leaf)) {
+	case CGROUP_CAUSE_MEMORY:
+		feed(s, SI_MEMORY_OVER, NULL);
+		break;
+	case CGROUP_CAUSE_PIDS:
+		feed(s, SI_PIDS_OVER, NULL);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
  * The body is in: what waited for it goes out first, while the request
  * can still end on a failed write (it may be done the moment the body
  * is).
@@ -525,6 +564,10 @@ read_out(struct stream *s)
 		return;
 	}
 	if (!s->h->done) {
+		/* over its budget already: the answer is an error */
+		budget_check(s);
+		if (s->m.phase == SP_ENDING)
+			return;
 		switch (cgi_headers_feed(s->h, s->buf, k, &used)) {
 		case CGI_MORE:
 			return;
@@ -573,7 +616,10 @@ read_err(struct stream *s)
 static int
 timers(struct stream *s)
 {
-	int64_t	t = now_ms(), next = t + WAIT_MS;
+	int64_t	t = now_ms();
+	int64_t	next = t + (s->r->leaf != NULL ? BUDGET_MS : WAIT_MS);
+
+	budget_check(s);
 
 	if (s->m.phase != SP_ENDING && t >= s->deadline)
 		feed(s, SI_DEADLINE, NULL);
@@ -636,6 +682,8 @@ turn(struct stream *s)
 		if (spawn_read_reply(s->ctl, &rep) == 0 &&
 		    rep.type == SPAWN_EXITED)
 			s->r->exit_status = rep.status;
+		/* killed at its budget by the kernel: told as such */
+		budget_check(s);
 		/* a child that is gone leaves nothing behind: its PID
 		 * namespace died with it; drain, then stop */
 		feed(s, SI_EXITED, NULL);

@@ -100,7 +100,7 @@ spawners_start(struct worker *w, const struct filter *filters)
 int
 worker_main(const struct config *cf, const struct profile_set *ps,
     const struct filter *filters, int listen_fd, int log_fd, int relay_fd,
-    int slot, const struct jail_caps *caps)
+    int slot, const struct jail_caps *caps, struct cgroup_pool *cg)
 {
 	struct worker	*w;
 	struct relay	*relay;
@@ -120,6 +120,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	w->cf = cf;
 	w->ps = ps;
 	w->pid = getpid();
+	w->cg = cg;
 	audit_budget_init(&w->budget);
 
 	if (jail_worker_enter(w->jail, caps, cf, ps) == -1) {

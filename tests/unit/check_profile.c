@@ -411,6 +411,36 @@ START_TEST(zero_cpu_is_an_error)
 }
 END_TEST
 
+START_TEST(cpu_quota_takes_a_percentage_of_one_cpu)
+{
+	struct profile	p;
+
+	load_ok("q.conf", "[limits]\ncpu_quota = 250%\n", &p);
+	ck_assert_uint_eq(p.limit_cpu_quota, 250);
+	profile_free(&p);
+	load_ok("q.conf", "[limits]\ncpu_quota = infinity\n", &p);
+	ck_assert_uint_eq(p.limit_cpu_quota, PROFILE_UNLIMITED);
+	profile_free(&p);
+}
+END_TEST
+
+START_TEST(cpu_quota_defaults_to_one_cpu)
+{
+	struct profile	p;
+
+	load_ok("q.conf", "# nothing here\n", &p);
+	ck_assert_uint_eq(p.limit_cpu_quota, 100);
+	profile_free(&p);
+}
+END_TEST
+
+START_TEST(cpu_quota_without_percent_sign_is_an_error)
+{
+	load_fails_at("[limits]\ncpu_quota = 50\n", 2,
+	    "expected a percentage of one CPU");
+}
+END_TEST
+
 START_TEST(zero_body_is_an_error_not_unlimited)
 {
 	load_fails_at("[limits]\nbody = 0\n", 2,
@@ -1647,7 +1677,7 @@ START_TEST(man_page_documents_every_key)
 		    "safecgi-profile.5 does not document \"%s\"", want);
 		keys++;
 	}
-	ck_assert_uint_eq(keys, 32);
+	ck_assert_uint_eq(keys, 33);
 	free(desc);
 	free(man);
 }
@@ -1689,6 +1719,9 @@ profile_suite(void)
 	tcase_add_test(tc, bare_small_memory_suggests_a_suffix);
 	tcase_add_test(tc, memory_minimum_is_given_with_its_unit);
 	tcase_add_test(tc, zero_cpu_is_an_error);
+	tcase_add_test(tc, cpu_quota_takes_a_percentage_of_one_cpu);
+	tcase_add_test(tc, cpu_quota_defaults_to_one_cpu);
+	tcase_add_test(tc, cpu_quota_without_percent_sign_is_an_error);
 	tcase_add_test(tc, zero_body_is_an_error_not_unlimited);
 	tcase_add_test(tc, unlimited_files_is_an_error);
 	tcase_add_test(tc, timeout_beyond_a_day_is_an_error);
