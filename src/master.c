@@ -1241,7 +1241,7 @@ main(int argc, char **argv)
 	/* detection only: nothing is made before everything else is */
 	if (cgroup_setup(&cur->cf, 0) == -1) {
 		fprintf(stderr, "safecgi: %s", cg_report);
-		return 1;
+		return EX_UNAVAILABLE;	/* a jail layer is missing */
 	}
 	if (cur->cf.check)
 		return check(cur, report);

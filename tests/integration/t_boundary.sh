@@ -220,8 +220,8 @@ rp=$!
 i=0
 while kill -0 "$rp" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 if kill -0 "$rp" 2>/dev/null; then kill -INT "$rp"; rc=running; else wait "$rp"; rc=$?; fi
-check "without a cgroup it may use, safecgi refuses to start and says why (exit $rc: $(head -c 200 "$RL/stderr" "$RL/err.log" 2>/dev/null | tr '\n' ' '))" \
-    holds '[ "$rc" = 1 ] && cat "$RL/stderr" "$RL/err.log" 2>/dev/null |
+check "without a cgroup it may use, safecgi refuses to start (69: a jail layer is unavailable) and says why (exit $rc: $(head -c 200 "$RL/stderr" "$RL/err.log" 2>/dev/null | tr '\n' ' '))" \
+    holds '[ "$rc" = 69 ] && cat "$RL/stderr" "$RL/err.log" 2>/dev/null |
     tr "\n" " " | grep -q "no per-request budget.*--allow-missing cgroup"'
 
 out=$(setpriv --reuid="$JAIL_UID" --regid="$JAIL_UID" --clear-groups \
