@@ -14,6 +14,7 @@
 
 #include <fcgiapp.h>
 
+#include "admit.h"
 #include "audit.h"
 #include "cgi.h"
 #include "config.h"
@@ -31,6 +32,16 @@
 
 /* one more than validate takes, so that it sees and refuses the excess */
 #define MAX_PARAMS	(VALIDATE_PARAMS_MAX + 1)
+
+/*
+ * A script's execve fails with EAGAIN when its user is at its process
+ * limit (RLIMIT_NPROC, counted per uid): under the profile's admission
+ * that can only be the user's processes outside safecgi.  It is load,
+ * not a broken script: try again a few times, 10 ms apart and doubling
+ * (1.27 s in all), then answer 503 instead of 502.
+ */
+#define SPAWN_RETRIES	7
+#define SPAWN_BACKOFF_MS	10
 
 static const char *
 param(struct req *r, const char *name)
@@ -199,11 +210,11 @@ find_script(struct req *r, struct cgi_target *t)
  * fds: the script's stdin, stdout, stderr pipes and the control
  * socketpair, as serve() made them; all closed on return.
  */
-static void
+static int
 run(struct req *r, const struct spawner *sp, char **env, int fds[4][2])
 {
 	struct spawn_reply	 rep;
-	int			 i;
+	int			 i, again = 0;
 
 	if (spawn_request((struct spawner *)sp, r->s.path, r->s.dir,
 	    r->s.interp[0] ? r->s.interp : NULL, env, fds[0][0], fds[1][1],
@@ -218,6 +229,11 @@ run(struct req *r, const struct spawner *sp, char **env, int fds[4][2])
 	}
 	if (spawn_read_reply(fds[3][0], &rep) == -1) {
 		reply_error(r, 500, "spawner did not answer");
+		goto out;
+	}
+	if (rep.type == SPAWN_FAILED && rep.err == EAGAIN &&
+	    (rep.stage == STAGE_EXEC || rep.stage == STAGE_NONE)) {
+		again = 1;	/* the caller tries again, or answers 503 */
 		goto out;
 	}
 	if (rep.type == SPAWN_FAILED) {
@@ -246,6 +262,36 @@ out:
 		if (fds[i][1] != -1)
 			close(fds[i][1]);
 	}
+	return again;
+}
+
+static struct admit *
+admit_for(const struct worker *w, const struct profile *p)
+{
+	return w->admit[p - w->ps->v];
+}
+
+/*
+ * Wait for a place among the profile's running requests (admit.h).
+ * 0: admitted, admit_leave() when done; -1: answered 503, with
+ * Retry-After and a queue_full event (load, not an attack).
+ */
+static int
+admission(struct req *r, struct admit *a)
+{
+	enum admit_verdict	v;
+	unsigned		waited;
+	char			ms[24];
+
+	if ((v = admit_enter(a, r->ar.client, &waited)) == ADMIT_RUN)
+		return 0;
+	snprintf(r->whybuf, sizeof(r->whybuf), "queue %s after %u ms",
+	    admit_verdict_name(v), waited);
+	reply_busy(r, admit_retry_after(a), r->whybuf);
+	snprintf(ms, sizeof(ms), "%u", waited);
+	reply_event(r, "queue_full", "reason", admit_verdict_name(v),
+	    "waited_ms", ms);
+	return -1;
 }
 
 /* The script's ends of its pipes, and a control socket to its spawner. */
@@ -271,9 +317,10 @@ request_serve(struct req *r)
 	struct validate_result	 vr = { 0 };
 	struct cgi_target	*t = NULL;
 	const struct spawner	*sp;
+	struct admit		*a;
 	char			 why[256];
 	size_t			 np, i;
-	int			 fds[4][2];
+	int			 fds[4][2], try;
 
 	for (i = 0; i < 4; i++)
 		fds[i][0] = fds[i][1] = -1;
@@ -331,17 +378,32 @@ request_serve(struct req *r)
 		reply_error(r, 500, "no spawner for the profile");
 		goto done;
 	}
-	if (open_fds(fds) == -1) {
-		reply_error(r, 500, "out of file descriptors");
-		for (i = 0; i < 4; i++) {
-			if (fds[i][0] != -1)
-				close(fds[i][0]);
-			if (fds[i][1] != -1)
-				close(fds[i][1]);
-		}
+	a = admit_for(r->w, r->profile);
+	if (admission(r, a) == -1)
 		goto done;
+	for (try = 0; ; try++) {
+		for (i = 0; i < 4; i++)
+			fds[i][0] = fds[i][1] = -1;
+		if (open_fds(fds) == -1) {
+			reply_error(r, 500, "out of file descriptors");
+			for (i = 0; i < 4; i++) {
+				if (fds[i][0] != -1)
+					close(fds[i][0]);
+				if (fds[i][1] != -1)
+					close(fds[i][1]);
+			}
+			break;
+		}
+		if (run(r, sp, r->env ? r->env : vr.env, fds) == 0)
+			break;
+		if (try == SPAWN_RETRIES) {
+			reply_busy(r, 1, "the profile's user is at its "
+			    "process limit");
+			break;
+		}
+		usleep((SPAWN_BACKOFF_MS << try) * 1000);
 	}
-	run(r, sp, r->env ? r->env : vr.env, fds);
+	admit_leave(a, r->ar.client);
 done:
 	access_line(r);
 	free(r->env);
