@@ -16,6 +16,14 @@ SH
 	install_script "$T/$name.sh" "$name.sh"
 done
 install_script "$top_srcdir/tests/cgi/scripts/fast.sh"
+# sleeps without a child: its one process is all limits.processes = 1 allows
+cat > "$T/nproc.pl" <<'PL'
+#!/usr/bin/perl
+print "Content-Type: text/plain\n\n";
+select(undef, undef, undef, ($ENV{QUERY_STRING} || 0.5) + 0);
+print "slept\n";
+PL
+install_script "$T/nproc.pl" nproc.pl
 
 # queue_profile NAME KEYS...: a profile for $CGIBIN/NAME.sh; limits.
 # processes stays the default (32, counted per user across requests).
@@ -37,6 +45,16 @@ queue_profile wait '[limits]' 'requests = 1' '[queue]' 'length = 8' \
     'wait = 1'
 queue_profile fair '[limits]' 'requests = 2' '[queue]' 'length = 64'
 queue_profile push '[limits]' 'requests = 1' '[queue]' 'length = 4'
+# three may run, but the kernel lets a process take the user's uid only
+# while no more than limits.processes others have it: room for two
+cat > "$T/profiles/qnproc.conf" <<PROFILE
+[profile]
+name = qnproc
+match = $CGIBIN/nproc.pl
+[limits]
+requests = 3
+processes = 1
+PROFILE
 
 # burst N URL OUT [curl args]: N clients at once, one status per line
 burst() {
@@ -148,5 +166,21 @@ is "a full queue takes another client's request (pushing out the greedy one)" \
     "$s" 200
 check "... the pushed-out request is a queue_full event, reason pushed_out" \
     grep -q '"event":"queue_full".*"reason":"pushed_out"' "$AUDIT"
+
+# execve fails with EAGAIN while the user is at its process limit:
+# tried again, so a short wait is no error, and a long one is a 503
+burst 2 "$BASE/cgi-bin/nproc.pl?0.5" "$T/np1"
+sleep 0.2
+s=$(http_status "$BASE/cgi-bin/nproc.pl?0.1")
+burst_wait
+is "a script at its user's process limit starts once a process is free" \
+    "$(count 200 "$T/np1")/$s" "2/200"
+burst 2 "$BASE/cgi-bin/nproc.pl?4" "$T/np2"
+sleep 0.3
+curl -s -D "$T/np.h" -o /dev/null "$BASE/cgi-bin/nproc.pl?0.1"
+burst_wait
+check "a script kept at its user's process limit is 503 with Retry-After, not 502" \
+    sh -c "head -1 '$T/np.h' | grep -q ' 503' &&
+    grep -qi '^Retry-After: ' '$T/np.h'"
 
 done_testing
