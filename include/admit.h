@@ -4,9 +4,12 @@
  * Each worker keeps one admission per profile: at most "running"
  * requests of the profile run at once; more wait, at most "length" of
  * them and at most "wait" milliseconds each, then are turned away.  The
- * profile's limits.requests and queue.length are for the whole server:
- * admit_set_new() divides them by the number of workers (rounded down,
- * at least 1), so that no state is shared between workers.
+ * profile's limits.requests is for the whole server: admit_set_new()
+ * divides it by the number of workers (rounded down, at least 1), so
+ * that no state is shared between workers.  queue.length holds in each
+ * worker: nginx's connections do not spread evenly over the workers, and
+ * a divided queue would turn clients away while another worker's queue
+ * had room.
  *
  * Fair across clients (the REMOTE_ADDR nginx passes): a freed place goes
  * to the waiting request whose client has the fewest requests running,

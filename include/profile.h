@@ -178,7 +178,7 @@ int	profile_glob_match(const char *glob, const char *path);
 /*
  * How many of the profile's requests may run at once: limits.requests,
  * or for auto the least of what mem bytes hold at limits.memory each,
- * half of limits.processes and 16 per CPU; at least 1.  Pure.
+ * a quarter of limits.processes and 16 per CPU; at least 1.  Pure.
  */
 unsigned long long profile_requests(const struct profile *, long ncpu,
 	    unsigned long long mem);

@@ -98,11 +98,11 @@ admit_set_new(const struct profile_set *ps, int nworkers)
 		return NULL;
 	for (i = 0; i < ps->n; i++) {
 		p = &ps->v[i];
-		/* per worker: the whole server's limits, divided */
+		/* the server's running requests, shared among workers */
 		running = profile_requests(p, ncpu, mem) / nworkers;
-		length = p->queue_length / nworkers;
+		length = p->queue_length;
 		v[i] = admit_new(running > 0 ? (unsigned)running : 1,
-		    length > 0 ? (unsigned)length : 1,
+		    (unsigned)length,
 		    (unsigned)p->queue_wait * 1000);
 		if (v[i] == NULL) {
 			while (i-- > 0)

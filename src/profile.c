@@ -64,10 +64,12 @@
 #define MAX_REQUESTS		65536
 /*
  * limits.requests = auto: what memory holds if each request used its
- * whole limits.memory; no more than half of limits.processes, which the
- * kernel counts per user across all of the profile's requests (each has
- * room for its script and one child, so that no execve fails with
- * EAGAIN); and no more than REQUESTS_PER_CPU per CPU.  That last one is
+ * whole limits.memory; no more than a quarter of limits.processes, which
+ * the kernel counts per user across all of the profile's requests (each
+ * has room for its script and one child, and half is left for processes
+ * still exiting and the user's processes outside safecgi, so that no
+ * execve or fork fails with EAGAIN); and no more than REQUESTS_PER_CPU
+ * per CPU.  That last one is
  * generous because most CGI waits (a database, the disk, a client);
  * a CPU-bound load is paced by the pool's admission (pool.c).
  */
@@ -2104,8 +2106,8 @@ profile_requests(const struct profile *p, long ncpu, unsigned long long mem)
 	if (mem > 0 && p->limit_as != PROFILE_UNLIMITED &&
 	    mem / p->limit_as < n)
 		n = mem / p->limit_as;
-	if (p->limit_nproc != PROFILE_UNLIMITED && p->limit_nproc / 2 < n)
-		n = p->limit_nproc / 2;
+	if (p->limit_nproc != PROFILE_UNLIMITED && p->limit_nproc / 4 < n)
+		n = p->limit_nproc / 4;
 	return n > 0 ? n : 1;
 }
 
