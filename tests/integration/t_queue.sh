@@ -25,6 +25,11 @@ print "slept\n";
 PL
 install_script "$T/nproc.pl" nproc.pl
 
+# The kernel counts limits.processes per user, with every process of
+# that user on the host: the scripts here run as a uid of this test's
+# own, so that other scripts running as nobody do not count.
+QUID=$((50000 + $$ % 10000))
+
 # queue_profile NAME KEYS...: a profile for $CGIBIN/NAME.sh; limits.
 # processes stays the default (32, counted per user across requests).
 queue_profile() {
@@ -33,6 +38,7 @@ queue_profile() {
 	{
 		printf '[profile]\nname = q%s\nmatch = %s/%s.sh\n' \
 		    "$name" "$CGIBIN" "$name"
+		printf '[identity]\nuser = %s\ngroup = %s\n' "$QUID" "$QUID"
 		printf '[filesystem]\nexec = /usr/bin/sleep\n'
 		for kv in "$@"; do
 			printf '%s\n' "$kv"
@@ -51,6 +57,9 @@ cat > "$T/profiles/qnproc.conf" <<PROFILE
 [profile]
 name = qnproc
 match = $CGIBIN/nproc.pl
+[identity]
+user = $QUID
+group = $QUID
 [limits]
 requests = 3
 processes = 1
