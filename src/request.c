@@ -318,7 +318,7 @@ request_serve(struct req *r)
 	struct cgi_target	*t = NULL;
 	const struct spawner	*sp;
 	struct admit		*a;
-	char			 why[256];
+	char			 why[256], n[24];
 	size_t			 np, i;
 	int			 fds[4][2], try;
 
@@ -399,6 +399,10 @@ request_serve(struct req *r)
 		if (try == SPAWN_RETRIES) {
 			reply_busy(r, 1, "the profile's user is at its "
 			    "process limit");
+			snprintf(n, sizeof(n), "%llu",
+			    r->profile->limit_nproc);
+			reply_event(r, "queue_full", "reason", "processes",
+			    "processes", n);
 			break;
 		}
 		usleep((SPAWN_BACKOFF_MS << try) * 1000);

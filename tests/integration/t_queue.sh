@@ -191,5 +191,7 @@ burst_wait
 check "a script kept at its user's process limit is 503 with Retry-After, not 502" \
     sh -c "head -1 '$T/np.h' | grep -q ' 503' &&
     grep -qi '^Retry-After: ' '$T/np.h'"
+check "... and a queue_full event, reason processes" \
+    grep -q '"event":"queue_full".*"reason":"processes"' "$AUDIT"
 
 done_testing
