@@ -54,6 +54,10 @@ enum admit_verdict admit_enter(struct admit *, const char *client,
 		    unsigned *waited);
 void		 admit_leave(struct admit *, const char *client);
 
+/* How many requests run and wait here now. */
+void		 admit_counts(struct admit *, unsigned *running,
+		    unsigned *waiting);
+
 /* The verdict's name for the log and the audit event. */
 const char	*admit_verdict_name(enum admit_verdict);
 

@@ -304,6 +304,15 @@ admit_leave(struct admit *a, const char *client)
 	pthread_mutex_unlock(&a->mu);
 }
 
+void
+admit_counts(struct admit *a, unsigned *running, unsigned *waiting)
+{
+	pthread_mutex_lock(&a->mu);
+	*running = a->nrunning;
+	*waiting = a->nqueued;
+	pthread_mutex_unlock(&a->mu);
+}
+
 const char *
 admit_verdict_name(enum admit_verdict v)
 {
