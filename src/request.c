@@ -298,6 +298,10 @@ admission(struct req *r, struct admit *a)
 static int
 open_fds(int fds[4][2])
 {
+	int	i;
+
+	for (i = 0; i < 4; i++)
+		fds[i][0] = fds[i][1] = -1;
 	if (pipe2(fds[0], O_CLOEXEC) == -1 || pipe2(fds[1], O_CLOEXEC) == -1 ||
 	    pipe2(fds[2], O_CLOEXEC) == -1 || socketpair(AF_UNIX,
 	    SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds[3]) == -1)
@@ -309,6 +313,40 @@ open_fds(int fds[4][2])
 	return 0;
 }
 
+/*
+ * Start the script and run the request to its end; a start refused for
+ * the user's process count is tried again (SPAWN_RETRIES), then 503.
+ * The profile's timeout counts from here, not from the wait before.
+ */
+static void
+start(struct req *r, const struct spawner *sp, char **env)
+{
+	int	fds[4][2], try, i;
+	char	n[24];
+
+	r->admitted = now_ms();
+	for (try = 0; ; try++) {
+		if (open_fds(fds) == -1) {
+			reply_error(r, 500, "out of file descriptors");
+			for (i = 0; i < 4; i++) {
+				if (fds[i][0] != -1)
+					close(fds[i][0]);
+				if (fds[i][1] != -1)
+					close(fds[i][1]);
+			}
+			return;
+		}
+		if (run(r, sp, env, fds) == 0)
+			return;
+		if (try == SPAWN_RETRIES)
+			break;
+		usleep((SPAWN_BACKOFF_MS << try) * 1000);
+	}
+	reply_busy(r, 1, "the profile's user is at its process limit");
+	snprintf(n, sizeof(n), "%llu", r->profile->limit_nproc);
+	reply_event(r, "queue_full", "reason", "processes", "processes", n);
+}
+
 void
 request_serve(struct req *r)
 {
@@ -318,13 +356,11 @@ request_serve(struct req *r)
 	struct cgi_target	*t = NULL;
 	const struct spawner	*sp;
 	struct admit		*a;
-	char			 why[256], n[24];
-	size_t			 np, i;
-	int			 fds[4][2], try;
+	char			 why[256];
+	size_t			 np;
 
-	for (i = 0; i < 4; i++)
-		fds[i][0] = fds[i][1] = -1;
 	r->start = now_ms();
+	r->admitted = r->start;
 	memset(&r->tally, 0, sizeof(r->tally));
 	r->nblocked = 0;
 	r->ctl = -1;
@@ -381,32 +417,7 @@ request_serve(struct req *r)
 	a = admit_for(r->w, r->profile);
 	if (admission(r, a) == -1)
 		goto done;
-	for (try = 0; ; try++) {
-		for (i = 0; i < 4; i++)
-			fds[i][0] = fds[i][1] = -1;
-		if (open_fds(fds) == -1) {
-			reply_error(r, 500, "out of file descriptors");
-			for (i = 0; i < 4; i++) {
-				if (fds[i][0] != -1)
-					close(fds[i][0]);
-				if (fds[i][1] != -1)
-					close(fds[i][1]);
-			}
-			break;
-		}
-		if (run(r, sp, r->env ? r->env : vr.env, fds) == 0)
-			break;
-		if (try == SPAWN_RETRIES) {
-			reply_busy(r, 1, "the profile's user is at its "
-			    "process limit");
-			snprintf(n, sizeof(n), "%llu",
-			    r->profile->limit_nproc);
-			reply_event(r, "queue_full", "reason", "processes",
-			    "processes", n);
-			break;
-		}
-		usleep((SPAWN_BACKOFF_MS << try) * 1000);
-	}
+	start(r, sp, r->env ? r->env : vr.env);
 	admit_leave(a, r->ar.client);
 done:
 	access_line(r);

@@ -6,7 +6,7 @@
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 # the same one-second script under a name per profile
-for name in load full wait fair push; do
+for name in load full wait fair push late; do
 	cat > "$T/$name.sh" <<'SH'
 #!/bin/sh
 printf 'Content-Type: text/plain\n\n'
@@ -51,6 +51,7 @@ queue_profile wait '[limits]' 'requests = 1' '[queue]' 'length = 8' \
     'wait = 1'
 queue_profile fair '[limits]' 'requests = 2' '[queue]' 'length = 64'
 queue_profile push '[limits]' 'requests = 1' '[queue]' 'length = 4'
+queue_profile late '[limits]' 'requests = 1' 'timeout = 2'
 # three may run, but the kernel lets a process take the user's uid only
 # while no more than limits.processes others have it: room for two
 cat > "$T/profiles/qnproc.conf" <<PROFILE
@@ -175,6 +176,15 @@ is "a full queue takes another client's request (pushing out the greedy one)" \
     "$s" 200
 check "... the pushed-out request is a queue_full event, reason pushed_out" \
     grep -q '"event":"queue_full".*"reason":"pushed_out"' "$AUDIT"
+
+# limits.timeout counts from the script's start, not the request's
+curl -s -o /dev/null "$BASE/cgi-bin/late.sh?1.5" &
+p1=$!
+sleep 0.2
+s=$(http_status "$BASE/cgi-bin/late.sh?1.5")
+wait $p1
+is "time spent waiting in the queue is not taken from limits.timeout" \
+    "$s $(cat "$T/body")" "200 slept"
 
 # execve fails with EAGAIN while the user is at its process limit:
 # tried again, so a short wait is no error, and a long one is a 503
