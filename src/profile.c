@@ -54,12 +54,15 @@
 #define DEF_OUTPUT		(256 * MIB)
 #define DEF_BODY		(64 * MIB)
 /*
- * A waiting request costs a thread and nginx's connection, no process:
- * room for the 256 clients of bench/slow.sh.  The wait stays below
+ * A waiting request costs no process, but one of the worker's request
+ * threads (--max-requests, 128 by default) and nginx's connection: half
+ * of them, so that one busy profile leaves the other half to the rest,
+ * whose requests would otherwise wait in the listen backlog.  The wait
+ * stays below
  * nginx's fastcgi_read_timeout (60 s by default), so that a client
  * turned away gets our 503 and its Retry-After, not nginx's 504.
  */
-#define DEF_QUEUE_LENGTH	256
+#define DEF_QUEUE_LENGTH	64
 #define DEF_QUEUE_WAIT		30
 #define MAX_REQUESTS		65536
 /*

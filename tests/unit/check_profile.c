@@ -1668,13 +1668,13 @@ START_TEST(queue_keys_are_parsed)
 }
 END_TEST
 
-START_TEST(queue_defaults_are_auto_256_and_30s)
+START_TEST(queue_defaults_are_auto_64_and_30s)
 {
 	struct profile	p;
 
 	load_ok("q.conf", "# nothing here\n", &p);
 	ck_assert_msg(p.limit_requests == 0, "requests defaults to auto (0)");
-	ck_assert_uint_eq(p.queue_length, 256);
+	ck_assert_uint_eq(p.queue_length, 64);
 	ck_assert_uint_eq(p.queue_wait, 30);
 	profile_free(&p);
 }
@@ -1877,7 +1877,7 @@ profile_suite(void)
 	tc = tcase_create("admission");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, queue_keys_are_parsed);
-	tcase_add_test(tc, queue_defaults_are_auto_256_and_30s);
+	tcase_add_test(tc, queue_defaults_are_auto_64_and_30s);
 	tcase_add_test(tc, requests_auto_is_written_auto);
 	tcase_add_test(tc, explicit_requests_win_over_auto);
 	tcase_add_test(tc, requests_auto_takes_the_least_of_memory_processes_cpus);
