@@ -4,6 +4,7 @@
 #   sh contrib/quickstart.sh demo   install, build, start nginx on
 #                                   127.0.0.1:8080 in front of safecgi
 #   sh contrib/quickstart.sh test   install, build, run every test
+#   sh contrib/quickstart.sh deps   only install what the two need
 #
 set -eu
 
@@ -19,11 +20,11 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libseccomp-dev libcap-ng-dev libinih-dev check"
 TEST_DEPS="nginx-light fcgiwrap spawn-fcgi curl wget busybox-static wrk git cgit
 	gitweb perl libcgi-pm-perl python3 python3-yaml clang
-	libclang-rt-14-dev procps iproute2 fail2ban
-	qemu-system-x86"
+	libclang-rt-14-dev procps iproute2 fail2ban crowdsec
+	python3-prometheus-client qemu-system-x86 systemd"
 
 # Packages whose installation starts a service the tests do not use.
-SERVICE_PKGS="nginx-common fcgiwrap fail2ban"
+SERVICE_PKGS="nginx-common fcgiwrap fail2ban crowdsec"
 
 deps() {
 	if [ "$(id -u)" -ne 0 ]; then
@@ -37,6 +38,13 @@ deps() {
 		    grep -q 'install ok installed' || fresh="$fresh $p"
 	done
 	apt-get update -q
+	# crowdsec's postinst registers with its central API unless told
+	# not to (its README.Debian): the tests run it offline
+	if [ ! -e /etc/crowdsec/online_api_credentials.yaml ]; then
+		mkdir -p /etc/crowdsec
+		echo '# no central API: safecgi tests run offline' \
+		    > /etc/crowdsec/online_api_credentials.yaml
+	fi
 	# shellcheck disable=SC2086
 	apt-get install -y -q --no-install-recommends $BUILD_DEPS $TEST_DEPS
 	quiet_services $fresh
@@ -59,6 +67,9 @@ quiet_services() {
 			units="fcgiwrap.socket fcgiwrap.service" ;;
 		fail2ban)
 			units="fail2ban.service" ;;
+		crowdsec)
+			# its local API would take 127.0.0.1:8080, the demo's
+			units="crowdsec.service" ;;
 		esac
 		echo "quickstart: $p was installed now: disabling $units"
 		if [ -d /run/systemd/system ]; then
@@ -147,5 +158,6 @@ demo() {
 case "${1:-}" in
 demo)	deps; build; demo ;;
 test)	deps; build; run_tests ;;
-*)	echo "usage: sh contrib/quickstart.sh demo|test" >&2; exit 2 ;;
+deps)	deps ;;
+*)	echo "usage: sh contrib/quickstart.sh demo|test|deps" >&2; exit 2 ;;
 esac

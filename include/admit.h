@@ -41,9 +41,11 @@ void		 admit_free(struct admit *);
 
 /*
  * One admission per profile of the set, in its order, for one of
- * nworkers workers.  NULL: out of memory.
+ * nworkers workers; nproc_per_user when limits.processes is RLIMIT_NPROC
+ * (no per-request cgroup).  NULL: out of memory.
  */
-struct admit	**admit_set_new(const struct profile_set *, int nworkers);
+struct admit	**admit_set_new(const struct profile_set *, int nworkers,
+		    int nproc_per_user);
 
 /*
  * Take a place for a request of client (NULL: one anonymous client),

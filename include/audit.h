@@ -2,7 +2,7 @@
  * audit: the one log sink.
  *
  * Only the master writes logs.  Workers and spawners call the same
- * functions; their messages travel to the master over a datagram channel
+ * functions; their messages travel to the master over datagram channels
  * (audit_attach) and the master stamps, escapes and writes them.  The
  * master derives request ids from the channel a message arrived on, so
  * a worker cannot speak for another worker's requests.
@@ -45,11 +45,30 @@ int	audit_reopen(void);
 void	audit_close(void);
 /* A new channel for a child: returns the child's end, keeps the other. */
 int	audit_channel(int *master_end);
-/* Read and write out every pending message on a master end. */
-void	audit_drain(int master_end, pid_t pid);
+/*
+ * Read and write out the messages pending on a master end, up to a
+ * bound (so that one busy channel cannot starve the others); returns
+ * how many it read: 0 when the channel is empty.
+ */
+size_t	audit_drain(int master_end, pid_t pid);
+/* Called with the sender's pid when a child says it serves. */
+void	audit_on_ready(void (*)(pid_t));
+/* Access lines written since start: one per request served. */
+unsigned long long audit_requests(void);
 
-/* Child side: send to the master through fd from now on. */
+/*
+ * Child side: send log lines to the master through fd from now on, and
+ * audit events through the fd of audit_attach_events (a channel of its
+ * own, so that a script's stderr cannot crowd them out; until it is
+ * given, events share the log lines' channel).  Neither ever blocks:
+ * what a full channel refuses is counted and the count is sent first
+ * when it has room again; the master writes it as a "suppressed" event,
+ * scope "channel" for events and "log" for log lines.
+ */
 void	audit_attach(int fd);
+void	audit_attach_events(int fd);
+/* Child side: tell the master this worker now serves requests. */
+void	audit_ready(void);
 
 /* Both sides. */
 void	log_msg(int prio, const char *fmt, ...)

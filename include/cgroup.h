@@ -165,8 +165,13 @@ struct cgroup_pool	*cgroup_pool_new(struct cgroup_tree *,
 			    size_t errlen);
 struct cgroup_leaf	*cgroup_pool_take(struct cgroup_pool *,
 			    const struct cgroup_limits *);
+/* The same, waiting up to timeout_ms for a leaf given back. */
+struct cgroup_leaf	*cgroup_pool_take_wait(struct cgroup_pool *,
+			    const struct cgroup_limits *, int timeout_ms);
 /* Kill, reset (or replace) and return the leaf.  0 or -1. */
 int	cgroup_pool_give(struct cgroup_pool *, struct cgroup_leaf *);
 void	cgroup_pool_free(struct cgroup_pool *);
+/* A pool inherited from the process that made it: close its fds only. */
+void	cgroup_pool_forget(struct cgroup_pool *);
 
 #endif

@@ -22,6 +22,7 @@ enum listen_kind { LISTEN_UNIX, LISTEN_TCP, LISTEN_TCP6, LISTEN_INHERITED };
  * names them in --allow-missing.
  */
 #define LAYER_LANDLOCK		0x01
+#define LAYER_CGROUP		0x02	/* the per-request budget */
 
 /* A network a TCP peer may connect from (--allow-peer ADDR[/BITS]). */
 struct peer_net {
@@ -58,6 +59,7 @@ struct config {
 	int			 require_landlock;	/* no-op, see --help */
 	char			*spool_dir;	/* output waits here for the body */
 	int			 spool_fd;	/* opened by the master */
+	char			*status_path;	/* SCRIPT_NAME of the status page */
 
 	/* derived */
 	enum listen_kind	 listen_kind;

@@ -8,7 +8,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define FDPASS_MAX	4	/* descriptors in one message */
+/* descriptors in one message: a request's 4 and its cgroup leaf's */
+#define FDPASS_MAX	(4 + 5)
 
 /*
  * Send len bytes of buf with nfds (<= FDPASS_MAX) descriptors; flags go

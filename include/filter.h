@@ -54,6 +54,8 @@ struct filter {
 	 * execve() does not use.  A script cannot read it (it lives in
 	 * the spawner's memory and the kernel's), and if it could, it
 	 * would only skip the record: Landlock still decides what runs.
+	 * exec_key[0], in clone()'s tls argument, also lets the spawner
+	 * give each request an IPC namespace of its own (CLONE_NEWIPC).
 	 */
 	uint64_t	 exec_key[3];
 };

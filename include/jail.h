@@ -172,6 +172,14 @@ int	jail_worker_enter(struct jail *, const struct jail_caps *,
 
 /* The rule list of a profile of j->ps, or NULL. */
 /*
+ * A read or bind_ro entry that names what the jail always hides (/run,
+ * /root, /proc/kcore ...) cannot take effect: -1 with err saying which
+ * profile and entry.  The master refuses such a configuration.
+ */
+int	jail_check_profiles(const struct profile_set *, char *err,
+	    size_t errsz);
+
+/*
  * A context holding only the profiles' rule lists, as a worker builds
  * them, for questions asked outside a worker (--check --script).
  */
@@ -207,6 +215,9 @@ struct jail_exec {
 	char *const		*envp;
 	const uint64_t		*exec_key;	/* see struct filter */
 	int			 ruleset;	/* Landlock, or -2: none */
+	/* the request's leaf: its cgroup.procs in each hierarchy */
+	const int		*cgroup_procs;
+	int			 ncgroup;	/* 0: no per-request budget */
 	/* written by the child when it fails before execve */
 	volatile int		 fail_stage;	/* enum jail_stage */
 	volatile int		 fail_errno;
@@ -215,6 +226,7 @@ struct jail_exec {
 enum jail_stage {
 	STAGE_NONE = 0, STAGE_FDS, STAGE_CWD, STAGE_RLIMIT, STAGE_IDS,
 	STAGE_CAPS, STAGE_PDEATHSIG, STAGE_LANDLOCK, STAGE_EXEC,
+	STAGE_CGROUP,
 };
 
 const char *jail_stage_name(int);

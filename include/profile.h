@@ -43,6 +43,8 @@ struct profile {
 	struct strlist		 match_interp;	/* names or paths of the #! */
 	char			*extends;	/* the profile this one copies */
 	enum profile_mode	 mode;
+	int			 select_any;	/* SAFECGI_PROFILE may name it
+						 * for any script */
 
 	/* identity; the loader refuses uid 0 and gid 0 */
 	char			*user;		/* default "nobody" */
@@ -54,11 +56,18 @@ struct profile {
 	/* limits; never 0; PROFILE_UNLIMITED where "infinity" is allowed */
 	unsigned		 timeout;	/* seconds, wall clock, >= 1 */
 	unsigned long long	 limit_cpu;	/* seconds */
+	/*
+	 * memory and processes bound the whole request (its cgroup) and
+	 * each of its processes (RLIMIT_AS; RLIMIT_NPROC only without a
+	 * cgroup, see jail.c)
+	 */
 	unsigned long long	 limit_as;	/* bytes */
 	unsigned long long	 limit_nproc;
+	unsigned long long	 limit_cpu_quota; /* % of one CPU, per request */
 	unsigned long long	 limit_nofile;	/* never unlimited */
 	unsigned long long	 limit_fsize;	/* bytes */
 	unsigned long long	 limit_output;	/* response bytes */
+	unsigned long long	 limit_stderr;	/* script stderr to the log */
 	unsigned long long	 limit_body;	/* request body bytes */
 
 	/*
@@ -156,6 +165,17 @@ const struct profile *profile_match(const struct profile_set *,
  * "default".  Within a tier: most literal characters, then an exact
  * entry before a glob, then the name that sorts first.  No I/O.
  */
+/*
+ * Does p match the script by path, directory or interpreter (any
+ * tier)?  By path alone?  For SAFECGI_PROFILE, which names a profile
+ * that must still match unless it says select = any, and for programs
+ * in the system's program directories, which run as scripts only when
+ * a profile names their path.
+ */
+int	profile_matches(const struct profile *, const char *path,
+	    const char *interp);
+int	profile_matches_path(const struct profile *, const char *path);
+
 const struct profile *profile_match_script(const struct profile_set *,
 	    const char *path, const char *interp, const char *explicit_name,
 	    char *why, size_t whysz);
@@ -178,10 +198,12 @@ int	profile_glob_match(const char *glob, const char *path);
 /*
  * How many of the profile's requests may run at once: limits.requests,
  * or for auto the least of what mem bytes hold at limits.memory each,
- * a quarter of limits.processes and 16 per CPU; at least 1.  Pure.
+ * 16 per CPU and, when nproc_per_user (limits.processes is RLIMIT_NPROC,
+ * no per-request cgroup), a quarter of limits.processes; at least 1.
+ * Pure.
  */
 unsigned long long profile_requests(const struct profile *, long ncpu,
-	    unsigned long long mem);
+	    unsigned long long mem, int nproc_per_user);
 
 /* Exposure score, 0.0 (tight) .. 10.0 (open); see safecgi-profile(5). */
 double	profile_exposure(const struct profile *);

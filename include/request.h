@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "script.h"
 
+struct cgroup_leaf;
 struct profile;
 struct worker;
 
@@ -39,6 +40,7 @@ struct req {
 	struct audit_tally	 tally;		/* its events */
 	unsigned		 nblocked;	/* denied calls (notify.c) */
 	int			 ctl;		/* to its spawner, or -1 */
+	struct cgroup_leaf	*leaf;		/* its budget, or NULL */
 	char			 ov_path_info[4200];
 	char			 ov_script_name[4200];
 	char			 ov_script_filename[PATH_MAX + 32];

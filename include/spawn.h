@@ -49,11 +49,13 @@ int	spawner_start(struct jail *, const struct profile *,
 /*
  * Ask for a child.  fds: the script's stdin (read end), stdout and stderr
  * (write ends), and ctl, the spawner's end of this request's control
- * socket.  Returns 0 when the request was handed over.
+ * socket; cgroup_procs: the request's leaf (cgroup_leaf_procs()), which
+ * the child joins first, or ncgroup 0.  Returns 0 when the request was
+ * handed over.
  */
 int	spawn_request(struct spawner *, const char *path, const char *dir,
 	    const char *interp, char *const envp[], int fd_in, int fd_out,
-	    int fd_err, int ctl);
+	    int fd_err, int ctl, const int *cgroup_procs, int ncgroup);
 
 /* Worker side of a control socket. */
 int	spawn_read_reply(int ctl, struct spawn_reply *);

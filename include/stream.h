@@ -36,6 +36,8 @@ enum stream_input {
 	SI_OUTPUT_OVER,		/* the output limit was passed */
 	SI_INVALID,		/* the header block is malformed */
 	SI_FAILED,		/* the worker could not go on (spool, memory) */
+	SI_MEMORY_OVER,		/* the kernel counted an OOM kill in its cgroup */
+	SI_PIDS_OVER,		/* ... or a fork refused at its pids budget */
 };
 
 enum stream_end {
@@ -46,6 +48,7 @@ enum stream_end {
 	SE_OUTPUT_OVER,
 	SE_INVALID,
 	SE_FAILED,
+	SE_BUDGET,		/* over its memory or process budget */
 };
 
 struct stream_sm {

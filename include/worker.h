@@ -18,6 +18,7 @@
 #include "profile.h"
 
 struct admit;
+struct cgroup_pool;
 struct filter;
 struct jail;
 struct jail_caps;
@@ -39,15 +40,17 @@ struct worker {
 	struct audit_budget	  budget;	/* flood control */
 	struct notify		 *notify;	/* running requests */
 	struct jail		 *jail;		/* this worker's jail context */
+	struct cgroup_pool	 *cg;		/* request leaves, or NULL */
 };
 
 /*
  * The worker's whole life; returns the exit code.  relay_fd is its end
  * of the relay channel (relay.h), or -1 when no profile names a port;
- * caps is what the master's jail_probe() found.
+ * caps is what the master's jail_probe() found; cg the leaves its
+ * requests run in (made by the master), or NULL without a budget.
  */
 int	worker_main(const struct config *, const struct profile_set *,
 	    const struct filter *, int listen_fd, int log_fd, int relay_fd,
-	    int slot, const struct jail_caps *caps);
+	    int slot, const struct jail_caps *caps, struct cgroup_pool *cg);
 
 #endif

@@ -79,7 +79,7 @@ admit_free(struct admit *a)
 }
 
 struct admit **
-admit_set_new(const struct profile_set *ps, int nworkers)
+admit_set_new(const struct profile_set *ps, int nworkers, int nproc_per_user)
 {
 	struct admit		**v;
 	const struct profile	 *p;
@@ -99,7 +99,8 @@ admit_set_new(const struct profile_set *ps, int nworkers)
 	for (i = 0; i < ps->n; i++) {
 		p = &ps->v[i];
 		/* the server's running requests, shared among workers */
-		running = profile_requests(p, ncpu, mem) / nworkers;
+		running = profile_requests(p, ncpu, mem, nproc_per_user) /
+		    nworkers;
 		length = p->queue_length;
 		v[i] = admit_new(running > 0 ? (unsigned)running : 1,
 		    (unsigned)length,

@@ -22,12 +22,35 @@
 #define MSG_MAX		8192
 #define MSG_LOG		'L'
 #define MSG_EVENT	'E'
+#define MSG_LOST_LOG	'l'	/* this many log lines found no room */
+#define MSG_LOST_EVENT	'e'	/* this many events found no room */
+#define MSG_READY	'R'	/* a worker serves from now on */
 
-static int	 chan = -1;		/* child: datagram socket to master */
+/*
+ * A child's channels to the master: log lines (a script's stderr among
+ * them) and audit events each have a socket of their own, so that no
+ * amount of stderr can crowd an event out.  A datagram refused by a
+ * full channel is counted by the process that sent it, and the count
+ * goes out before the next datagram that finds room (audit_drain turns
+ * it into a "suppressed" event).  No lock: a spawner forked while
+ * another thread sends must not inherit a held mutex; a forked child
+ * starts with no count (the count it inherited is its parent's).
+ */
+struct chan {
+	int		 fd;
+	char		 lost_type;
+	unsigned long	 lost;
+};
+
+static struct chan	 logchan = { -1, MSG_LOST_LOG, 0 };
+static struct chan	 evchan = { -1, MSG_LOST_EVENT, 0 };
 static int	 errfd = 2;		/* master: error log, or -1 for syslog */
 static int	 auditfd = -1;		/* master: JSON lines, or -1 */
 static int	 audit_syslog;		/* master: audit events to syslog */
 static char	*errpath, *auditpath;
+static int	 errjournal;		/* master: stderr is journald's stream */
+static void	(*ready_cb)(pid_t);	/* master: told of MSG_READY */
+static unsigned long long requests;	/* master: access lines written */
 
 static const char *const prionames[] = {
 	"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"
@@ -495,6 +518,25 @@ syslog_listening(void)
 	return 1;
 }
 
+/*
+ * systemd names the stream it connected to stderr in JOURNAL_STREAM
+ * (device:inode); a stderr redirected elsewhere since does not match.
+ */
+static int
+stderr_is_journal(void)
+{
+	const char		*e;
+	struct stat		 st;
+	unsigned long long	 dev, ino;
+
+	if ((e = getenv("JOURNAL_STREAM")) == NULL ||
+	    sscanf(e, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
 int
 audit_open(const char *errlog, const char *auditlog)
 {
@@ -505,6 +547,7 @@ audit_open(const char *errlog, const char *auditlog)
 	free(errpath);
 	free(auditpath);
 	errpath = auditpath = NULL;
+	errjournal = errlog == NULL && stderr_is_journal();
 	if (errlog != NULL && strcmp(errlog, "syslog") == 0) {
 		openlog("safecgi", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 		errfd = -1;
@@ -573,7 +616,12 @@ write_all(int fd, const char *s, size_t n)
 	}
 }
 
-/* Master: one operational line, already free of control bytes. */
+/*
+ * Master: one operational line, already free of control bytes.  The
+ * journal stamps, names and numbers each line itself and reads its
+ * priority from a <N> prefix (sd-daemon(3)); a file gets all of that
+ * written out.
+ */
 static void
 master_log(int prio, pid_t from, const char *msg)
 {
@@ -581,14 +629,24 @@ master_log(int prio, pid_t from, const char *msg)
 	struct timespec	ts;
 	int		n;
 
+	/* one access line per request (worker.c), counted for STATUS= */
+	if ((prio & 7) == LOG_INFO && strncmp(msg, "access ", 7) == 0)
+		requests++;
 	if (errfd == -1) {
 		syslog(prio, "%s", msg);
 		return;
 	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	iso8601(&ts, when, sizeof(when));
-	n = snprintf(line, sizeof(line), "%s safecgi[%d]: %s: %s\n", when,
-	    (int)from, prionames[prio & 7], msg);
+	if (errjournal && from == getpid())
+		n = snprintf(line, sizeof(line), "<%d>%s\n", prio & 7, msg);
+	else if (errjournal)
+		n = snprintf(line, sizeof(line), "<%d>[%d] %s\n", prio & 7,
+		    (int)from, msg);
+	else {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		iso8601(&ts, when, sizeof(when));
+		n = snprintf(line, sizeof(line), "%s safecgi[%d]: %s: %s\n",
+		    when, (int)from, prionames[prio & 7], msg);
+	}
 	if (n < 0)
 		return;
 	if ((size_t)n >= sizeof(line))
@@ -647,7 +705,42 @@ fields(char *p, size_t n, char **f, size_t max)
 	return k;
 }
 
-void
+/* Master: what a child could not send, from its count. */
+static void
+master_lost(char type, const char *count, pid_t pid)
+{
+	struct audit_event	ev = { 0 };
+	char			wpid[16], n[24];
+	unsigned long		k;
+
+	k = strtoul(count, NULL, 10);
+	if (k == 0)
+		return;
+	snprintf(n, sizeof(n), "%lu", k);
+	snprintf(wpid, sizeof(wpid), "%d", (int)pid);
+	ev.event = "suppressed";
+	audit_kv(&ev, "scope", type == MSG_LOST_EVENT ? "channel" : "log");
+	audit_kv(&ev, "count", n);
+	audit_kv(&ev, "worker_pid", wpid);
+	audit_kv(&ev, "reason", "channel to the master full");
+	master_event(&ev, "");
+	/* the error log says where its missing lines are counted */
+	if (type == MSG_LOST_LOG) {
+		char	line[128];
+
+		snprintf(line, sizeof(line), "%lu log lines lost: channel to "
+		    "the master full", k);
+		master_log(LOG_WARNING, pid, line);
+	}
+}
+
+/*
+ * At most DRAIN_MAX datagrams a call: a channel that a flood refills as
+ * fast as the master reads must not keep it from the other channels.
+ */
+#define DRAIN_MAX	512
+
+size_t
 audit_drain(int fd, pid_t pid)
 {
 	char			 msg[MSG_MAX + 1], *f[9 + 2 * AUDIT_KV_MAX];
@@ -655,16 +748,25 @@ audit_drain(int fd, pid_t pid)
 	struct audit_event	 ev;
 	struct audit_req	 req;
 	ssize_t			 n;
-	size_t			 nf, i;
+	size_t			 nf, i, k;
 
-	for (;;) {
+	for (k = 0; k < DRAIN_MAX; k++) {
 		n = recv(fd, msg, sizeof(msg) - 1, MSG_DONTWAIT);
 		if (n <= 0)
-			return;
+			return k;
 		msg[n] = '\0';
+		if (msg[0] == MSG_READY) {
+			if (ready_cb != NULL)
+				ready_cb(pid);
+			continue;
+		}
 		if (msg[0] == MSG_LOG && n >= 2) {
 			line_escape(msg + 2, clean, sizeof(clean), 1);
 			master_log(msg[1] & 7, pid, clean);
+			continue;
+		}
+		if (msg[0] == MSG_LOST_LOG || msg[0] == MSG_LOST_EVENT) {
+			master_lost(msg[0], msg + 1, pid);
 			continue;
 		}
 		if (msg[0] != MSG_EVENT)
@@ -693,14 +795,101 @@ audit_drain(int fd, pid_t pid)
 		}
 		master_event(&ev, id);
 	}
+	return k;
+}
+
+void
+audit_on_ready(void (*cb)(pid_t))
+{
+	ready_cb = cb;
+}
+
+unsigned long long
+audit_requests(void)
+{
+	return requests;
 }
 
 /* ----------------------------------------------------------- the child */
 
+static void
+chan_forked(void)
+{
+	logchan.lost = 0;
+	evchan.lost = 0;
+}
+
 void
 audit_attach(int fd)
 {
-	chan = fd;
+	static int	registered;
+
+	logchan.fd = fd;
+	/*
+	 * Once per process image, before any thread: without it a
+	 * spawner would report its parent's count a second time.
+	 */
+	if (!registered) {
+		if (pthread_atfork(NULL, NULL, chan_forked) != 0)
+			log_msg(LOG_WARNING, "audit: pthread_atfork failed: a "
+			    "child may count its parent's lost messages");
+		registered = 1;
+	}
+}
+
+void
+audit_attach_events(int fd)
+{
+	evchan.fd = fd;
+}
+
+/*
+ * Send the count of what c lost, if any; -1 when it still finds no
+ * room (the count is kept).
+ */
+static int
+chan_report(struct chan *c)
+{
+	char		 rep[32];
+	unsigned long	 lost;
+	int		 n;
+
+	if ((lost = __atomic_exchange_n(&c->lost, 0, __ATOMIC_RELAXED)) == 0)
+		return 0;
+	n = snprintf(rep, sizeof(rep), "%c%lu", c->lost_type, lost);
+	if (send(c->fd, rep, n + 1, MSG_DONTWAIT | MSG_NOSIGNAL) == -1) {
+		__atomic_add_fetch(&c->lost, lost, __ATOMIC_RELAXED);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * One datagram on c, never blocking: what a full channel refuses is
+ * counted, and told as soon as there is room again.
+ */
+static void
+chan_send(struct chan *c, const char *msg, size_t len)
+{
+	if (chan_report(c) == -1 ||
+	    send(c->fd, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL) == -1)
+		__atomic_add_fetch(&c->lost, 1, __ATOMIC_RELAXED);
+}
+
+/* The service manager hears of it from the master (sd_notify READY). */
+void
+audit_ready(void)
+{
+	char	m = MSG_READY;
+
+	chan_send(evchan.fd != -1 ? &evchan : &logchan, &m, 1);
+}
+
+/* Events before any event channel (audit_attach_events) share the log's. */
+static struct chan *
+event_chan(void)
+{
+	return evchan.fd != -1 ? &evchan : &logchan;
 }
 
 void
@@ -715,7 +904,7 @@ log_msg(int prio, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	if (chan == -1) {
+	if (logchan.fd == -1) {
 		char	clean[MSG_MAX];
 		size_t	i, o = 0;
 
@@ -732,7 +921,10 @@ log_msg(int prio, const char *fmt, ...)
 	n += 2;
 	if (n > (int)sizeof(msg) - 1)
 		n = sizeof(msg) - 1;
-	(void)send(chan, msg, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	chan_send(&logchan, msg, n);
+	/* an event count waiting for room may find it now */
+	if (event_chan() != &logchan)
+		(void)chan_report(&evchan);
 }
 
 void
@@ -765,7 +957,7 @@ audit_emit(const struct audit_event *ev)
 	size_t			 len = 1, i;
 	const struct audit_req	*r = ev->req;
 
-	if (chan == -1) {
+	if (logchan.fd == -1) {
 		master_event(ev, "");
 		return;
 	}
@@ -789,7 +981,9 @@ audit_emit(const struct audit_event *ev)
 		append(msg, &len, ev->keys[i]);
 		append(msg, &len, ev->vals[i]);
 	}
-	(void)send(chan, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	chan_send(event_chan(), msg, len);
+	if (event_chan() != &logchan)
+		(void)chan_report(&logchan);
 }
 
 /* ------------------------------------------------------ flood control */

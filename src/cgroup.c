@@ -7,6 +7,7 @@
  * leaf may live in a mount namespace where /sys/fs/cgroup is masked, and
  * nothing here can be steered to write outside <own>/<name>.
  */
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,6 +66,9 @@ struct cgroup_pool {
 	char			 prefix[NAME_MAX + 1];
 	size_t			 n;
 	struct cgroup_leaf	**leaf;
+	/* a worker's request threads take and give concurrently */
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 freed;
 };
 
 static const char *const hier_name[CGROUP_NHIER] = {
@@ -872,6 +877,39 @@ leaf_baseline(struct cgroup_leaf *l)
 	key_fd(l->f_pids, "max", &l->base_pids);
 }
 
+/*
+ * A worker holds its leaves' descriptors, a dozen each, for its whole
+ * life, while libfcgi still select()s on every connection it accepts,
+ * which must stay below FD_SETSIZE: a leaf's descriptors move above it
+ * when the limit allows, and stay where they are otherwise.
+ */
+static int
+fd_high(int fd)
+{
+	int	nfd;
+
+	if (fd == -1 || fd >= FD_SETSIZE ||
+	    (nfd = fcntl(fd, F_DUPFD_CLOEXEC, FD_SETSIZE)) == -1)
+		return fd;
+	close(fd);
+	return nfd;
+}
+
+static void
+leaf_fds_high(struct cgroup_leaf *l)
+{
+	int	i;
+
+	for (i = 0; i < CGROUP_NHIER; i++) {
+		l->fd[i] = fd_high(l->fd[i]);
+		l->procs[i] = fd_high(l->procs[i]);
+	}
+	l->f_list = fd_high(l->f_list);
+	l->f_usage = fd_high(l->f_usage);
+	l->f_oom = fd_high(l->f_oom);
+	l->f_pids = fd_high(l->f_pids);
+}
+
 static int
 open_ro(int dirfd, const char *file)
 {
@@ -945,6 +983,7 @@ cgroup_leaf_new(struct cgroup_tree *t, const char *name, char *err,
 		cgroup_leaf_free(l);
 		return NULL;
 	}
+	leaf_fds_high(l);
 	leaf_baseline(l);
 	return l;
 }
@@ -1241,6 +1280,8 @@ cgroup_pool_new(struct cgroup_tree *t, const char *prefix, size_t n,
 	}
 	p->tree = t;
 	p->n = n;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->freed, NULL);
 	snprintf(p->prefix, sizeof(p->prefix), "%s", prefix);
 	for (i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "%s%zu", prefix, i);
@@ -1253,21 +1294,72 @@ cgroup_pool_new(struct cgroup_tree *t, const char *prefix, size_t n,
 	return p;
 }
 
-struct cgroup_leaf *
-cgroup_pool_take(struct cgroup_pool *p, const struct cgroup_limits *lim)
+static struct cgroup_leaf *
+pool_take_locked(struct cgroup_pool *p)
 {
 	size_t	i;
 
-	for (i = 0; i < p->n; i++) {
-		if (p->leaf[i] == NULL || p->leaf[i]->busy)
-			continue;
-		if (cgroup_leaf_limit(p->leaf[i], lim) == -1)
-			return NULL;
-		p->leaf[i]->busy = 1;
-		return p->leaf[i];
-	}
+	for (i = 0; i < p->n; i++)
+		if (p->leaf[i] != NULL && !p->leaf[i]->busy) {
+			p->leaf[i]->busy = 1;
+			return p->leaf[i];
+		}
 	errno = EAGAIN;
 	return NULL;
+}
+
+/* The limits are written outside the lock: they are the leaf's alone. */
+static struct cgroup_leaf *
+pool_limit(struct cgroup_pool *p, struct cgroup_leaf *l,
+    const struct cgroup_limits *lim)
+{
+	int	saved;
+
+	if (l == NULL || cgroup_leaf_limit(l, lim) == 0)
+		return l;
+	saved = errno;
+	pthread_mutex_lock(&p->lock);
+	l->busy = 0;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+	errno = saved;
+	return NULL;
+}
+
+struct cgroup_leaf *
+cgroup_pool_take(struct cgroup_pool *p, const struct cgroup_limits *lim)
+{
+	struct cgroup_leaf	*l;
+
+	pthread_mutex_lock(&p->lock);
+	l = pool_take_locked(p);
+	pthread_mutex_unlock(&p->lock);
+	return pool_limit(p, l, lim);
+}
+
+struct cgroup_leaf *
+cgroup_pool_take_wait(struct cgroup_pool *p, const struct cgroup_limits *lim,
+    int timeout_ms)
+{
+	struct cgroup_leaf	*l;
+	struct timespec		 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&p->lock);
+	while ((l = pool_take_locked(p)) == NULL)
+		if (pthread_cond_timedwait(&p->freed, &p->lock, &ts) ==
+		    ETIMEDOUT) {
+			errno = EAGAIN;
+			break;
+		}
+	pthread_mutex_unlock(&p->lock);
+	return pool_limit(p, l, lim);
 }
 
 int
@@ -1284,6 +1376,7 @@ cgroup_pool_give(struct cgroup_pool *p, struct cgroup_leaf *l)
 		errno = EINVAL;
 		return -1;
 	}
+	/* a leaf that cannot be made clean is never handed out again */
 	if (cgroup_leaf_kill(l, KILL_TIMEOUT_MS) == -1)
 		return -1;
 	if ((rc = cgroup_leaf_reset(l)) == -1)
@@ -1293,13 +1386,51 @@ cgroup_pool_give(struct cgroup_pool *p, struct cgroup_leaf *l)
 		 * against the next request: a fresh leaf instead */
 		snprintf(name, sizeof(name), "%s", l->name);
 		cgroup_leaf_free(l);
-		if ((p->leaf[i] = cgroup_leaf_new(p->tree, name, NULL, 0)) ==
-		    NULL)
-			return -1;
-		return 0;
+		l = cgroup_leaf_new(p->tree, name, NULL, 0);
+		pthread_mutex_lock(&p->lock);
+		p->leaf[i] = l;
+		pthread_cond_signal(&p->freed);
+		pthread_mutex_unlock(&p->lock);
+		return l == NULL ? -1 : 0;
 	}
+	pthread_mutex_lock(&p->lock);
 	l->busy = 0;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
 	return 0;
+}
+
+/* Another process's pool, inherited by fork: close, remove nothing. */
+void
+cgroup_pool_forget(struct cgroup_pool *p)
+{
+	size_t			 i;
+	int			 k;
+	struct cgroup_leaf	*l;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->n; i++) {
+		if ((l = p->leaf[i]) == NULL)
+			continue;
+		if (l->f_list != -1)
+			close(l->f_list);
+		if (l->f_usage != -1)
+			close(l->f_usage);
+		if (l->f_oom != -1)
+			close(l->f_oom);
+		if (l->f_pids != -1)
+			close(l->f_pids);
+		for (k = 0; k < CGROUP_NHIER; k++) {
+			if (l->procs[k] != -1)
+				close(l->procs[k]);
+			if (l->fd[k] != -1)
+				close(l->fd[k]);
+		}
+		free(l);
+	}
+	free(p->leaf);
+	free(p);
 }
 
 void

@@ -23,7 +23,7 @@ enum {
 	OPT_CONFIG = 256, OPT_SOCKET_USER, OPT_SOCKET_GROUP, OPT_SOCKET_MODE,
 	OPT_PROFILE_DIR, OPT_AUDIT_LOG, OPT_ERROR_LOG, OPT_MAX_REQUESTS,
 	OPT_GRACE, OPT_CHECK, OPT_SCRIPT, OPT_REQUIRE_LANDLOCK, OPT_SPOOL_DIR,
-	OPT_ALLOW_MISSING, OPT_ALLOW_PEER,
+	OPT_ALLOW_MISSING, OPT_ALLOW_PEER, OPT_STATUS_PATH,
 };
 
 static const struct option longopts[] = {
@@ -49,6 +49,7 @@ static const struct option longopts[] = {
 	{ "socket-mode",	required_argument, NULL, OPT_SOCKET_MODE },
 	{ "socket-user",	required_argument, NULL, OPT_SOCKET_USER },
 	{ "spool-dir",		required_argument, NULL, OPT_SPOOL_DIR },
+	{ "status-path",	required_argument, NULL, OPT_STATUS_PATH },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -91,13 +92,18 @@ config_usage(FILE *f)
 "                           start even though the kernel, or a seccomp\n"
 "                           filter above safecgi, refuses this jail layer\n"
 "                           (landlock: scripts then run without the exec,\n"
-"                           write and network allowlists); without it,\n"
-"                           safecgi refuses to start and says why\n"
+"                           write and network allowlists; cgroup: no\n"
+"                           per-request memory, process and CPU budget);\n"
+"                           without it, safecgi refuses to start and says\n"
+"                           why\n"
 "      --require-landlock   accepted for compatibility: Landlock is\n"
 "                           required unless --allow-missing landlock\n"
 "      --spool-dir DIR      where a script's output waits, in unnamed files,\n"
 "                           while its request body still arrives\n"
 "                           (default /var/tmp)\n"
+"      --status-path PATH   answer requests whose SCRIPT_NAME is PATH with\n"
+"                           safecgi's counters (?json, ?openmetrics);\n"
+"                           default: no status page\n"
 "      --check              validate configuration and profiles, print the\n"
 "                           active jail layers and exit\n"
 "      --script PATH        with --check: which profile PATH gets, why, and\n"
@@ -126,6 +132,7 @@ static const struct {
 	unsigned	 bit;
 } layers[] = {
 	{ "landlock",	LAYER_LANDLOCK },
+	{ "cgroup",	LAYER_CGROUP },
 };
 
 const char *
@@ -308,11 +315,15 @@ config_set(struct config *c, int opt, const char *v)
 				break;
 		if (n == nitems(layers))
 			return "allow-missing takes a jail layer that safecgi "
-			    "may run without: landlock";
+			    "may run without: landlock, cgroup";
 		c->allow_missing |= layers[n].bit;
 		break;
 	case OPT_ALLOW_PEER:
 		return peer_add(c, v);
+	case OPT_STATUS_PATH:
+		if (*v != '/')
+			return "status path must start with '/'";
+		return str_set(&c->status_path, v) ? strerror(errno) : NULL;
 	case OPT_REQUIRE_LANDLOCK:
 		/* the default now; kept so that old command lines work */
 		c->require_landlock = 1;
@@ -542,6 +553,7 @@ config_free(struct config *c)
 	free(c->socket_group);
 	free(c->check_script);
 	free(c->spool_dir);
+	free(c->status_path);
 	free(c->listen_path);
 	free(c->listen_host);
 	free(c->listen_port);

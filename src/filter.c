@@ -410,9 +410,12 @@ static const int fixed[] = {
 	-1
 };
 
-/* clone() flags that make a namespace; CLONE_NEWPID is not one of them. */
+/*
+ * clone() flags that make a namespace; CLONE_NEWPID is not one of them,
+ * and CLONE_NEWIPC only without the spawner's key (rule_clone).
+ */
 static const unsigned long clone_ns_flags[] = {
-	CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS,
+	CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWUTS,
 	CLONE_NEWCGROUP, 0
 };
 
@@ -680,21 +683,26 @@ rule_socket(struct build *b, scmp_filter_ctx ctx, uint32_t act)
  * clone(): no namespace flags, one masked compare each.  CLONE_NEWPID
  * stays allowed because the spawner, which carries this filter, makes
  * every request's child with it; a script has no CAP_SYS_ADMIN, so the
- * kernel refuses it CLONE_NEWPID anyway.
+ * kernel refuses it CLONE_NEWPID anyway.  CLONE_NEWIPC too, for the
+ * request's own IPC namespace, but only with the spawner's key in the
+ * tls argument, which clone() ignores without CLONE_SETTLS: a script
+ * that asks is still recorded.
  */
 static int
 rule_clone(struct build *b, scmp_filter_ctx ctx, uint32_t act)
 {
-	struct scmp_arg_cmp	c;
+	struct scmp_arg_cmp	c[2];
 	size_t			i;
 
 	for (i = 0; clone_ns_flags[i] != 0; i++) {
-		c = SCMP_CMP64(0, SCMP_CMP_MASKED_EQ, clone_ns_flags[i],
+		c[0] = SCMP_CMP64(0, SCMP_CMP_MASKED_EQ, clone_ns_flags[i],
 		    clone_ns_flags[i]);
-		if (rule(b, ctx, act, __NR_clone, 1, &c) == -1)
+		if (rule(b, ctx, act, __NR_clone, 1, c) == -1)
 			return -1;
 	}
-	return 0;
+	c[0] = SCMP_CMP64(0, SCMP_CMP_MASKED_EQ, CLONE_NEWIPC, CLONE_NEWIPC);
+	c[1] = SCMP_CMP64(4, SCMP_CMP_NE, b->exec_key[0]);
+	return rule(b, ctx, act, __NR_clone, 2, c);
 }
 
 static int

@@ -35,6 +35,7 @@
 #include <cap-ng.h>
 
 #include "audit.h"
+#include "cgroup.h"
 #include "config.h"
 #include "filter.h"
 #include "jail.h"
@@ -187,7 +188,7 @@ jail_stage_name(int stage)
 {
 	static const char *const names[] = {
 		"none", "fds", "chdir", "rlimits", "uid/gid", "capabilities",
-		"parent-death signal", "landlock", "execve",
+		"parent-death signal", "landlock", "execve", "cgroup",
 	};
 
 	if (stage < 0 || (size_t)stage >= nitems(names))
@@ -715,6 +716,52 @@ build_policies(struct jail *j)
 	return 0;
 }
 
+/* Is path the same as, or beneath, an entry the jail always hides? */
+static const char *
+always_hidden(const char *path)
+{
+	static char	 hit[PATH_MAX];
+	size_t		 i, n;
+
+	for (i = 0; i < nitems(masked) + nitems(proc_masked); i++) {
+		const char *m = i < nitems(masked) ? masked[i] :
+		    proc_masked[i - nitems(masked)];
+
+		n = strcspn(m, "*?[");
+		/* "/etc/shadow*": the literal part, as a prefix */
+		if (m[n] != '\0' ? strncmp(path, m, n) == 0 :
+		    path_under(path, m)) {
+			str_copy(hit, m, sizeof(hit));
+			return hit;
+		}
+	}
+	return NULL;
+}
+
+int
+jail_check_profiles(const struct profile_set *ps, char *err, size_t errsz)
+{
+	const struct strlist	*l;
+	const char		*m;
+	size_t			 i, k, w;
+
+	for (i = 0; i < ps->n; i++)
+		for (w = 0; w < 2; w++) {
+			l = w == 0 ? &ps->v[i].read_allow : &ps->v[i].bind_ro;
+			for (k = 0; k < l->n; k++) {
+				if ((m = always_hidden(l->v[k])) == NULL)
+					continue;
+				snprintf(err, errsz, "%s: profile %s: %s = %s: "
+				    "the jail always hides %s; this cannot take "
+				    "effect", ps->v[i].file ? ps->v[i].file :
+				    "(built in)", ps->v[i].name, w == 0 ?
+				    "read" : "bind_ro", l->v[k], m);
+				return -1;
+			}
+		}
+	return 0;
+}
+
 struct jail *
 jail_policies_new(const struct profile_set *ps)
 {
@@ -1117,6 +1164,10 @@ jail_policy_build(const struct profile *p, const char *ldso,
 		rc |= rule_add_entry(pol, readable[i], JAIL_READ);
 	for (i = 0; i < p->read_allow.n; i++)
 		rc |= rule_add_entry(pol, p->read_allow.v[i], JAIL_READ);
+	/* bind_ro: the same, for paths (the host is in sight read-only;
+	 * what it adds is reading) */
+	for (i = 0; i < p->bind_ro.n; i++)
+		rc |= rule_add_entry(pol, p->bind_ro.v[i], JAIL_READ);
 	/*
 	 * ld.so is the ELF interpreter of every dynamic binary, and the
 	 * kernel opens it for execution; run directly, it would start any
@@ -1717,6 +1768,14 @@ jail_child_exec(void *arg)
 			child_fail(x, STAGE_FDS);
 	}
 
+	/* 0b. The request's cgroup before anything else: from here on,
+	 *     everything this process and its descendants hold (memory,
+	 *     processes, CPU) is charged to the request's own budget.
+	 *     Written through cgroup.procs fds the master opened, which
+	 *     works with /sys masked, and only write(2): vfork-safe. */
+	if (x->ncgroup > 0 && cgroup_join(x->cgroup_procs, x->ncgroup) == -1)
+		child_fail(x, STAGE_CGROUP);
+
 	/* 1. Landlock first: the ruleset is an fd, and step 2 closes every
 	 *    fd above 2.  It needs no_new_privs, inherited from the
 	 *    spawner. */
@@ -1734,10 +1793,16 @@ jail_child_exec(void *arg)
 	if (chdir(x->dir) == -1)
 		child_fail(x, STAGE_CWD);
 
-	/* 3. Limits, before the uid change, while they can still be set. */
-	if (set_limit(RLIMIT_CPU, p->limit_cpu) == -1 ||
+	/* 3. Limits, before the uid change, while they can still be set.
+	 *    RLIMIT_NPROC counts every process of the uid on the host, so
+	 *    www-data's other processes, or a concurrent request's fork
+	 *    bomb, would fail this request; with a cgroup, pids.max
+	 *    counts this request alone and the spawner's own (the host's)
+	 *    per-uid limit is left as it is. */
+	if ((x->ncgroup == 0 &&
+	    set_limit(RLIMIT_NPROC, p->limit_nproc) == -1) ||
+	    set_limit(RLIMIT_CPU, p->limit_cpu) == -1 ||
 	    set_limit(RLIMIT_AS, p->limit_as) == -1 ||
-	    set_limit(RLIMIT_NPROC, p->limit_nproc) == -1 ||
 	    set_limit(RLIMIT_NOFILE, p->limit_nofile) == -1 ||
 	    set_limit(RLIMIT_FSIZE, p->limit_fsize) == -1 ||
 	    set_limit(RLIMIT_CORE, 0) == -1)

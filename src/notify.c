@@ -25,6 +25,7 @@
 #include "request.h"
 #include "safecgi.h"
 #include "spawn.h"
+#include "stats.h"
 #include "worker.h"
 
 /*
@@ -300,6 +301,9 @@ notify_one(struct notify *n, int fd, const struct profile *p)
 	if (v.record)
 		audit_budget_emit(&n->w->budget, r != NULL ? &r->tally : NULL,
 		    &v.ev);
+	if (v.record && v.answer != 0)
+		stats_count(fe.nr == __NR_execve ? STATS_DENIED_EXECS :
+		    STATS_BLOCKED_CALLS);
 	if (v.blocked)
 		r->nblocked++;
 	if (v.kill) {
@@ -309,6 +313,7 @@ notify_one(struct notify *n, int fd, const struct profile *p)
 		lh.req = &ar;
 		audit_kv(&lh, "limit", "blocked_calls");
 		audit_emit(&lh);
+		stats_limit_hit("blocked_calls");
 		spawn_signal(r->ctl, SIGKILL);
 	}
 	pthread_mutex_unlock(&n->mu);

@@ -20,6 +20,7 @@
 #include "pool.h"
 #include "request.h"
 #include "safecgi.h"
+#include "stats.h"
 #include "worker.h"
 
 /*
@@ -96,6 +97,7 @@ request_thread(void *arg)
 		mine = p->admitted[slot];
 		p->qhead = (p->qhead + 1) % p->max;
 		p->qlen--;
+		stats_gauge(STATS_QUEUED, -1);
 		pthread_mutex_unlock(&p->mu);
 
 		serve_connection(r, fd);
@@ -195,6 +197,7 @@ pool_queue(struct pool *p, int fd, int adm)
 	p->qslot[tail] = adm;
 	p->queue[tail] = fd;
 	p->qlen++;
+	stats_gauge(STATS_QUEUED, 1);
 	p->busy++;
 	if (p->idle < p->qlen && p->threads < p->max)
 		thread_start(p);

@@ -49,9 +49,17 @@
 #define DEF_CPU			30
 #define DEF_MEMORY		(512 * MIB)
 #define DEF_PROCESSES		32
+#define DEF_CPU_QUOTA		100	/* percent of one CPU */
+#define MAX_CPU_QUOTA		(100 * 1024)
 #define DEF_FILES		64
 #define DEF_FILE_SIZE		(16 * MIB)
 #define DEF_OUTPUT		(256 * MIB)
+/*
+ * What one request's stderr may add to the error log: room for a Perl
+ * or Python traceback and a page of warnings, or git's progress lines,
+ * and a bound a flood cannot pass (see stream.c).
+ */
+#define DEF_STDERR		(64 * 1024)
 #define DEF_BODY		(64 * MIB)
 /*
  * A waiting request costs no process, but one of the worker's request
@@ -67,8 +75,9 @@
 #define MAX_REQUESTS		65536
 /*
  * limits.requests = auto: what memory holds if each request used its
- * whole limits.memory; no more than a quarter of limits.processes, which
- * the kernel counts per user across all of the profile's requests (each
+ * whole limits.memory; without a per-request cgroup, no more than a
+ * quarter of limits.processes, which the kernel then counts per user
+ * across all of the profile's requests (each
  * has room for its script and one child, and half is left for processes
  * still exiting and the user's processes outside safecgi, so that no
  * execve or fork fails with EAGAIN); and no more than REQUESTS_PER_CPU
@@ -89,6 +98,7 @@
 enum ktype {
 	K_NAME,
 	K_MODE,
+	K_SELECT,
 	K_GLOBS,	/* list: match, exec */
 	K_USER,
 	K_GROUP,
@@ -96,6 +106,7 @@ enum ktype {
 	K_SECONDS,
 	K_BYTES,
 	K_COUNT,
+	K_PERCENT,	/* cpu_quota: "50%" of one CPU */
 	K_PATHS,	/* list: writable, hidden, bind_ro */
 	K_CONNECT,	/* list */
 	K_SYSCALLS,	/* list: allow, deny */
@@ -140,6 +151,7 @@ static const struct key keys[] = {
 	{ "profile",	"interpreter",	K_INTERP,	OFF(match_interp),
 	    0, 0, 0 },
 	{ "profile",	"mode",		K_MODE,		0, 0, 0, 0 },
+	{ "profile",	"select",	K_SELECT,	0, 0, 0, 0 },
 	{ "identity",	"user",		K_USER,		0, 0, 0, 0 },
 	{ "identity",	"group",	K_GROUP,	0, 0, 0, 0 },
 	{ "limits",	"timeout",	K_TIMEOUT,	OFF(timeout),
@@ -152,6 +164,8 @@ static const struct key keys[] = {
 	    1, ULL_MAX, KF_INFINITY },
 	{ "limits",	"requests",	K_COUNT,	OFF(limit_requests),
 	    1, MAX_REQUESTS, KF_AUTO },
+	{ "limits",	"cpu_quota",	K_PERCENT,	OFF(limit_cpu_quota),
+	    1, MAX_CPU_QUOTA, KF_INFINITY },
 	{ "limits",	"files",	K_COUNT,	OFF(limit_nofile),
 	    MIN_FILES, MAX_FILES, 0 },
 	{ "limits",	"file_size",	K_BYTES,	OFF(limit_fsize),
@@ -160,6 +174,8 @@ static const struct key keys[] = {
 	    1, ULL_MAX, KF_INFINITY },
 	{ "limits",	"body",		K_BYTES,	OFF(limit_body),
 	    1, ULL_MAX, KF_INFINITY },
+	{ "limits",	"stderr",	K_BYTES,	OFF(limit_stderr),
+	    0, ULL_MAX, KF_INFINITY },
 	{ "filesystem",	"exec",		K_GLOBS,	OFF(exec_allow),
 	    0, 0, 0 },
 	{ "filesystem",	"read",		K_GLOBS,	OFF(read_allow),
@@ -1079,6 +1095,15 @@ set_scalar(struct loadctx *ctx, const struct key *k, const char *value)
 		str_copy(p->name, value, sizeof(p->name));
 		p->name_line = ctx->line;
 		return 1;
+	case K_SELECT:
+		if (strcmp(value, "match") == 0)
+			p->select_any = 0;
+		else if (strcmp(value, "any") == 0)
+			p->select_any = 1;
+		else
+			return fail(ctx, ctx->line, "select: \"%s\": expected "
+			    "match or any", value);
+		return 1;
 	case K_MODE:
 		if (strcmp(value, "enforce") == 0)
 			p->mode = MODE_ENFORCE;
@@ -1111,6 +1136,7 @@ set_scalar(struct loadctx *ctx, const struct key *k, const char *value)
 	case K_SECONDS:
 	case K_BYTES:
 	case K_COUNT:
+	case K_PERCENT:
 		if ((k->flags & KF_INFINITY) && strcmp(value, "infinity") == 0)
 			v = PROFILE_UNLIMITED;
 		else if ((k->flags & KF_AUTO) && strcmp(value, "auto") == 0)
@@ -1121,6 +1147,9 @@ set_scalar(struct loadctx *ctx, const struct key *k, const char *value)
 			else if (k->type == K_COUNT)
 				r = parse_number(value, &v, &end) == -1 ||
 				    *end != '\0' ? -1 : 0;
+			else if (k->type == K_PERCENT)
+				r = parse_number(value, &v, &end) == -1 ||
+				    strcmp(end, "%") != 0 ? -1 : 0;
 			else
 				r = parse_seconds(value, &v);
 			if (r == -1)
@@ -1129,6 +1158,8 @@ set_scalar(struct loadctx *ctx, const struct key *k, const char *value)
 				    k->type == K_BYTES ?
 				    "a size such as 4096, 64K, 512M or 1G" :
 				    k->type == K_COUNT ? "a number" :
+				    k->type == K_PERCENT ? "a percentage of "
+				    "one CPU such as 50% or 200%" :
 				    "seconds, or a number with s, min or h",
 				    k->flags & KF_INFINITY ?
 				    ", or infinity" : k->flags & KF_AUTO ?
@@ -1473,6 +1504,7 @@ profile_defaults(struct profile *p, const char *name)
 	p->limit_cpu = DEF_CPU;
 	p->limit_as = DEF_MEMORY;
 	p->limit_nproc = DEF_PROCESSES;
+	p->limit_cpu_quota = DEF_CPU_QUOTA;
 	p->limit_nofile = DEF_FILES;
 	p->limit_fsize = DEF_FILE_SIZE;
 	p->limit_output = DEF_OUTPUT;
@@ -1480,6 +1512,7 @@ profile_defaults(struct profile *p, const char *name)
 	p->limit_requests = 0;		/* auto */
 	p->queue_length = DEF_QUEUE_LENGTH;
 	p->queue_wait = DEF_QUEUE_WAIT;
+	p->limit_stderr = DEF_STDERR;
 	p->net_none = 1;
 	p->deny_action = DENY_ERRNO;
 	p->deny_errno = EPERM;
@@ -1815,6 +1848,35 @@ tier_best(const struct profile_set *set, enum tier t, const char *path,
 	return best;
 }
 
+int
+profile_matches(const struct profile *p, const char *path,
+    const char *interp)
+{
+	const struct strlist	*l;
+	enum tier		 t;
+	size_t			 j;
+
+	for (t = TIER_PATH; path != NULL && t <= TIER_INTERPRETER; t++) {
+		l = tier_list(p, t);
+		for (j = 0; j < l->n; j++)
+			if (tier_hit(t, l->v[j], path, interp))
+				return 1;
+	}
+	return 0;
+}
+
+int
+profile_matches_path(const struct profile *p, const char *path)
+{
+	const struct strlist	*l = tier_list(p, TIER_PATH);
+	size_t			 j;
+
+	for (j = 0; path != NULL && j < l->n; j++)
+		if (tier_hit(TIER_PATH, l->v[j], path, NULL))
+			return 1;
+	return 0;
+}
+
 const struct profile *
 profile_match(const struct profile_set *set, const char *path,
     const char *explicit_name, char *why, size_t whysz)
@@ -2099,7 +2161,8 @@ exposure_parts(const struct profile *p, double x[X_N])
 }
 
 unsigned long long
-profile_requests(const struct profile *p, long ncpu, unsigned long long mem)
+profile_requests(const struct profile *p, long ncpu, unsigned long long mem,
+    int nproc_per_user)
 {
 	unsigned long long	n;
 
@@ -2109,7 +2172,8 @@ profile_requests(const struct profile *p, long ncpu, unsigned long long mem)
 	if (mem > 0 && p->limit_as != PROFILE_UNLIMITED &&
 	    mem / p->limit_as < n)
 		n = mem / p->limit_as;
-	if (p->limit_nproc != PROFILE_UNLIMITED && p->limit_nproc / 4 < n)
+	if (nproc_per_user && p->limit_nproc != PROFILE_UNLIMITED &&
+	    p->limit_nproc / 4 < n)
 		n = p->limit_nproc / 4;
 	return n > 0 ? n : 1;
 }
@@ -2176,6 +2240,10 @@ profile_describe(const struct profile *p, FILE *fp)
 			fprintf(fp, "%s = %s\n", key,
 			    p->mode == MODE_COMPLAIN ? "complain" : "enforce");
 			break;
+		case K_SELECT:
+			fprintf(fp, "%s = %s\n", key,
+			    p->select_any ? "any" : "match");
+			break;
 		case K_USER:
 			fprintf(fp, "%s = %s (%s %ld)\n", key, p->user,
 			    p->rootless ? "rootless: not applied, uid" : "uid",
@@ -2205,15 +2273,26 @@ profile_describe(const struct profile *p, FILE *fp)
 		case K_COUNT:
 			if ((k->flags & KF_AUTO) &&
 			    *key_ull((struct profile *)p, k) == 0)
-				fprintf(fp, "%s = auto (%llu)\n", key,
+				fprintf(fp, "%s = auto (%llu; %llu with "
+				    "--allow-missing cgroup)\n", key,
 				    profile_requests(p,
 				    sysconf(_SC_NPROCESSORS_ONLN),
-				    phys_memory()));
+				    phys_memory(), 0), profile_requests(p,
+				    sysconf(_SC_NPROCESSORS_ONLN),
+				    phys_memory(), 1));
 			else if (*key_ull((struct profile *)p, k) ==
 			    PROFILE_UNLIMITED)
 				fprintf(fp, "%s = infinity\n", key);
 			else
 				fprintf(fp, "%s = %llu\n", key,
+				    *key_ull((struct profile *)p, k));
+			break;
+		case K_PERCENT:
+			if (*key_ull((struct profile *)p, k) ==
+			    PROFILE_UNLIMITED)
+				fprintf(fp, "%s = infinity\n", key);
+			else
+				fprintf(fp, "%s = %llu%%\n", key,
 				    *key_ull((struct profile *)p, k));
 			break;
 		case K_GLOBS:

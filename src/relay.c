@@ -27,6 +27,7 @@
 #include "profile.h"
 #include "relay.h"
 #include "safecgi.h"
+#include "stats.h"
 
 #define RELAY_BUF	16384	/* per connection and direction */
 #define RELAY_WAIT_MS	10000	/* for the master's answer, then the host */
@@ -277,6 +278,7 @@ relay_accept(struct relay *rl, int lfd, unsigned port)
 			ev.event = "limit_hit";
 			audit_kv(&ev, "limit", "relay_connections");
 			audit_budget_emit(rl->budget, NULL, &ev);
+			stats_limit_hit("relay_connections");
 			continue;
 		}
 		if ((c->toup.buf = malloc(2 * RELAY_BUF)) == NULL) {

@@ -17,6 +17,7 @@
 #include "admit.h"
 #include "audit.h"
 #include "cgi.h"
+#include "cgroup.h"
 #include "config.h"
 #include "jail.h"
 #include "notify.h"
@@ -26,7 +27,9 @@
 #include "safecgi.h"
 #include "script.h"
 #include "spawn.h"
+#include "stats.h"
 #include "stream.h"
+#include "util.h"
 #include "validate.h"
 #include "worker.h"
 
@@ -107,6 +110,8 @@ findings_report(struct req *r, const struct validate_result *vr)
 		    f->rule);
 		audit_kv(&ev, "excerpt", f->excerpt);
 		audit_budget_emit(&r->w->budget, &r->tally, &ev);
+		if (f->kind == FINDING_SUSPICIOUS || f->kind == FINDING_FLAGGED)
+			stats_count(STATS_SUSPICIOUS);
 	}
 }
 
@@ -185,6 +190,44 @@ params_of(struct req *r, struct param *params, size_t max)
 	return np;
 }
 
+/* The system's program directories: what runs there is a program. */
+static const char *const program_dirs[] = {
+	"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin",
+	"/usr/local/sbin", "/usr/libexec", "/usr/lib/git-core", "/usr/games",
+};
+
+/*
+ * Anyone who can reach the socket can name any file and any profile:
+ * the web server's choices only count where they agree with the
+ * profiles.  A profile named by SAFECGI_PROFILE must match the script
+ * (or say select = any); a program in the system's program directories
+ * (SCRIPT_FILENAME=/usr/bin/perl) runs as a script only when a profile
+ * names its path.  0, or a status already answered.
+ */
+static int
+profile_refused(struct req *r)
+{
+	const char	*named = param(r, "SAFECGI_PROFILE");
+	const char	*rule = NULL;
+	size_t		 i;
+
+	if (named != NULL && strcmp(named, r->profile->name) == 0 &&
+	    !r->profile->select_any && !profile_matches(r->profile,
+	    r->s.path, r->s.interp_name[0] ? r->s.interp_name : NULL))
+		rule = "profile-does-not-match";
+	for (i = 0; rule == NULL && i < nitems(program_dirs); i++)
+		if (path_under(r->s.path, program_dirs[i]) &&
+		    !profile_matches_path(r->profile, r->s.path))
+			rule = "program-not-a-script";
+	if (rule == NULL)
+		return 0;
+	reply_error(r, 403, rule);
+	reply_event(r, "request_refused", "rule", rule, "variable",
+	    strcmp(rule, "profile-does-not-match") == 0 ?
+	    "SAFECGI_PROFILE" : "SCRIPT_FILENAME");
+	return 403;
+}
+
 /* Which file runs: 0, or a status already answered. */
 static int
 find_script(struct req *r, struct cgi_target *t)
@@ -205,6 +248,57 @@ find_script(struct req *r, struct cgi_target *t)
 	return status;
 }
 
+/* The profile's budget for the whole request, as the cgroup takes it. */
+static void
+budget_of(const struct profile *p, struct cgroup_limits *lim)
+{
+	memset(lim, 0, sizeof(*lim));
+	lim->memory = p->limit_as == PROFILE_UNLIMITED ? 0 : p->limit_as;
+	lim->pids = p->limit_nproc == PROFILE_UNLIMITED ? 0 : p->limit_nproc;
+	/* a percentage of one CPU, per 100 ms period */
+	lim->cpu_period_us = 100000;
+	lim->cpu_quota_us = p->limit_cpu_quota == PROFILE_UNLIMITED ? 0 :
+	    (uint32_t)(p->limit_cpu_quota * 1000);
+}
+
+/*
+ * A leaf of the worker's pool, with the profile's budget, and its
+ * cgroup.procs fds for the child to join.  When every leaf is busy, the
+ * request waits for one, up to its timeout.  0, or -1 answered.
+ */
+static int
+budget_take(struct req *r, int *procs, int *n)
+{
+	struct cgroup_limits	lim;
+
+	*n = 0;
+	if (r->w->cg == NULL)
+		return 0;
+	budget_of(r->profile, &lim);
+	if ((r->leaf = cgroup_pool_take_wait(r->w->cg, &lim,
+	    r->w->cf->timeout * 1000)) == NULL) {
+		snprintf(r->whybuf, sizeof(r->whybuf), "no cgroup for the "
+		    "request: %s", errno == EAGAIN ? "every one is busy" :
+		    strerror(errno));
+		reply_error(r, errno == EAGAIN ? 503 : 500, r->whybuf);
+		return -1;
+	}
+	*n = cgroup_leaf_procs(r->leaf, 0, procs);
+	return 0;
+}
+
+/* Whatever is left in the leaf is killed; it goes back for reuse. */
+static void
+budget_give(struct req *r)
+{
+	if (r->leaf == NULL)
+		return;
+	if (cgroup_pool_give(r->w->cg, r->leaf) == -1)
+		log_msg(LOG_ERR, "cgroup: a request's leaf cannot be reused: "
+		    "%s", strerror(errno));
+	r->leaf = NULL;
+}
+
 /*
  * The spawner's answer to the request for a child, then the stream.
  * fds: the script's stdin, stdout, stderr pipes and the control
@@ -214,11 +308,14 @@ static int
 run(struct req *r, const struct spawner *sp, char **env, int fds[4][2])
 {
 	struct spawn_reply	 rep;
-	int			 i, again = 0;
+	int			 i, procs[CGROUP_NHIER], nprocs, again = 0;
 
+	if (budget_take(r, procs, &nprocs) == -1)
+		goto out;
 	if (spawn_request((struct spawner *)sp, r->s.path, r->s.dir,
 	    r->s.interp[0] ? r->s.interp : NULL, env, fds[0][0], fds[1][1],
-	    fds[2][1], fds[3][1]) == -1) {
+	    fds[2][1], fds[3][1], procs, nprocs) == -1) {
+		stats_count(STATS_SPAWN_FAILURES);
 		reply_error(r, 500, "spawner unavailable");
 		goto out;
 	}
@@ -228,6 +325,7 @@ run(struct req *r, const struct spawner *sp, char **env, int fds[4][2])
 		fds[i][i == 0 ? 0 : 1] = -1;
 	}
 	if (spawn_read_reply(fds[3][0], &rep) == -1) {
+		stats_count(STATS_SPAWN_FAILURES);
 		reply_error(r, 500, "spawner did not answer");
 		goto out;
 	}
@@ -237,6 +335,7 @@ run(struct req *r, const struct spawner *sp, char **env, int fds[4][2])
 		goto out;
 	}
 	if (rep.type == SPAWN_FAILED) {
+		stats_count(STATS_SPAWN_FAILURES);
 		snprintf(r->whybuf, sizeof(r->whybuf), "%s failed: %s",
 		    jail_stage_name(rep.stage), strerror(rep.err));
 		/* the script's own execve failing is a configuration
@@ -256,6 +355,7 @@ run(struct req *r, const struct spawner *sp, char **env, int fds[4][2])
 	r->ctl = -1;
 	fds[0][1] = fds[1][0] = fds[2][0] = -1;
 out:
+	budget_give(r);
 	for (i = 0; i < 4; i++) {
 		if (fds[i][0] != -1)
 			close(fds[i][0]);
@@ -364,6 +464,7 @@ request_serve(struct req *r)
 	memset(&r->tally, 0, sizeof(r->tally));
 	r->nblocked = 0;
 	r->ctl = -1;
+	r->leaf = NULL;
 	r->status = 200;
 	r->exit_status = -1;
 	r->ar.seq = __atomic_add_fetch(&r->w->seq, 1, __ATOMIC_RELAXED);
@@ -371,6 +472,15 @@ request_serve(struct req *r)
 	r->ar.client = param(r, "REMOTE_ADDR");
 	r->ar.method = param(r, "REQUEST_METHOD");
 	r->ar.uri = param(r, "REQUEST_URI");
+	/* safecgi's own page: no script, no profile, never a count */
+	if (stats_page_wanted(r->w->cf->status_path,
+	    param(r, "SCRIPT_NAME"))) {
+		r->ar.script = r->w->cf->status_path;
+		stats_page(r, param(r, "QUERY_STRING"));
+		access_line(r);
+		return;
+	}
+	stats_gauge(STATS_ACTIVE, 1);
 
 	if ((t = malloc(sizeof(*t))) == NULL) {
 		reply_error(r, 500, "out of memory");
@@ -392,6 +502,8 @@ request_serve(struct req *r)
 	r->profile = profile_match_script(r->w->ps, r->s.path,
 	    r->s.interp_name, param(r, "SAFECGI_PROFILE"), why, sizeof(why));
 	r->ar.profile = r->profile->name;
+	if (profile_refused(r) != 0)
+		goto done;
 
 	vo.query_mode = r->profile->query_mode;
 	vo.suspicious = r->profile->suspicious;
@@ -420,6 +532,7 @@ request_serve(struct req *r)
 	start(r, sp, r->env ? r->env : vr.env);
 	admit_leave(a, r->ar.client);
 done:
+	stats_request_end(r->ar.profile, r->status);
 	access_line(r);
 	free(r->env);
 	r->env = NULL;

@@ -58,7 +58,7 @@ static const struct filter	*spawn_filter;	/* for the exec key */
 
 static void
 spawn_one(struct jail *j, const struct profile *p, char *msg, size_t len,
-    const int *fds, struct child *slot)
+    const int *fds, int nfds, struct child *slot)
 {
 	static char		 stack[CHILD_STACK] __attribute__((aligned(16)));
 	static char		*envp[4096];
@@ -97,6 +97,9 @@ spawn_one(struct jail *j, const struct profile *p, char *msg, size_t len,
 	x.argv = argv;
 	x.envp = envp;
 	x.exec_key = spawn_filter->exec_key;
+	/* beyond the four: the request's leaf, which the child joins */
+	x.cgroup_procs = fds + 4;
+	x.ncgroup = nfds - 4;
 	if ((x.ruleset = jail_ruleset(j, p, x.path, x.interp)) == -1) {
 		reply(fds[3], SPAWN_FAILED, 0, STAGE_LANDLOCK, errno, 0);
 		return;
@@ -106,13 +109,18 @@ spawn_one(struct jail *j, const struct profile *p, char *msg, size_t len,
 	 * vfork-style: the child borrows our memory until it execs, which
 	 * saves copying page tables on every request.  CLONE_NEWPID makes
 	 * it init of its own PID namespace: when it exits, the kernel kills
-	 * everything it left behind, setsid() or not.  The pidfd comes
-	 * with the child (CLONE_PIDFD): there is never a child we could
-	 * not wait for, as there would be if a later pidfd_open failed.
+	 * everything it left behind, setsid() or not.  CLONE_NEWIPC gives
+	 * the request SysV IPC objects and POSIX message queues of its
+	 * own, gone with its last process; the filter allows it only with
+	 * the key in the tls argument (unused without CLONE_SETTLS).  The
+	 * pidfd comes with the child (CLONE_PIDFD): there is never a child
+	 * we could not wait for, as there would be if a later pidfd_open
+	 * failed.
 	 */
 	pid = clone(jail_child_exec, stack + sizeof(stack),
-	    CLONE_VM | CLONE_VFORK | CLONE_NEWPID | CLONE_PIDFD | SIGCHLD, &x,
-	    &pidfd);
+	    CLONE_VM | CLONE_VFORK | CLONE_NEWPID | CLONE_NEWIPC |
+	    CLONE_PIDFD | SIGCHLD, &x, &pidfd,
+	    (void *)(uintptr_t)spawn_filter->exec_key[0], NULL);
 	if (pid == -1) {
 		reply(fds[3], SPAWN_FAILED, 0, STAGE_NONE, errno, 0);
 		return;
@@ -140,7 +148,7 @@ spawner_main(struct jail *j, const struct profile *p,
 	struct child	*kids;
 	struct pollfd	*pfd;
 	char		*msg;
-	int		 fds[4], nfds, lfd, i, n, k;
+	int		 fds[FDPASS_MAX], nfds, lfd, i, n, k;
 	ssize_t		 len;
 
 	spawn_filter = f;
@@ -196,20 +204,23 @@ spawner_main(struct jail *j, const struct profile *p,
 		if (pfd[0].revents & (POLLHUP | POLLERR))
 			_exit(0);	/* the worker is gone */
 		if (pfd[0].revents & POLLIN) {
-			nfds = 4;
+			nfds = FDPASS_MAX;
 			len = fd_recv(sock, msg, SPAWN_MSG_MAX, fds, &nfds, 0);
 			if (len == 0)
 				_exit(0);
-			if (len > 0 && nfds == 4 &&
+			if (len > 0 && nfds >= 4 &&
 			    (size_t)len >= sizeof(struct spawn_hdr)) {
 				for (i = 0; i < max && kids[i].pid; i++)
 					;
-				spawn_one(j, p, msg, len, fds, &kids[i]);
+				spawn_one(j, p, msg, len, fds, nfds, &kids[i]);
 				close(fds[0]);
 				close(fds[1]);
 				close(fds[2]);
 				if (kids[i].pid == 0)
 					close(fds[3]);
+				/* the child has joined the leaf, or failed */
+				for (k = 4; k < nfds; k++)
+					close(fds[k]);
 			} else
 				for (i = 0; i < nfds; i++)
 					close(fds[i]);
@@ -286,12 +297,20 @@ spawner_start(struct jail *j, const struct profile *p,
 int
 spawn_request(struct spawner *sp, const char *path, const char *dir,
     const char *interp, char *const envp[], int fd_in, int fd_out,
-    int fd_err, int ctl)
+    int fd_err, int ctl, const int *cgroup_procs, int ncgroup)
 {
 	static __thread char	*msg;
 	struct spawn_hdr	 h = { 0 };
 	size_t			 off, l, i;
-	int			 fds[4] = { fd_in, fd_out, fd_err, ctl };
+	int			 fds[FDPASS_MAX] = { fd_in, fd_out, fd_err, ctl };
+	int			 k;
+
+	if (ncgroup < 0 || ncgroup > FDPASS_MAX - 4) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (k = 0; k < ncgroup; k++)
+		fds[4 + k] = cgroup_procs[k];
 
 	if (msg == NULL && (msg = malloc(SPAWN_MSG_MAX)) == NULL)
 		return -1;
@@ -321,7 +340,7 @@ spawn_request(struct spawner *sp, const char *path, const char *dir,
 	}
 	h.nenv = i;
 	memcpy(msg, &h, sizeof(h));
-	return fd_send(sp->sock, msg, off, fds, 4, 0);
+	return fd_send(sp->sock, msg, off, fds, 4 + ncgroup, 0);
 }
 
 int

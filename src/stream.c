@@ -21,12 +21,14 @@
 
 #include "audit.h"
 #include "cgi.h"
+#include "cgroup.h"
 #include "config.h"
 #include "profile.h"
 #include "reply.h"
 #include "request.h"
 #include "safecgi.h"
 #include "spawn.h"
+#include "stats.h"
 #include "stream.h"
 #include "worker.h"
 
@@ -34,6 +36,7 @@
 #define TERM_GRACE_MS	2000	/* TERM, then KILL after this */
 #define DRAIN_MS	2000	/* output still arriving after exit */
 #define WAIT_MS		1000	/* at most, between two looks at the clock */
+#define BUDGET_MS	100	/* ... and at the request's cgroup */
 
 /* ---------------------------------------------------- state machine */
 
@@ -80,6 +83,18 @@ sm_end(struct stream_sm *m, enum stream_input in, struct stream_act *a)
 		m->end = SE_INVALID;
 		a->status = 502;
 		a->why = "invalid header block";
+		break;
+	case SI_MEMORY_OVER:
+		m->end = SE_BUDGET;
+		a->status = 500;
+		a->why = "over the request's memory budget";
+		a->limit = "memory";
+		break;
+	case SI_PIDS_OVER:
+		m->end = SE_BUDGET;
+		a->status = 500;
+		a->why = "over the request's process budget";
+		a->limit = "processes";
 		break;
 	default:
 		m->end = SE_FAILED;
@@ -144,6 +159,7 @@ stream_cut(const struct stream_sm *m, int headers_sent)
 		return 1;
 	case SE_TIMEOUT:
 	case SE_FAILED:
+	case SE_BUDGET:
 		return headers_sent;
 	default:
 		return 0;
@@ -164,9 +180,72 @@ put_out(struct req *r, const char *buf, size_t n)
 	return 0;
 }
 
+/*
+ * A script's stderr in the error log is capped per request, so that
+ * one request cannot grow the log without bound nor crowd the channel
+ * to the master: the profile's "stderr" bytes (64K by default; each line
+ * charged what it adds to the log, its stamp and path included) and
+ * ERR_LINES_PER_S lines a second after a burst of as many; "infinity"
+ * lifts both.  The rest is counted; the cap is told once, the count when
+ * the stream ends.
+ */
+#define ERR_LINES_PER_S	100
+#define ERR_STAMP	80	/* a log line's time, pid, level, "stderr:" */
+
+struct errcap {
+	char			 line[1024];
+	size_t			 len;
+	unsigned long long	 max;		/* bytes */
+	unsigned long long	 logged;	/* bytes, as charged */
+	double			 tokens;	/* lines */
+	int64_t			 last;		/* ms */
+	unsigned long long	 lost_bytes, lost_lines;
+	int			 told;
+};
+
+static void
+err_cap_init(struct errcap *c, const struct profile *p)
+{
+	memset(c, 0, sizeof(*c));
+	c->max = p->limit_stderr;
+	c->tokens = ERR_LINES_PER_S;
+	c->last = now_ms();
+}
+
+/* One line of stderr: to the log if the cap allows, else counted. */
+static void
+err_line(struct req *r, struct errcap *c)
+{
+	unsigned long long	 cost;
+	int64_t			 t = now_ms();
+
+	c->line[c->len] = '\0';
+	cost = c->len + strlen(r->s.path) + ERR_STAMP;
+	c->tokens += (t - c->last) * ERR_LINES_PER_S / 1000.0;
+	if (c->tokens > ERR_LINES_PER_S)
+		c->tokens = ERR_LINES_PER_S;
+	c->last = t;
+	/* "stderr = infinity": no cap at all, as before there was one */
+	if (c->max == PROFILE_UNLIMITED ||
+	    (c->logged + cost <= c->max && c->tokens >= 1)) {
+		c->tokens--;
+		c->logged += cost;
+		log_msg(LOG_WARNING, "%s: stderr: %s", r->s.path, c->line);
+	} else {
+		if (!c->told)
+			log_msg(LOG_WARNING, "%s: stderr over the cap (%llu "
+			    "bytes, %d lines a second): the rest is counted, "
+			    "not logged", r->s.path, c->max, ERR_LINES_PER_S);
+		c->told = 1;
+		c->lost_lines++;
+		c->lost_bytes += c->len + 1;
+	}
+	c->len = 0;
+}
+
 /* Script stderr: to nginx with -f, else to our log a line at a time. */
 static void
-put_err(struct req *r, char *line, size_t *llen, const char *buf, size_t n,
+put_err(struct req *r, struct errcap *c, const char *buf, size_t n,
     int flush)
 {
 	size_t	i;
@@ -177,19 +256,20 @@ put_err(struct req *r, char *line, size_t *llen, const char *buf, size_t n,
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		if (buf[i] == '\n' || *llen == 1023) {
-			line[*llen] = '\0';
-			log_msg(LOG_WARNING, "%s: stderr: %s", r->s.path, line);
-			*llen = 0;
+		if (buf[i] == '\n' || c->len == sizeof(c->line) - 1) {
+			err_line(r, c);
 			if (buf[i] == '\n')
 				continue;
 		}
-		line[(*llen)++] = buf[i];
+		c->line[c->len++] = buf[i];
 	}
-	if (flush && *llen > 0) {
-		line[*llen] = '\0';
-		log_msg(LOG_WARNING, "%s: stderr: %s", r->s.path, line);
-		*llen = 0;
+	if (flush && c->len > 0)
+		err_line(r, c);
+	if (flush && c->lost_lines > 0) {
+		log_msg(LOG_WARNING, "%s: stderr: %llu bytes in %llu lines "
+		    "not logged (cap)", r->s.path, c->lost_bytes,
+		    c->lost_lines);
+		c->lost_lines = c->lost_bytes = 0;
 	}
 }
 
@@ -369,8 +449,7 @@ struct stream {
 	unsigned		 timeout;	/* s */
 	int64_t			 deadline, killat, drain;	/* ms, or 0 */
 	unsigned long long	 outmax, outn;	/* stdout bytes, spooled too */
-	char			 errline[1024];
-	size_t			 errlen;
+	struct errcap		 err;
 };
 
 /*
@@ -395,9 +474,12 @@ end_request(struct stream *s, const struct stream_act *a, const char *why)
 		s->killat = now_ms() + TERM_GRACE_MS;
 		snprintf(secs, sizeof(secs), "%u", s->timeout);
 		reply_event(r, "timeout_kill", "timeout", secs, NULL, NULL);
+		stats_limit_hit("timeout");
 	}
-	if (a->limit != NULL)
+	if (a->limit != NULL) {
 		reply_event(r, "limit_hit", "limit", a->limit, NULL, NULL);
+		stats_limit_hit(a->limit);
+	}
 	/* what waited for the body never goes out now */
 	spool_discard(&s->spool);
 	if (a->status == 0 || (a->soft && r->headers_sent))
@@ -419,6 +501,30 @@ feed(struct stream *s, enum stream_input in, const char *why)
 		end_request(s, &a, why);
 	if (in == SI_EXITED)
 		s->drain = now_ms() + DRAIN_MS;
+}
+
+/*
+ * The kernel's counters in the request's cgroup: an OOM kill, or a fork
+ * refused at the pids budget, ends the whole request.  Asked on a timer,
+ * before the header block goes out and when the script exits, so the
+ * event and status are the same whether the kernel's OOM killer took the
+ * script itself, one of its children, or only refused a fork.
+ */
+static void
+budget_check(struct stream *s)
+{
+	if (s->r->leaf == NULL || s->m.phase == SP_ENDING)
+		return;
+	switch (cgroup_leaf_cause(s->r->leaf)) {
+	case CGROUP_CAUSE_MEMORY:
+		feed(s, SI_MEMORY_OVER, NULL);
+		break;
+	case CGROUP_CAUSE_PIDS:
+		feed(s, SI_PIDS_OVER, NULL);
+		break;
+	default:
+		break;
+	}
 }
 
 /*
@@ -458,6 +564,10 @@ read_out(struct stream *s)
 		return;
 	}
 	if (!s->h->done) {
+		/* over its budget already: the answer is an error */
+		budget_check(s);
+		if (s->m.phase == SP_ENDING)
+			return;
 		switch (cgi_headers_feed(s->h, s->buf, k, &used)) {
 		case CGI_MORE:
 			return;
@@ -494,9 +604,9 @@ read_err(struct stream *s)
 
 	k = read(s->err_r, s->buf, IOBUF);
 	if (k > 0)
-		put_err(s->r, s->errline, &s->errlen, s->buf, k, 0);
+		put_err(s->r, &s->err, s->buf, k, 0);
 	else if (k == 0 || (errno != EAGAIN && errno != EINTR)) {
-		put_err(s->r, s->errline, &s->errlen, NULL, 0, 1);
+		put_err(s->r, &s->err, NULL, 0, 1);
 		close(s->err_r);
 		s->err_r = -1;
 	}
@@ -506,7 +616,10 @@ read_err(struct stream *s)
 static int
 timers(struct stream *s)
 {
-	int64_t	t = now_ms(), next = t + WAIT_MS;
+	int64_t	t = now_ms();
+	int64_t	next = t + (s->r->leaf != NULL ? BUDGET_MS : WAIT_MS);
+
+	budget_check(s);
 
 	if (s->m.phase != SP_ENDING && t >= s->deadline)
 		feed(s, SI_DEADLINE, NULL);
@@ -569,6 +682,8 @@ turn(struct stream *s)
 		if (spawn_read_reply(s->ctl, &rep) == 0 &&
 		    rep.type == SPAWN_EXITED)
 			s->r->exit_status = rep.status;
+		/* killed at its budget by the kernel: told as such */
+		budget_check(s);
 		/* a child that is gone leaves nothing behind: its PID
 		 * namespace died with it; drain, then stop */
 		feed(s, SI_EXITED, NULL);
@@ -649,6 +764,7 @@ stream_run(struct req *r, int in_w, int out_r, int err_r, int ctl)
 	cgi_headers_init(s.h);
 	s.outmax = r->profile->limit_output == PROFILE_UNLIMITED ? 0 :
 	    r->profile->limit_output;
+	err_cap_init(&s.err, r->profile);
 	timeout = r->profile->timeout ? r->profile->timeout : r->w->cf->timeout;
 	s.timeout = r->w->cf->timeout < timeout ? r->w->cf->timeout : timeout;
 	s.deadline = r->admitted + (int64_t)s.timeout * 1000;
@@ -678,8 +794,11 @@ out:
 		pthread_join(s.bt, NULL);
 	if (s.out_r != -1)
 		close(s.out_r);
-	if (s.err_r != -1)
+	if (s.err_r != -1) {
+		/* cut short: the last line and the count still go out */
+		put_err(r, &s.err, NULL, 0, 1);
 		close(s.err_r);
+	}
 	if (s.wake[0] != -1) {
 		close(s.wake[0]);
 		close(s.wake[1]);

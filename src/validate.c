@@ -19,10 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "safecgi.h"
+#include "util.h"
 #include "validate.h"
 
 #define DEFAULT_SOFTWARE	"safecgi"
-#define DEFAULT_PATH		"/usr/local/bin:/usr/bin:/bin"
 
 enum grammar {
 	G_TEXT,		/* no control byte */
@@ -1403,17 +1404,6 @@ escape_excerpt(const char *in, size_t inlen, char *out, size_t outsz)
 	return o;
 }
 
-static void
-copy_str(char *dst, size_t dstsz, const char *src)
-{
-	size_t	n = strlen(src);
-
-	if (n >= dstsz)
-		n = dstsz - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static struct finding *
 finding_add(struct validate_result *res, enum finding_kind kind,
     const struct param *p, const char *rule, const unsigned char *buf,
@@ -1432,7 +1422,7 @@ finding_add(struct validate_result *res, enum finding_kind kind,
 	if (p != NULL)
 		escape_excerpt(p->name, p->name != NULL ? p->name_len : 0,
 		    f->var, sizeof(f->var));
-	copy_str(f->rule, sizeof(f->rule), rule);
+	str_copy(f->rule, rule, sizeof(f->rule));
 	/* A little context before the match, more after it. */
 	from = at > 16 ? at - 16 : 0;
 	n = len - from > 64 ? 64 : len - from;
@@ -1853,7 +1843,7 @@ validate_params(const struct param *p, size_t n,
 		opts = &defaults;
 	software = opts->server_software != NULL ? opts->server_software :
 	    DEFAULT_SOFTWARE;
-	path = opts->path != NULL ? opts->path : DEFAULT_PATH;
+	path = opts->path != NULL ? opts->path : SAFECGI_PATH;
 	limit = opts->max_env_bytes != 0 ? opts->max_env_bytes :
 	    VALIDATE_ENV_MAX;
 

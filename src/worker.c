@@ -28,6 +28,7 @@
 #include "relay.h"
 #include "safecgi.h"
 #include "spawn.h"
+#include "stats.h"
 #include "worker.h"
 
 /* The signal handler's only way out: a byte per signal (pool_run). */
@@ -100,13 +101,13 @@ spawners_start(struct worker *w, const struct filter *filters)
 int
 worker_main(const struct config *cf, const struct profile_set *ps,
     const struct filter *filters, int listen_fd, int log_fd, int relay_fd,
-    int slot, const struct jail_caps *caps)
+    int slot, const struct jail_caps *caps, struct cgroup_pool *cg)
 {
 	struct worker	*w;
 	struct relay	*relay;
 
-	(void)slot;
 	audit_attach(log_fd);
+	stats_attach(slot);
 	/* a worker whose master is gone serves nobody: it follows */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1) {
 		log_msg(LOG_ERR, "worker: cannot follow its master's death: "
@@ -120,6 +121,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	w->cf = cf;
 	w->ps = ps;
 	w->pid = getpid();
+	w->cg = cg;
 	audit_budget_init(&w->budget);
 
 	if (jail_worker_enter(w->jail, caps, cf, ps) == -1) {
@@ -128,7 +130,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	}
 	if (spawners_start(w, filters) == -1)
 		return 1;
-	if ((w->admit = admit_set_new(ps, cf->workers)) == NULL) {
+	if ((w->admit = admit_set_new(ps, cf->workers, w->cg == NULL)) == NULL) {
 		log_msg(LOG_ERR, "worker: out of memory; exiting");
 		return 1;
 	}
@@ -156,5 +158,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 		log_msg(LOG_ERR, "worker: cannot start the notify thread");
 		return 1;
 	}
+	/* the jail is built: the service manager may call us ready */
+	audit_ready();
 	return pool_run(w, listen_fd, sigpipe[0]);
 }

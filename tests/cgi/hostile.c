@@ -56,15 +56,29 @@
  *   membomb                 allocate and touch up to 8 GiB
  *   cpuloop                 a child spins until something kills it
  *   flood                   write up to 2 GiB of output
+ *   forkmem=MIB             8 children each touch MIB MiB (under the
+ *                           per-process limit), then hold it 10 s
+ *   forkn=N                 fork N children and hold them 3 s; report
+ *                           whether all N could be made (at most 64)
+ *   spin=MS                 burn MS ms of CPU time, report the wall time
+ *   cpuburn=SECONDS         8 children spin for SECONDS (at most 30)
+ *   ipc_leave=KEY           create a SysV shared memory segment and a
+ *                           message queue under KEY, and leave them
+ *   ipc_find=KEY            look for what ipc_leave left under KEY
+ *   tmp_plant=NAME          create NAME in /tmp and /var/tmp, and leave it
+ *   tmp_list                list what /tmp and /var/tmp hold
  */
 #include <sys/types.h>
 #include <sys/ioctl.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/msg.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -1673,6 +1687,234 @@ do_membomb(void)
 	return report(0, "allocated and touched %zu MiB", got >> 20);
 }
 
+/*
+ * forkmem=MIB: the request's memory held by children, each under the
+ * per-process limit: only a budget for the whole request stops it.
+ */
+static int
+do_forkmem(void)
+{
+	struct timespec	 ts = { 10, 0 };
+	size_t		 mib = strtoul(arg, NULL, 10);
+	char		 c, *m;
+	int		 p[2], i, n = 0;
+	pid_t		 pid;
+
+	if (mib == 0 || mib > 1024)
+		mib = 100;
+	if (pipe(p) == -1)
+		return untested("%s (pipe)", ename(errno));
+	for (i = 0; i < 8; i++) {
+		if ((pid = fork()) == -1)
+			break;
+		if (pid == 0) {
+			close(p[0]);
+			devnull_stdio();
+			/* mmap, not malloc: a memset of memory never read
+			 * again may be optimised away */
+			if ((m = mmap(NULL, mib << 20, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+				_exit(1);
+			memset(m, 0xa5, mib << 20);
+			(void)write(p[1], "x", 1);
+			while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+				;
+			_exit(0);
+		}
+	}
+	close(p[1]);
+	/* every child that touched its share says so */
+	while (read(p[0], &c, 1) == 1)
+		if (++n == i)
+			break;
+	if (n == 8) {
+		report(0, "8 children hold %zu MiB", 8 * mib);
+		fflush(stdout);
+	}
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	if (n < 8)
+		return report(1, "only %d of %d children got %zu MiB", n, i,
+		    mib);
+	return 0;
+}
+
+/* forkn=N: N children at once, held 3 s (another request beside it). */
+static int
+do_forkn(void)
+{
+	struct timespec	 ts = { 3, 0 };
+	long	 want = strtol(arg, NULL, 10);
+	char	 c;
+	int	 p[2], n = 0, err = 0;
+	pid_t	 pid;
+
+	if (want < 1 || want > 64)
+		want = 4;
+	if (pipe(p) == -1)
+		return untested("%s (pipe)", ename(errno));
+	while (n < want) {
+		if ((pid = fork()) == -1) {
+			err = errno;
+			break;
+		}
+		if (pid == 0) {
+			close(p[1]);
+			devnull_stdio();
+			(void)read(p[0], &c, 1);
+			_exit(0);
+		}
+		n++;
+	}
+	while (err == 0 && nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+	close(p[1]);
+	close(p[0]);
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	if (err != 0)
+		return report(1, "%s after %d of %ld forks", ename(err), n, want);
+	return report(0, "%d forks", n);
+}
+
+static int64_t
+clock_ms(clockid_t id)
+{
+	struct timespec	ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* spin=MS: MS ms of CPU time; the wall time it took says who else ran. */
+static int
+do_spin(void)
+{
+	int64_t		 want = strtol(arg, NULL, 10), w0, c0;
+	volatile long	 x = 0;
+
+	if (want < 1 || want > 10000)
+		want = 200;
+	w0 = clock_ms(CLOCK_MONOTONIC);
+	c0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+	while (clock_ms(CLOCK_PROCESS_CPUTIME_ID) - c0 < want)
+		for (int i = 0; i < 100000; i++)
+			x += i;
+	return report(0, "%lld ms CPU in %lld ms", (long long)want,
+	    (long long)(clock_ms(CLOCK_MONOTONIC) - w0));
+}
+
+/* cpuburn=SECONDS: 8 spinning children, every core the host has. */
+static int
+do_cpuburn(void)
+{
+	int64_t		 secs = strtol(arg, NULL, 10), end;
+	volatile long	 x = 0;
+	int		 i;
+
+	if (secs < 1 || secs > 30)
+		secs = 5;
+	end = clock_ms(CLOCK_MONOTONIC) + secs * 1000;
+	for (i = 0; i < 8; i++)
+		if (fork() == 0) {
+			devnull_stdio();
+			while (clock_ms(CLOCK_MONOTONIC) < end)
+				for (int k = 0; k < 100000; k++)
+					x += k;
+			_exit(0);
+		}
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	return report(0, "8 children spun %lld s", (long long)secs);
+}
+
+/* ipc_leave=KEY: SysV objects live in the IPC namespace, not the process. */
+static int
+do_ipc_leave(void)
+{
+	key_t	 key = (key_t)strtol(arg, NULL, 10);
+	char	*m;
+	int	 shm, msq;
+	struct {
+		long	type;
+		char	text[32];
+	} msg = { 1, "hostile-left-this" };
+
+	if ((shm = shmget(key, 1 << 20, IPC_CREAT | 0666)) == -1)
+		return report(1, "%s (shmget)", ename(errno));
+	if ((m = shmat(shm, NULL, 0)) == (void *)-1)
+		return report(1, "%s (shmat)", ename(errno));
+	snprintf(m, 64, "hostile-left-this");
+	shmdt(m);
+	if ((msq = msgget(key, IPC_CREAT | 0666)) == -1)
+		return report(1, "%s (msgget)", ename(errno));
+	if (msgsnd(msq, &msg, sizeof(msg.text), IPC_NOWAIT) == -1)
+		return report(1, "%s (msgsnd)", ename(errno));
+	return report(0, "left shm %d and msg queue %d", shm, msq);
+}
+
+static int
+do_ipc_find(void)
+{
+	key_t	key = (key_t)strtol(arg, NULL, 10);
+	int	shm, msq;
+
+	shm = shmget(key, 0, 0);
+	msq = msgget(key, 0);
+	if (shm == -1 && msq == -1)
+		return report(1, "%s (nothing under the key)", ename(errno));
+	return report(0, "found shm %d, msg queue %d", shm, msq);
+}
+
+/* tmp_plant=NAME: a file for the next request to find (or source). */
+static int
+do_tmp_plant(void)
+{
+	static const char *const dirs[] = { "/tmp", "/var/tmp" };
+	char	path[PATH_MAX];
+	size_t	i;
+	int	fd;
+
+	if (*arg == '\0' || strchr(arg, '/') != NULL)
+		return report(1, "no name given");
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], arg);
+		if ((fd = open(path, O_WRONLY | O_CREAT, 0644)) == -1)
+			return report(1, "%s (%s)", ename(errno), path);
+		(void)write(fd, "echo planted\n", 13);
+		close(fd);
+	}
+	return report(0, "planted /tmp/%s and /var/tmp/%s", arg, arg);
+}
+
+static int
+do_tmp_list(void)
+{
+	static const char *const dirs[] = { "/tmp", "/var/tmp" };
+	struct dirent	*de;
+	DIR		*d;
+	char		 res[1024] = "";
+	size_t		 i;
+	int		 n = 0;
+
+	for (i = 0; i < 2; i++) {
+		if ((d = opendir(dirs[i])) == NULL)
+			return untested("%s (opendir %s)", ename(errno),
+			    dirs[i]);
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			note(res, sizeof(res), " %s/%s", dirs[i], de->d_name);
+			n++;
+		}
+		closedir(d);
+	}
+	if (n == 0)
+		return report(1, "both empty");
+	return report(0, "%d entries:%s", n, res);
+}
+
 static int
 do_cpuloop(void)
 {
@@ -1783,6 +2025,14 @@ static const struct {
 	{ "membomb",		do_membomb },
 	{ "cpuloop",		do_cpuloop },
 	{ "flood",		do_flood },
+	{ "forkmem",		do_forkmem },
+	{ "forkn",		do_forkn },
+	{ "spin",		do_spin },
+	{ "cpuburn",		do_cpuburn },
+	{ "ipc_leave",		do_ipc_leave },
+	{ "ipc_find",		do_ipc_find },
+	{ "tmp_plant",		do_tmp_plant },
+	{ "tmp_list",		do_tmp_list },
 };
 
 static int

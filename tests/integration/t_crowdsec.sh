@@ -11,8 +11,8 @@
 # and the README's attack, 3 times from one client, raises one.
 #
 # python3 with PyYAML is required (a failure without it).  The engine
-# checks are skipped when crowdsec is not installed (it is not in
-# contrib/quickstart.sh: see contrib/crowdsec/README.md).  The engine
+# checks fail when crowdsec is not installed (contrib/quickstart.sh
+# installs it offline: see contrib/crowdsec/README.md).  The engine
 # runs offline: its local API on a free 127.0.0.1 port, no central API.
 
 set -u
@@ -214,9 +214,8 @@ report < "$W/static.out"
 
 # ------------------------------------------------ the real engine
 
-if ! command -v crowdsec >/dev/null 2>&1 || ! command -v cscli >/dev/null 2>&1 ||
-    [ ! -d /usr/share/crowdsec/hub/parsers ]; then
-	skip "crowdsec is not installed: engine checks"
+# crowdsec is in TEST_DEPS: without it, the engine checks prove nothing
+if ! need_tools crowdsec cscli /usr/share/crowdsec/hub/parsers; then
 	done_testing
 	exit
 fi

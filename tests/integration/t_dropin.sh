@@ -175,11 +175,17 @@ DATA="$T/data"
 mkdir -p "$DATA"
 chown www-data "$DATA"
 chmod 755 "$DATA"
+# and reads a file outside the read view
+mkdir -p "$T/conf"
+echo setting=1 > "$T/conf/app.ini"
+chmod 755 "$T/conf"
+chmod 644 "$T/conf/app.ini"
 cat > "$T/learn.cgi" <<S
 #!/bin/sh
 printf 'Content-Type: text/plain\n\n'
 printf 'data\n' | gzip -c | gzip -dc
 echo saved > $DATA/out.txt && echo wrote=yes
+cat $T/conf/app.ini
 S
 install_script "$T/learn.cgi"
 profile_learn() {	# profile_learn MODE
@@ -191,7 +197,7 @@ profile_learn() {	# profile_learn MODE
 profile_learn enforce
 out=$(run cgi-bin learn.cgi)
 check "learn.cgi fails in enforce mode under what shell-cgi allows" \
-    [ "$out" != "$(printf 'data\nwrote=yes')" ]
+    [ "$out" != "$(printf 'data\nwrote=yes\nsetting=1')" ]
 profile_learn complain
 for i in 1 2 3; do
 	run cgi-bin learn.cgi > /dev/null
@@ -206,6 +212,9 @@ check "the generator prints exec = /usr/bin/gzip and writable = the directory" \
     sh -c "grep -q '^exec = /usr/bin/gzip' '$T/learn.gen' &&
     grep -q '^writable = $DATA' '$T/learn.gen' &&
     grep -q '^mode = enforce' '$T/learn.gen'"
+check "the generator prints read = the directory read outside the view" \
+    sh -c "grep -q '^read = $T/conf' '$T/learn.gen' &&
+    grep -q '^mode = enforce' '$T/learn.gen'"
 cp "$T/learn.gen" "$T/profiles/learn.conf"
 check "safecgi --check accepts the generated profile" \
     sh -c "'$SAFECGI' --check --profile-dir '$T/profiles' >/dev/null"
@@ -213,7 +222,7 @@ kill -HUP "$SAFECGI_PID"
 sleep 1.5
 n_before=$(grep -c 'learn.cgi' "$AUDIT")
 out=$(run cgi-bin learn.cgi)
-if [ "$out" = "$(printf 'data\nwrote=yes')" ] &&
+if [ "$out" = "$(printf 'data\nwrote=yes\nsetting=1')" ] &&
     [ "$(cat "$DATA/out.txt" 2>/dev/null)" = saved ]; then
 	ok "with the generated profile learn.cgi runs in enforce mode"
 else

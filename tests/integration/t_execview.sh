@@ -170,6 +170,17 @@ for f in kallsyms kcore modules keys sys/kernel/hostname sysrq-trigger; do
 	check "/proc/$f is masked" grep -qx "absent $f" "$T/body"
 done
 
+mkdir -p "$T/badprofiles"
+cat > "$T/badprofiles/hidden.conf" <<PROFILE
+[profile]
+match = /nonexistent/*
+[filesystem]
+bind_ro = /run/secret-service
+PROFILE
+check "a bind_ro of a path the jail always hides is refused at load, naming it" \
+    sh -c "! '$SAFECGI' --check --profile-dir '$T/badprofiles' >'$T/badcheck' 2>&1 &&
+	grep -q 'bind_ro = /run/secret-service: the jail always hides /run' '$T/badcheck'"
+
 check "scripts still run their interpreter and libraries under the read view" \
     sh -c "[ \"\$(curl -s -o /dev/null -w %{http_code} $BASE/cgi-bin/fast.sh)\" = 200 ]"
 

@@ -130,6 +130,19 @@ else
 	    "client exit $rc: $(cat "$T/client.err")" "$(head -c 600 "$T/body")"
 fi
 
+# The issue's own attempt: perl as the "script", with the profile that
+# has the largest limits, code in the body.
+printf 'print "Content-Type: text/plain\\n\\nperl ran\\n";' > "$T/perlcode"
+setpriv --reuid=www-data --regid=www-data --clear-groups \
+    /usr/bin/python3 "$top_srcdir/tests/integration/fcgi_client.py" "$SOCK" \
+    REQUEST_METHOD=POST SCRIPT_FILENAME=/usr/bin/perl \
+    SAFECGI_PROFILE=git-http-backend CONTENT_LENGTH=42 \
+    <"$T/perlcode" >"$T/body" 2>"$T/client.err"
+check "a direct client cannot run /usr/bin/perl as a script under a named profile" \
+    sh -c "! grep -q 'perl ran' '$T/body' && grep -q '403' '$T/body'"
+check "the refusal is recorded (request_refused, program-not-a-script or profile-does-not-match)" \
+    sh -c "grep '\"request_refused\"' '$AUDIT' | grep -q -e program-not-a-script -e profile-does-not-match"
+
 # ------------------------------------------------- params per request
 
 fcgi() {	# fcgi NAME=VALUE...: a direct request for env.sh, as www-data

@@ -28,7 +28,7 @@ run_filtered() {
 run_filtered "$T/refused" -s "unix:$SOCK" --error-log "$ERRLOG" \
     --audit-log "$AUDIT" --profile-dir "$T/profiles"
 rc=$?
-if [ "$rc" = 1 ] && [ ! -S "$SOCK" ]; then
+if [ "$rc" = 69 ] && [ ! -S "$SOCK" ]; then
 	ok "without Landlock (a seccomp filter refuses it) safecgi refuses to start"
 else
 	not_ok "without Landlock (a seccomp filter refuses it) safecgi refuses to start" \
@@ -49,7 +49,7 @@ check "the refusal says how to run without Landlock anyway" \
 
 run_filtered "$T/check" --check --profile-dir "$T/profiles"
 rc=$?
-if [ "$rc" = 1 ] && grep -q 'refusing to start without Landlock: a seccomp filter' \
+if [ "$rc" = 69 ] && grep -q 'refusing to start without Landlock: a seccomp filter' \
     "$T/check" && grep -q '^landlock: off, missing: a seccomp filter' \
     "$T/check"; then
 	ok "--check under the filter says the same and fails"
@@ -65,7 +65,7 @@ unshare -m --propagation private sh -c '
 	DENY_ARGS="-e ENOSYS" exec timeout 10 "$1" --check --profile-dir "$2"
 ' sh "$T/filtered" "$T/profiles" >"$T/lsm" 2>&1
 rc=$?
-if [ "$rc" = 1 ] && grep -q 'the kernel offers Landlock (listed in /sys/kernel/security/lsm), but a seccomp filter on safecgi' \
+if [ "$rc" = 69 ] && grep -q 'the kernel offers Landlock (listed in /sys/kernel/security/lsm), but a seccomp filter on safecgi' \
     "$T/lsm"; then
 	ok "with the LSM list in view, even ENOSYS from the filter is blamed on the filter"
 else
@@ -76,7 +76,7 @@ fi
 DENY_ARGS="-c landlock_restrict_self" run_filtered "$T/restrict" --check \
     --profile-dir "$T/profiles"
 rc=$?
-if [ "$rc" = 1 ] && grep -q 'refuses it (landlock_restrict_self: ' "$T/restrict"
+if [ "$rc" = 69 ] && grep -q 'refuses it (landlock_restrict_self: ' "$T/restrict"
 then
 	ok "a filter that refuses only landlock_restrict_self stops safecgi at start"
 else
@@ -91,7 +91,7 @@ DENY_ARGS="-c namespaces" run_filtered "$T/nons" -s "unix:$SOCK" \
     --error-log "$T/nons.log" --audit-log "$T/nons.jsonl" \
     --profile-dir "$T/profiles"
 rc=$?
-if [ "$rc" = 1 ] && [ ! -S "$SOCK" ] &&
+if [ "$rc" = 69 ] && [ ! -S "$SOCK" ] &&
     grep -q "refusing to start: cannot create a worker's namespaces" \
     "$T/nons" && grep -q 'seccomp filter on safecgi' "$T/nons"; then
 	ok "a filter that refuses new namespaces stops safecgi at start, and is named"

@@ -9,6 +9,11 @@ need_tools wget curl
 
 install_test_scripts
 cp "$top_srcdir"/profiles/*.conf "$T/profiles/"
+# nginx may name these profiles for a script none of them matches only
+# because they say so: a named profile must match otherwise
+for f in "$T"/profiles/*.conf; do
+	sed -i '/^\[profile\]/a select = any' "$f"
+done
 NGINX_EXTRA="
 	location ~ ^/as/([a-z-]+)/ {
 		include /etc/nginx/fastcgi_params;
@@ -36,5 +41,17 @@ for p in default shell-cgi perl-cgi python-cgi git-http-backend cgit gitweb; do
 		fi
 	done
 done
+
+# Without select = any, naming a profile does not make it apply.
+sed -i '/^select = any/d' "$T/profiles/git-http-backend.conf"
+kill -HUP "$SAFECGI_PID"
+sleep 1
+audit_mark=$(wc -l < "$AUDIT")
+s=$(http_status "$BASE/as/git-http-backend/?exec_sh")
+check "a named profile that does not match the script is refused (403)" \
+    [ "$s" = 403 ]
+check "the refusal is a request_refused event naming SAFECGI_PROFILE" \
+    sh -c "tail -n +$((audit_mark + 1)) '$AUDIT' | grep '\"request_refused\"' |
+	grep -q '\"rule\":\"profile-does-not-match\"'"
 
 done_testing

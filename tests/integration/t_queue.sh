@@ -93,7 +93,7 @@ count() {	# count STATUS FILE
 check "--check shows limits.requests of a profile" \
     grep -q '^limits.requests = 8$' "$T/check"
 check "--check shows limits.requests = auto with its value" \
-    grep -Eq '^limits.requests = auto \([0-9]+\)$' "$T/check"
+    grep -Eq '^limits.requests = auto \([0-9]+; [0-9]+ with --allow-missing cgroup\)$' "$T/check"
 check "--check shows queue.length and queue.wait" \
     sh -c "grep -q '^queue.length = 8\$' '$T/check' &&
     grep -q '^queue.wait = 1s\$' '$T/check'"
@@ -186,22 +186,33 @@ wait $p1
 is "time spent waiting in the queue is not taken from limits.timeout" \
     "$s $(cat "$T/body")" "200 slept"
 
+# Without a per-request cgroup, limits.processes is RLIMIT_NPROC, and
 # execve fails with EAGAIN while the user is at its process limit:
-# tried again, so a short wait is no error, and a long one is a 503
-burst 2 "$BASE/cgi-bin/nproc.pl?0.5" "$T/np1"
-sleep 0.2
-s=$(http_status "$BASE/cgi-bin/nproc.pl?0.1")
-burst_wait
-is "a script at its user's process limit starts once a process is free" \
-    "$(count 200 "$T/np1")/$s" "2/200"
-burst 2 "$BASE/cgi-bin/nproc.pl?4" "$T/np2"
-sleep 0.3
-curl -s -D "$T/np.h" -o /dev/null "$BASE/cgi-bin/nproc.pl?0.1"
-burst_wait
-check "a script kept at its user's process limit is 503 with Retry-After, not 502" \
-    sh -c "head -1 '$T/np.h' | grep -q ' 503' &&
-    grep -qi '^Retry-After: ' '$T/np.h'"
-check "... and a queue_full event, reason processes" \
-    grep -q '"event":"queue_full".*"reason":"processes"' "$AUDIT"
+# tried again, so a short wait is no error, and a long one is a 503.
+# With one (the host lets safecgi make them), pids.max counts each
+# request alone and no start fails for another's processes.
+if grep -q "cgroup: per-request" "$ERRLOG"; then
+	for t in "a script at its user's process limit starts once a process is free" \
+	    "a script kept at its user's process limit is 503 with Retry-After, not 502" \
+	    "... and a queue_full event, reason processes"; do
+		skip "$t: a per-request cgroup counts processes, not RLIMIT_NPROC"
+	done
+else
+	burst 2 "$BASE/cgi-bin/nproc.pl?0.5" "$T/np1"
+	sleep 0.2
+	s=$(http_status "$BASE/cgi-bin/nproc.pl?0.1")
+	burst_wait
+	is "a script at its user's process limit starts once a process is free" \
+	    "$(count 200 "$T/np1")/$s" "2/200"
+	burst 2 "$BASE/cgi-bin/nproc.pl?4" "$T/np2"
+	sleep 0.3
+	curl -s -D "$T/np.h" -o /dev/null "$BASE/cgi-bin/nproc.pl?0.1"
+	burst_wait
+	check "a script kept at its user's process limit is 503 with Retry-After, not 502" \
+	    sh -c "head -1 '$T/np.h' | grep -q ' 503' &&
+	    grep -qi '^Retry-After: ' '$T/np.h'"
+	check "... and a queue_full event, reason processes" \
+	    grep -q '"event":"queue_full".*"reason":"processes"' "$AUDIT"
+fi
 
 done_testing

@@ -215,6 +215,39 @@ START_TEST(secrets_are_outside_the_read_view)
 }
 END_TEST
 
+START_TEST(bind_ro_adds_to_the_read_view)
+{
+	struct profile		 p = test_profile();
+	struct jail_policy	 pol;
+
+	p.bind_ro = LIST("/srv/data");
+	pol = policy_of(&p);
+	ck_assert_msg(jail_policy_read(&pol, "/srv/data/a"),
+	    "bind_ro = /srv/data took no effect");
+	jail_policy_free(&pol);
+}
+END_TEST
+
+START_TEST(a_read_entry_the_jail_hides_is_refused)
+{
+	struct profile		p = test_profile();
+	struct profile_set	ps = { &p, 1 };
+	char			err[256];
+
+	p.read_allow = LIST("/run/app");
+	ck_assert_int_eq(jail_check_profiles(&ps, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "read = /run/app") != NULL &&
+	    strstr(err, "always hides /run") != NULL, "%s", err);
+	p.read_allow = LIST("/srv/data");
+	p.bind_ro = LIST("/proc/kallsyms");
+	ck_assert_int_eq(jail_check_profiles(&ps, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "bind_ro = /proc/kallsyms") != NULL, "%s",
+	    err);
+	p.bind_ro = LIST("/srv/other");
+	ck_assert_int_eq(jail_check_profiles(&ps, err, sizeof(err)), 0);
+}
+END_TEST
+
 START_TEST(read_adds_to_the_read_view)
 {
 	struct profile		 p = test_profile();
@@ -1028,6 +1061,8 @@ jail_suite(void)
 	tcase_add_test(tc, the_read_view_holds_libraries_and_vetted_etc);
 	tcase_add_test(tc, secrets_are_outside_the_read_view);
 	tcase_add_test(tc, read_adds_to_the_read_view);
+	tcase_add_test(tc, bind_ro_adds_to_the_read_view);
+	tcase_add_test(tc, a_read_entry_the_jail_hides_is_refused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("exec");

@@ -411,6 +411,36 @@ START_TEST(zero_cpu_is_an_error)
 }
 END_TEST
 
+START_TEST(cpu_quota_takes_a_percentage_of_one_cpu)
+{
+	struct profile	p;
+
+	load_ok("q.conf", "[limits]\ncpu_quota = 250%\n", &p);
+	ck_assert_uint_eq(p.limit_cpu_quota, 250);
+	profile_free(&p);
+	load_ok("q.conf", "[limits]\ncpu_quota = infinity\n", &p);
+	ck_assert_uint_eq(p.limit_cpu_quota, PROFILE_UNLIMITED);
+	profile_free(&p);
+}
+END_TEST
+
+START_TEST(cpu_quota_defaults_to_one_cpu)
+{
+	struct profile	p;
+
+	load_ok("q.conf", "# nothing here\n", &p);
+	ck_assert_uint_eq(p.limit_cpu_quota, 100);
+	profile_free(&p);
+}
+END_TEST
+
+START_TEST(cpu_quota_without_percent_sign_is_an_error)
+{
+	load_fails_at("[limits]\ncpu_quota = 50\n", 2,
+	    "expected a percentage of one CPU");
+}
+END_TEST
+
 START_TEST(zero_body_is_an_error_not_unlimited)
 {
 	load_fails_at("[limits]\nbody = 0\n", 2,
@@ -1647,7 +1677,7 @@ START_TEST(man_page_documents_every_key)
 		    "safecgi-profile.5 does not document \"%s\"", want);
 		keys++;
 	}
-	ck_assert_uint_eq(keys, 33);
+	ck_assert_uint_eq(keys, 36);
 	free(desc);
 	free(man);
 }
@@ -1696,7 +1726,7 @@ START_TEST(explicit_requests_win_over_auto)
 
 	ck_assert_int_eq(profile_defaults(&p, "x"), 0);
 	p.limit_requests = 300;
-	ck_assert_uint_eq(profile_requests(&p, 2, 1ULL << 30), 300);
+	ck_assert_uint_eq(profile_requests(&p, 2, 1ULL << 30, 1), 300);
 	profile_free(&p);
 }
 END_TEST
@@ -1709,19 +1739,21 @@ START_TEST(requests_auto_takes_the_least_of_memory_processes_cpus)
 	p.limit_as = 512ULL << 20;
 	p.limit_nproc = 1024;
 	/* 2 GiB at 512M each */
-	ck_assert_uint_eq(profile_requests(&p, 8, 2ULL << 30), 4);
-	/* a quarter of 32 processes */
+	ck_assert_uint_eq(profile_requests(&p, 8, 2ULL << 30, 1), 4);
+	/* a quarter of 32 processes, when they are counted per user */
 	p.limit_nproc = 32;
-	ck_assert_uint_eq(profile_requests(&p, 8, 64ULL << 30), 8);
+	ck_assert_uint_eq(profile_requests(&p, 8, 64ULL << 30, 1), 8);
+	/* with a per-request cgroup, processes do not limit how many run */
+	ck_assert_uint_eq(profile_requests(&p, 8, 64ULL << 30, 0), 128);
 	/* 16 per CPU */
 	p.limit_nproc = PROFILE_UNLIMITED;
-	ck_assert_uint_eq(profile_requests(&p, 2, 64ULL << 30), 32);
+	ck_assert_uint_eq(profile_requests(&p, 2, 64ULL << 30, 1), 32);
 	/* unlimited memory and processes: the CPUs alone */
 	p.limit_as = PROFILE_UNLIMITED;
-	ck_assert_uint_eq(profile_requests(&p, 3, 1ULL << 30), 48);
+	ck_assert_uint_eq(profile_requests(&p, 3, 1ULL << 30, 1), 48);
 	/* never 0 */
 	p.limit_as = 1ULL << 40;
-	ck_assert_uint_eq(profile_requests(&p, 2, 1ULL << 30), 1);
+	ck_assert_uint_eq(profile_requests(&p, 2, 1ULL << 30, 1), 1);
 	profile_free(&p);
 }
 END_TEST
@@ -1762,6 +1794,9 @@ profile_suite(void)
 	tcase_add_test(tc, bare_small_memory_suggests_a_suffix);
 	tcase_add_test(tc, memory_minimum_is_given_with_its_unit);
 	tcase_add_test(tc, zero_cpu_is_an_error);
+	tcase_add_test(tc, cpu_quota_takes_a_percentage_of_one_cpu);
+	tcase_add_test(tc, cpu_quota_defaults_to_one_cpu);
+	tcase_add_test(tc, cpu_quota_without_percent_sign_is_an_error);
 	tcase_add_test(tc, zero_body_is_an_error_not_unlimited);
 	tcase_add_test(tc, unlimited_files_is_an_error);
 	tcase_add_test(tc, timeout_beyond_a_day_is_an_error);

@@ -1,0 +1,239 @@
+#!/bin/sh
+# The request as a boundary: one cgroup budget (memory, processes, CPU)
+# for its whole process tree, its own IPC namespace, its own /tmp; and
+# the cgroups safecgi makes are gone when it stops.  Every promise is
+# checked from outside the jail: the cgroup's own counters, the worker's
+# IPC namespace, the process table.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+need_tools nsenter ipcs setpriv || exit 1
+
+# A uid of its own (as in t_jail.sh): host processes of it are ours.
+JAIL_UID=$((64000 + ($$ + 300) % 900))
+while getent passwd "$JAIL_UID" >/dev/null || pgrep -U "$JAIL_UID" >/dev/null; do
+	JAIL_UID=$((JAIL_UID + 1))
+done
+HOSTPIDS=
+# holds 'CONDITION': for check, a condition of several commands
+holds() { eval "$1"; }
+
+install_test_scripts
+write_test_profile
+cat > "$T/profiles/boundary.conf" <<PROFILE
+[profile]
+name = boundary
+match = $CGIBIN/hostile
+[identity]
+user = $JAIL_UID
+group = $JAIL_UID
+[limits]
+timeout = 20
+memory = 128M
+processes = 32
+cpu_quota = 100%
+PROFILE
+
+boundary_cleanup() {
+	# shellcheck disable=SC2086
+	[ -z "$HOSTPIDS" ] || kill $HOSTPIDS 2>/dev/null
+	cleanup
+}
+trap boundary_cleanup EXIT
+
+start_nginx
+# one worker: "the next request" runs where the last one did
+start_safecgi -c 1 --grace 2
+
+# Where our subtree is, by its name in the startup log.
+CGNAME=$(sed -n 's/.*cgroup: per-request.*beneath .*\/\(safecgi-[0-9a-f]*\).*/\1/p' "$ERRLOG" | head -n 1)
+cg_dirs() {
+	[ -n "$CGNAME" ] || return 0
+	find /sys/fs/cgroup -maxdepth 6 -type d -name "$CGNAME" 2>/dev/null
+}
+MEMDIR=$(cg_dirs | grep '^/sys/fs/cgroup/memory/' | head -n 1)
+[ -n "$MEMDIR" ] || MEMDIR=$(cg_dirs | grep -v '/memory/\|/pids/\|/cpu' | head -n 1)
+check "safecgi creates its request cgroups beneath its own (${CGNAME:-none})" \
+    [ -n "$CGNAME" -a -n "$MEMDIR" ]
+
+# The subtree's peak memory: every request's leaf is charged to it.
+mem_peak() {
+	if [ -f "$MEMDIR/memory.max_usage_in_bytes" ]; then
+		cat "$MEMDIR/memory.max_usage_in_bytes"
+	else
+		cat "$MEMDIR/memory.peak" 2>/dev/null || echo 0
+	fi
+}
+mem_peak_reset() {
+	[ -f "$MEMDIR/memory.max_usage_in_bytes" ] &&
+	    echo 0 > "$MEMDIR/memory.max_usage_in_bytes"
+	return 0
+}
+
+check "the startup event names the per-request budget" \
+    holds 'grep "\"event\":\"startup\"" "$AUDIT" | grep -q "\"cgroup\":\"v[12]\""'
+
+s=$(http_status "$BASE/cgi-bin/hostile?hold=0")
+check "a request runs in its cgroup (HTTP $s)" [ "$s" = 200 ]
+
+# ------------------------------------------------------------- memory
+
+# 8 children of 100 MiB each, every one under the 128M per-process limit:
+# 800 MiB without a budget for the whole request.
+mem_peak_reset
+audit_mark_n=$(wc -l < "$AUDIT")
+s=$(http_status "$BASE/cgi-bin/hostile?forkmem=100")
+peak=$(( $(mem_peak) / 1048576 ))
+bl=$(head -n 1 "$T/body")
+check "children each under the per-process limit are stopped at the request's memory budget (peak ${peak} MiB of 128, HTTP $s, '$bl')" \
+    holds '[ "$peak" -gt 64 -a "$peak" -le 136 ] && ! grep -q "^ALLOWED" "$T/body"'
+sleep 0.3
+ev=$(tail -n +$((audit_mark_n + 1)) "$AUDIT" | grep '"event":"limit_hit"')
+check "the memory budget ends the request with 500 and limit_hit memory (HTTP $s)" \
+    holds '[ "$s" = 500 ] && printf "%s" "$ev" | grep -q "\"limit\":\"memory\""'
+
+# ---------------------------------------------------------- processes
+
+audit_mark_n=$(wc -l < "$AUDIT")
+s=$(http_status "$BASE/cgi-bin/hostile?forkbomb")
+sleep 0.3
+ev=$(tail -n +$((audit_mark_n + 1)) "$AUDIT" | grep '"event":"limit_hit"')
+check "a fork bomb ends its request with 500 and limit_hit processes (HTTP $s)" \
+    holds '[ "$s" = 500 ] && printf "%s" "$ev" | grep -q "\"limit\":\"processes\""'
+
+# One request holds its whole process budget (31 children and itself);
+# another of the same profile and uid, beside it, forks 4.
+curl -s -o "$T/full" --max-time 30 "$BASE/cgi-bin/hostile?forkn=31" &
+full=$!
+sleep 1
+s=$(http_status "$BASE/cgi-bin/hostile?forkn=4")
+bl=$(head -n 1 "$T/body")
+wait "$full"
+check "a request holding its whole process budget does not fail a concurrent one of the same user ('$bl', beside '$(head -n 1 "$T/full")')" \
+    holds '[ "$s" = 200 ] && grep -q "^ALLOWED forkn 31 forks" "$T/full" &&
+    [ "$bl" = "ALLOWED forkn 4 forks" ]'
+
+# 40 processes of the same uid on the host, outside safecgi: more than
+# the profile's processes = 32, which RLIMIT_NPROC would count.
+i=0
+while [ $i -lt 40 ]; do
+	setpriv --reuid="$JAIL_UID" --regid="$JAIL_UID" --clear-groups sleep 60 &
+	HOSTPIDS="$HOSTPIDS $!"
+	i=$((i + 1))
+done
+sleep 0.5
+s=$(http_status "$BASE/cgi-bin/hostile?forkn=4")
+bl=$(head -n 1 "$T/body")
+# shellcheck disable=SC2086
+kill $HOSTPIDS 2>/dev/null
+HOSTPIDS=
+check "40 host processes of the same uid do not make a request fail (HTTP $s, '$bl')" \
+    [ "$s" = 200 -a "$bl" = "ALLOWED forkn 4 forks" ]
+
+# ---------------------------------------------------------------- CPU
+
+# 400 ms of CPU alone, then beside a request spinning 8 children; the
+# budget gives that request one CPU of the host's (nproc) at most.
+# Without it, on two CPUs, the spinner gets 2 of 9 shares: 4-5 times its
+# time alone (measured); with it, about its time alone, up to 2 times
+# when other work on the machine takes the second CPU: 3 times is the
+# line between the two.
+spin_ms() {
+	curl -s --max-time 30 "$BASE/cgi-bin/hostile?spin=400" |
+	    sed -n 's/^ALLOWED spin [0-9]* ms CPU in \([0-9]*\) ms$/\1/p'
+}
+median3() { printf '%s\n%s\n%s\n' "$1" "$2" "$3" | sort -n | sed -n 2p; }
+b=$(median3 "$(spin_ms)" "$(spin_ms)" "$(spin_ms)")
+curl -s -o /dev/null --max-time 30 "$BASE/cgi-bin/hostile?cpuburn=8" &
+burn=$!
+sleep 1
+l=$(median3 "$(spin_ms)" "$(spin_ms)" "$(spin_ms)")
+wait "$burn"
+check "CPU burners in one request leave another's latency near its baseline (${l:-?} ms beside them, ${b:-?} ms alone, $(nproc) CPUs)" \
+    holds '[ -n "$b" -a -n "$l" ] && [ "$l" -le $((b * 3)) ]'
+
+# ---------------------------------------------------------------- IPC
+
+# SysV objects live in an IPC namespace: the worker's, unless the request
+# has its own.  Left by one request, looked for from outside (the
+# worker's namespace) and by the next request on the same worker.
+KEY=$((0x5afe0000 + $$ % 65536))
+s=$(http_status "$BASE/cgi-bin/hostile?ipc_leave=$KEY")
+left=$(head -n 1 "$T/body")
+worker=$(pgrep -P "$SAFECGI_PID" | head -n 1)
+hexkey=$(printf '0x%08x' "$KEY")
+seen=$(nsenter -t "$worker" --ipc ipcs -m -q 2>&1 | grep -ci "$hexkey")
+check "shared memory and a message queue a request left are gone after it ($seen in the worker's IPC namespace; '$left')" \
+    holds 'case $left in "ALLOWED ipc_leave"*) true ;; *) false ;; esac &&
+    [ -n "$worker" ] && [ "$seen" = 0 ]'
+s=$(http_status "$BASE/cgi-bin/hostile?ipc_find=$KEY")
+bl=$(head -n 1 "$T/body")
+check "the next request finds no IPC object the last one left ('$bl')" \
+    holds 'case $bl in "BLOCKED ipc_find"*) true ;; *) false ;; esac'
+
+# --------------------------------------------------------------- stop
+
+# TERM: the draining worker ends, then every cgroup made is removed.
+curl -s -o /dev/null --max-time 30 "$BASE/cgi-bin/hostile?hold=30" &
+hold=$!
+sleep 0.5
+kill -TERM "$SAFECGI_PID"
+wait "$SAFECGI_PID"
+SAFECGI_PID=
+wait "$hold"
+left=$(cg_dirs)
+check "no cgroup is left after safecgi stops (TERM)" \
+    holds '[ -n "$CGNAME" -a -n "$MEMDIR" ] && [ -z "$left" ]'
+check "no process of a request is left after safecgi stops" \
+    [ -z "$(test_procs "$CGIBIN/hostile")" ]
+
+# A crash leaves the subtree behind; the next start removes it.
+start_safecgi -c 1 --grace 2
+curl -s -o /dev/null --max-time 30 "$BASE/cgi-bin/hostile?hold=30" &
+hold=$!
+sleep 0.5
+kill -KILL "$SAFECGI_PID"
+SAFECGI_PID=
+wait "$hold"
+sleep 0.5
+stale=$(cg_dirs | wc -l)
+start_safecgi -c 1 --grace 2
+leaves=$(cg_dirs | while read -r d; do find "$d" -mindepth 1 -maxdepth 1 -type d; done | wc -l)
+s=$(http_status "$BASE/cgi-bin/hostile?hold=0")
+kill -TERM "$SAFECGI_PID"
+wait "$SAFECGI_PID"
+SAFECGI_PID=
+left=$(cg_dirs)
+check "after a crash ($stale stale dirs), the next start replaces them and its stop removes all (HTTP $s, $leaves leaves)" \
+    [ "$stale" -gt 0 -a "$s" = 200 -a -z "$left" ]
+
+# ------------------------------------------------------- without one
+
+# Unprivileged, no cgroup is ours to write: refused, with the reason,
+# unless accepted in so many words.
+RL="$T/rootless"
+mkdir -p "$RL"
+chown "$JAIL_UID" "$RL"
+setpriv --reuid="$JAIL_UID" --regid="$JAIL_UID" --clear-groups \
+    "$SAFECGI" -s "unix:$RL/s.sock" --profile-dir "$T/profiles" \
+    --error-log "$RL/err.log" 2>"$RL/stderr" &
+rp=$!
+i=0
+while kill -0 "$rp" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if kill -0 "$rp" 2>/dev/null; then kill -INT "$rp"; rc=running; else wait "$rp"; rc=$?; fi
+check "without a cgroup it may use, safecgi refuses to start (69: a jail layer is unavailable) and says why (exit $rc: $(head -c 200 "$RL/stderr" "$RL/err.log" 2>/dev/null | tr '\n' ' '))" \
+    holds '[ "$rc" = 69 ] && cat "$RL/stderr" "$RL/err.log" 2>/dev/null |
+    tr "\n" " " | grep -q "no per-request budget.*--allow-missing cgroup"'
+
+out=$(setpriv --reuid="$JAIL_UID" --regid="$JAIL_UID" --clear-groups \
+    "$SAFECGI" -s "unix:$RL/s.sock" --profile-dir "$T/profiles" \
+    --allow-missing cgroup --check 2>&1)
+check "--check says when the budget is missing and accepted" \
+    sh -c 'printf "%s" "$1" | grep -q "cgroup: MISSING, accepted by --allow-missing cgroup"' - "$out"
+
+out=$("$SAFECGI" -s "unix:$RL/c.sock" --profile-dir "$T/profiles" --check 2>&1)
+check "--check shows the per-request budget and each profile's" \
+    sh -c 'printf "%s" "$1" | grep -q "cgroup: per-request memory, processes and CPU budget" &&
+        printf "%s" "$1" | grep -q "cpu_quota = 100%"' - "$out"
+
+echo "1..$TESTNO"
+[ "$FAILED" -eq 0 ]
