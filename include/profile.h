@@ -198,7 +198,7 @@ int	profile_glob_match(const char *glob, const char *path);
 /*
  * How many of the profile's requests may run at once: limits.requests,
  * or for auto the least of what mem bytes hold at limits.memory each,
- * 16 per CPU and, when nproc_per_user (limits.processes is RLIMIT_NPROC,
+ * 32 per CPU and, when nproc_per_user (limits.processes is RLIMIT_NPROC,
  * no per-request cgroup), a quarter of limits.processes; at least 1.
  * Pure.
  */

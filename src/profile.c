@@ -85,7 +85,7 @@
  * generous because most CGI waits (a database, the disk, a client);
  * a CPU-bound load is paced by the pool's admission (pool.c).
  */
-#define REQUESTS_PER_CPU	16
+#define REQUESTS_PER_CPU	32
 
 #define MAX_TIMEOUT		86400	/* a day: longer is no CGI */
 #define MAX_FILES		1048576	/* the kernel's default fs.nr_open */

@@ -1745,12 +1745,13 @@ START_TEST(requests_auto_takes_the_least_of_memory_processes_cpus)
 	ck_assert_uint_eq(profile_requests(&p, 8, 64ULL << 30, 1), 8);
 	/* with a per-request cgroup, processes do not limit how many run */
 	ck_assert_uint_eq(profile_requests(&p, 8, 64ULL << 30, 0), 128);
-	/* 16 per CPU */
+	ck_assert_uint_eq(profile_requests(&p, 2, 64ULL << 30, 0), 64);
+	/* 32 per CPU */
 	p.limit_nproc = PROFILE_UNLIMITED;
-	ck_assert_uint_eq(profile_requests(&p, 2, 64ULL << 30, 1), 32);
+	ck_assert_uint_eq(profile_requests(&p, 2, 64ULL << 30, 1), 64);
 	/* unlimited memory and processes: the CPUs alone */
 	p.limit_as = PROFILE_UNLIMITED;
-	ck_assert_uint_eq(profile_requests(&p, 3, 1ULL << 30, 1), 48);
+	ck_assert_uint_eq(profile_requests(&p, 3, 1ULL << 30, 1), 96);
 	/* never 0 */
 	p.limit_as = 1ULL << 40;
 	ck_assert_uint_eq(profile_requests(&p, 2, 1ULL << 30, 1), 1);
