@@ -71,6 +71,15 @@ struct profile {
 	unsigned long long	 limit_body;	/* request body bytes */
 
 	/*
+	 * admission (admit.h), for the whole server: requests running at
+	 * once (0: auto, see profile_requests), then how many may wait
+	 * and for how long (seconds)
+	 */
+	unsigned long long	 limit_requests;
+	unsigned long long	 queue_length;
+	unsigned long long	 queue_wait;
+
+	/*
 	 * filesystem.  All absolute, without "." or ".." components; a path
 	 * that names a directory covers everything beneath it.  exec_allow
 	 * may hold globs (see profile_glob_match); the jail expands them
@@ -185,6 +194,16 @@ int	profile_interpreter(const char *head, size_t n, char *out,
  * (at the end: everything beneath).  Returns 1 on a match.
  */
 int	profile_glob_match(const char *glob, const char *path);
+
+/*
+ * How many of the profile's requests may run at once: limits.requests,
+ * or for auto the least of what mem bytes hold at limits.memory each,
+ * 32 per CPU and, when nproc_per_user (limits.processes is RLIMIT_NPROC,
+ * no per-request cgroup), a quarter of limits.processes; at least 1.
+ * Pure.
+ */
+unsigned long long profile_requests(const struct profile *, long ncpu,
+	    unsigned long long mem, int nproc_per_user);
 
 /* Exposure score, 0.0 (tight) .. 10.0 (open); see safecgi-profile(5). */
 double	profile_exposure(const struct profile *);

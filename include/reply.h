@@ -15,6 +15,12 @@ struct req;
  */
 void	reply_error(struct req *, int status, const char *why);
 
+/*
+ * Answer 503 with Retry-After: retry_after seconds (the server is busy,
+ * not broken) and log why; as reply_error() otherwise.
+ */
+void	reply_busy(struct req *, unsigned retry_after, const char *why);
+
 /* An audit event of the request, under the worker's flood control. */
 void	reply_event(struct req *, const char *event, const char *k1,
 	    const char *v1, const char *k2, const char *v2);

@@ -35,6 +35,7 @@ struct req {
 	const char		*why;		/* for the access log */
 	char			 whybuf[256];	/* ... when it is made up */
 	int64_t			 start;
+	int64_t			 admitted;	/* out of the queue */
 	char			**env;		/* overrides, or NULL */
 	struct audit_tally	 tally;		/* its events */
 	unsigned		 nblocked;	/* denied calls (notify.c) */

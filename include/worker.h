@@ -17,6 +17,7 @@
 #include "config.h"
 #include "profile.h"
 
+struct admit;
 struct cgroup_pool;
 struct filter;
 struct jail;
@@ -33,6 +34,7 @@ struct worker {
 	const struct profile_set *ps;
 	struct spawner		 *sp;		/* one per profile */
 	size_t			  nsp;
+	struct admit		**admit;	/* one per profile (admit.h) */
 	pid_t			  pid;
 	uint64_t		  seq;		/* requests so far (atomic) */
 	struct audit_budget	  budget;	/* flood control */

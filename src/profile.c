@@ -61,6 +61,31 @@
  */
 #define DEF_STDERR		(64 * 1024)
 #define DEF_BODY		(64 * MIB)
+/*
+ * A waiting request costs no process, but one of the worker's request
+ * threads (--max-requests, 128 by default) and nginx's connection: half
+ * of them, so that one busy profile leaves the other half to the rest,
+ * whose requests would otherwise wait in the listen backlog.  The wait
+ * stays below
+ * nginx's fastcgi_read_timeout (60 s by default), so that a client
+ * turned away gets our 503 and its Retry-After, not nginx's 504.
+ */
+#define DEF_QUEUE_LENGTH	64
+#define DEF_QUEUE_WAIT		30
+#define MAX_REQUESTS		65536
+/*
+ * limits.requests = auto: what memory holds if each request used its
+ * whole limits.memory; without a per-request cgroup, no more than a
+ * quarter of limits.processes, which the kernel then counts per user
+ * across all of the profile's requests (each
+ * has room for its script and one child, and half is left for processes
+ * still exiting and the user's processes outside safecgi, so that no
+ * execve or fork fails with EAGAIN); and no more than REQUESTS_PER_CPU
+ * per CPU.  That last one is
+ * generous because most CGI waits (a database, the disk, a client);
+ * a CPU-bound load is paced by the pool's admission (pool.c).
+ */
+#define REQUESTS_PER_CPU	32
 
 #define MAX_TIMEOUT		86400	/* a day: longer is no CGI */
 #define MAX_FILES		1048576	/* the kernel's default fs.nr_open */
@@ -106,6 +131,7 @@ struct key {
 
 #define KF_INFINITY	0x01	/* "infinity" is accepted */
 #define KF_ROOT		0x02	/* "/" is accepted as a path */
+#define KF_AUTO		0x04	/* "auto" is accepted, stored as 0 */
 
 #define OFF(f)		offsetof(struct profile, f)
 #define ULL_MAX		(PROFILE_UNLIMITED - 1)
@@ -136,6 +162,8 @@ static const struct key keys[] = {
 	    MIB, ULL_MAX, KF_INFINITY },
 	{ "limits",	"processes",	K_COUNT,	OFF(limit_nproc),
 	    1, ULL_MAX, KF_INFINITY },
+	{ "limits",	"requests",	K_COUNT,	OFF(limit_requests),
+	    1, MAX_REQUESTS, KF_AUTO },
 	{ "limits",	"cpu_quota",	K_PERCENT,	OFF(limit_cpu_quota),
 	    1, MAX_CPU_QUOTA, KF_INFINITY },
 	{ "limits",	"files",	K_COUNT,	OFF(limit_nofile),
@@ -169,12 +197,16 @@ static const struct key keys[] = {
 	    0, 0, 0 },
 	{ "environment", "pass",	K_VARS,		OFF(env_pass),
 	    0, 0, 0 },
+	{ "queue",	"length",	K_COUNT,	OFF(queue_length),
+	    1, MAX_REQUESTS, 0 },
+	{ "queue",	"wait",		K_SECONDS,	OFF(queue_wait),
+	    1, MAX_TIMEOUT, 0 },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
 static const char *const sections[] = {
 	"profile", "identity", "limits", "filesystem", "network", "syscalls",
-	"environment",
+	"environment", "queue",
 };
 
 /* The errno values a denied syscall may return, by the names people use. */
@@ -1107,6 +1139,8 @@ set_scalar(struct loadctx *ctx, const struct key *k, const char *value)
 	case K_PERCENT:
 		if ((k->flags & KF_INFINITY) && strcmp(value, "infinity") == 0)
 			v = PROFILE_UNLIMITED;
+		else if ((k->flags & KF_AUTO) && strcmp(value, "auto") == 0)
+			v = 0;
 		else {
 			if (k->type == K_BYTES)
 				r = parse_bytes(value, &v);
@@ -1128,7 +1162,8 @@ set_scalar(struct loadctx *ctx, const struct key *k, const char *value)
 				    "one CPU such as 50% or 200%" :
 				    "seconds, or a number with s, min or h",
 				    k->flags & KF_INFINITY ?
-				    ", or infinity" : "");
+				    ", or infinity" : k->flags & KF_AUTO ?
+				    ", or auto" : "");
 			if (v < k->min && v > 0 && k->min == MIB &&
 			    all_digits(value))
 				return fail(ctx, ctx->line, "%s: %s bytes is "
@@ -1474,6 +1509,9 @@ profile_defaults(struct profile *p, const char *name)
 	p->limit_fsize = DEF_FILE_SIZE;
 	p->limit_output = DEF_OUTPUT;
 	p->limit_body = DEF_BODY;
+	p->limit_requests = 0;		/* auto */
+	p->queue_length = DEF_QUEUE_LENGTH;
+	p->queue_wait = DEF_QUEUE_WAIT;
 	p->limit_stderr = DEF_STDERR;
 	p->net_none = 1;
 	p->deny_action = DENY_ERRNO;
@@ -2122,6 +2160,33 @@ exposure_parts(const struct profile *p, double x[X_N])
 			x[i] = xparts[i].max;
 }
 
+unsigned long long
+profile_requests(const struct profile *p, long ncpu, unsigned long long mem,
+    int nproc_per_user)
+{
+	unsigned long long	n;
+
+	if (p->limit_requests != 0)
+		return p->limit_requests;
+	n = (unsigned long long)(ncpu > 0 ? ncpu : 1) * REQUESTS_PER_CPU;
+	if (mem > 0 && p->limit_as != PROFILE_UNLIMITED &&
+	    mem / p->limit_as < n)
+		n = mem / p->limit_as;
+	if (nproc_per_user && p->limit_nproc != PROFILE_UNLIMITED &&
+	    p->limit_nproc / 4 < n)
+		n = p->limit_nproc / 4;
+	return n > 0 ? n : 1;
+}
+
+static unsigned long long
+phys_memory(void)
+{
+	long	pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+
+	return pages > 0 && psz > 0 ?
+	    (unsigned long long)pages * (unsigned long long)psz : 0;
+}
+
 double
 profile_exposure(const struct profile *p)
 {
@@ -2206,7 +2271,16 @@ profile_describe(const struct profile *p, FILE *fp)
 			fprintf(fp, "%s = %s\n", key, num);
 			break;
 		case K_COUNT:
-			if (*key_ull((struct profile *)p, k) ==
+			if ((k->flags & KF_AUTO) &&
+			    *key_ull((struct profile *)p, k) == 0)
+				fprintf(fp, "%s = auto (%llu; %llu with "
+				    "--allow-missing cgroup)\n", key,
+				    profile_requests(p,
+				    sysconf(_SC_NPROCESSORS_ONLN),
+				    phys_memory(), 0), profile_requests(p,
+				    sysconf(_SC_NPROCESSORS_ONLN),
+				    phys_memory(), 1));
+			else if (*key_ull((struct profile *)p, k) ==
 			    PROFILE_UNLIMITED)
 				fprintf(fp, "%s = infinity\n", key);
 			else

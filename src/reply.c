@@ -31,6 +31,22 @@ reply_error(struct req *r, int status, const char *why)
 }
 
 void
+reply_busy(struct req *r, unsigned retry_after, const char *why)
+{
+	r->status = 503;
+	r->why = why;
+	if (r->headers_sent)
+		return;
+	FCGX_FPrintF(r->fr.out, "Status: 503 %s\r\nRetry-After: %u\r\n"
+	    "Content-Type: text/plain\r\n\r\n503 %s\n",
+	    cgi_status_text(503), retry_after, cgi_status_text(503));
+	r->headers_sent = 1;
+	log_msg(LOG_WARNING, "%s %s: 503 %s: %s",
+	    r->ar.method ? r->ar.method : "-",
+	    r->ar.script ? r->ar.script : "-", cgi_status_text(503), why);
+}
+
+void
 reply_event(struct req *r, const char *name, const char *k1, const char *v1,
     const char *k2, const char *v2)
 {

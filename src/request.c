@@ -14,6 +14,7 @@
 
 #include <fcgiapp.h>
 
+#include "admit.h"
 #include "audit.h"
 #include "cgi.h"
 #include "cgroup.h"
@@ -34,6 +35,16 @@
 
 /* one more than validate takes, so that it sees and refuses the excess */
 #define MAX_PARAMS	(VALIDATE_PARAMS_MAX + 1)
+
+/*
+ * A script's execve fails with EAGAIN when its user is at its process
+ * limit (RLIMIT_NPROC, counted per uid): under the profile's admission
+ * that can only be the user's processes outside safecgi.  It is load,
+ * not a broken script: try again a few times, 10 ms apart and doubling
+ * (1.27 s in all), then answer 503 instead of 502.
+ */
+#define SPAWN_RETRIES	7
+#define SPAWN_BACKOFF_MS	10
 
 static const char *
 param(struct req *r, const char *name)
@@ -293,11 +304,11 @@ budget_give(struct req *r)
  * fds: the script's stdin, stdout, stderr pipes and the control
  * socketpair, as serve() made them; all closed on return.
  */
-static void
+static int
 run(struct req *r, const struct spawner *sp, char **env, int fds[4][2])
 {
 	struct spawn_reply	 rep;
-	int			 i, procs[CGROUP_NHIER], nprocs;
+	int			 i, procs[CGROUP_NHIER], nprocs, again = 0;
 
 	if (budget_take(r, procs, &nprocs) == -1)
 		goto out;
@@ -316,6 +327,11 @@ run(struct req *r, const struct spawner *sp, char **env, int fds[4][2])
 	if (spawn_read_reply(fds[3][0], &rep) == -1) {
 		stats_count(STATS_SPAWN_FAILURES);
 		reply_error(r, 500, "spawner did not answer");
+		goto out;
+	}
+	if (rep.type == SPAWN_FAILED && rep.err == EAGAIN &&
+	    (rep.stage == STAGE_EXEC || rep.stage == STAGE_NONE)) {
+		again = 1;	/* the caller tries again, or answers 503 */
 		goto out;
 	}
 	if (rep.type == SPAWN_FAILED) {
@@ -346,12 +362,46 @@ out:
 		if (fds[i][1] != -1)
 			close(fds[i][1]);
 	}
+	return again;
+}
+
+static struct admit *
+admit_for(const struct worker *w, const struct profile *p)
+{
+	return w->admit[p - w->ps->v];
+}
+
+/*
+ * Wait for a place among the profile's running requests (admit.h).
+ * 0: admitted, admit_leave() when done; -1: answered 503, with
+ * Retry-After and a queue_full event (load, not an attack).
+ */
+static int
+admission(struct req *r, struct admit *a)
+{
+	enum admit_verdict	v;
+	unsigned		waited;
+	char			ms[24];
+
+	if ((v = admit_enter(a, r->ar.client, &waited)) == ADMIT_RUN)
+		return 0;
+	snprintf(r->whybuf, sizeof(r->whybuf), "queue %s after %u ms",
+	    admit_verdict_name(v), waited);
+	reply_busy(r, admit_retry_after(a), r->whybuf);
+	snprintf(ms, sizeof(ms), "%u", waited);
+	reply_event(r, "queue_full", "reason", admit_verdict_name(v),
+	    "waited_ms", ms);
+	return -1;
 }
 
 /* The script's ends of its pipes, and a control socket to its spawner. */
 static int
 open_fds(int fds[4][2])
 {
+	int	i;
+
+	for (i = 0; i < 4; i++)
+		fds[i][0] = fds[i][1] = -1;
 	if (pipe2(fds[0], O_CLOEXEC) == -1 || pipe2(fds[1], O_CLOEXEC) == -1 ||
 	    pipe2(fds[2], O_CLOEXEC) == -1 || socketpair(AF_UNIX,
 	    SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds[3]) == -1)
@@ -363,6 +413,40 @@ open_fds(int fds[4][2])
 	return 0;
 }
 
+/*
+ * Start the script and run the request to its end; a start refused for
+ * the user's process count is tried again (SPAWN_RETRIES), then 503.
+ * The profile's timeout counts from here, not from the wait before.
+ */
+static void
+start(struct req *r, const struct spawner *sp, char **env)
+{
+	int	fds[4][2], try, i;
+	char	n[24];
+
+	r->admitted = now_ms();
+	for (try = 0; ; try++) {
+		if (open_fds(fds) == -1) {
+			reply_error(r, 500, "out of file descriptors");
+			for (i = 0; i < 4; i++) {
+				if (fds[i][0] != -1)
+					close(fds[i][0]);
+				if (fds[i][1] != -1)
+					close(fds[i][1]);
+			}
+			return;
+		}
+		if (run(r, sp, env, fds) == 0)
+			return;
+		if (try == SPAWN_RETRIES)
+			break;
+		usleep((SPAWN_BACKOFF_MS << try) * 1000);
+	}
+	reply_busy(r, 1, "the profile's user is at its process limit");
+	snprintf(n, sizeof(n), "%llu", r->profile->limit_nproc);
+	reply_event(r, "queue_full", "reason", "processes", "processes", n);
+}
+
 void
 request_serve(struct req *r)
 {
@@ -371,13 +455,12 @@ request_serve(struct req *r)
 	struct validate_result	 vr = { 0 };
 	struct cgi_target	*t = NULL;
 	const struct spawner	*sp;
+	struct admit		*a;
 	char			 why[256];
-	size_t			 np, i;
-	int			 fds[4][2];
+	size_t			 np;
 
-	for (i = 0; i < 4; i++)
-		fds[i][0] = fds[i][1] = -1;
 	r->start = now_ms();
+	r->admitted = r->start;
 	memset(&r->tally, 0, sizeof(r->tally));
 	r->nblocked = 0;
 	r->ctl = -1;
@@ -443,17 +526,11 @@ request_serve(struct req *r)
 		reply_error(r, 500, "no spawner for the profile");
 		goto done;
 	}
-	if (open_fds(fds) == -1) {
-		reply_error(r, 500, "out of file descriptors");
-		for (i = 0; i < 4; i++) {
-			if (fds[i][0] != -1)
-				close(fds[i][0]);
-			if (fds[i][1] != -1)
-				close(fds[i][1]);
-		}
+	a = admit_for(r->w, r->profile);
+	if (admission(r, a) == -1)
 		goto done;
-	}
-	run(r, sp, r->env ? r->env : vr.env, fds);
+	start(r, sp, r->env ? r->env : vr.env);
+	admit_leave(a, r->ar.client);
 done:
 	stats_request_end(r->ar.profile, r->status);
 	access_line(r);

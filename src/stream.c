@@ -767,7 +767,7 @@ stream_run(struct req *r, int in_w, int out_r, int err_r, int ctl)
 	err_cap_init(&s.err, r->profile);
 	timeout = r->profile->timeout ? r->profile->timeout : r->w->cf->timeout;
 	s.timeout = r->w->cf->timeout < timeout ? r->w->cf->timeout : timeout;
-	s.deadline = r->start + (int64_t)s.timeout * 1000;
+	s.deadline = r->admitted + (int64_t)s.timeout * 1000;
 
 	s.b->r = r;
 	s.b->in_w = in_w;

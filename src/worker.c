@@ -17,6 +17,7 @@
 #include <cap-ng.h>
 #include <fcgiapp.h>
 
+#include "admit.h"
 #include "audit.h"
 #include "config.h"
 #include "filter.h"
@@ -129,6 +130,10 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	}
 	if (spawners_start(w, filters) == -1)
 		return 1;
+	if ((w->admit = admit_set_new(ps, cf->workers, w->cg == NULL)) == NULL) {
+		log_msg(LOG_ERR, "worker: out of memory; exiting");
+		return 1;
+	}
 	/* a port below 1024 needs a capability that is about to go */
 	if ((relay = relay_listen(ps)) == NULL) {
 		log_msg(LOG_ERR, "worker: cannot listen for the TCP relay; "

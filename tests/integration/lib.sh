@@ -198,6 +198,7 @@ name = tests
 match = $CGIBIN/*
 [limits]
 ; counted per user across all requests: room for 64 at once
+requests = 128
 processes = 1024
 [filesystem]
 exec = /usr/bin/sleep /usr/bin/cat /usr/bin/env /usr/bin/sort /usr/bin/setsid /usr/bin/dash /usr/bin/bash

@@ -1677,9 +1677,85 @@ START_TEST(man_page_documents_every_key)
 		    "safecgi-profile.5 does not document \"%s\"", want);
 		keys++;
 	}
-	ck_assert_uint_eq(keys, 33);
+	ck_assert_uint_eq(keys, 36);
 	free(desc);
 	free(man);
+}
+END_TEST
+
+/* ------------------------------------------------------------ admission */
+
+START_TEST(queue_keys_are_parsed)
+{
+	struct profile	p;
+
+	load_ok("q.conf", "[limits]\nrequests = 12\n[queue]\nlength = 7\n"
+	    "wait = 2min\n", &p);
+	ck_assert_uint_eq(p.limit_requests, 12);
+	ck_assert_uint_eq(p.queue_length, 7);
+	ck_assert_uint_eq(p.queue_wait, 120);
+	profile_free(&p);
+}
+END_TEST
+
+START_TEST(queue_defaults_are_auto_64_and_30s)
+{
+	struct profile	p;
+
+	load_ok("q.conf", "# nothing here\n", &p);
+	ck_assert_msg(p.limit_requests == 0, "requests defaults to auto (0)");
+	ck_assert_uint_eq(p.queue_length, 64);
+	ck_assert_uint_eq(p.queue_wait, 30);
+	profile_free(&p);
+}
+END_TEST
+
+START_TEST(requests_auto_is_written_auto)
+{
+	struct profile	p;
+
+	load_ok("q.conf", "[limits]\nrequests = auto\n", &p);
+	ck_assert_uint_eq(p.limit_requests, 0);
+	profile_free(&p);
+}
+END_TEST
+
+START_TEST(explicit_requests_win_over_auto)
+{
+	struct profile	p;
+
+	ck_assert_int_eq(profile_defaults(&p, "x"), 0);
+	p.limit_requests = 300;
+	ck_assert_uint_eq(profile_requests(&p, 2, 1ULL << 30, 1), 300);
+	profile_free(&p);
+}
+END_TEST
+
+START_TEST(requests_auto_takes_the_least_of_memory_processes_cpus)
+{
+	struct profile	p;
+
+	ck_assert_int_eq(profile_defaults(&p, "x"), 0);
+	p.limit_as = 512ULL << 20;
+	p.limit_nproc = 1024;
+	/* 2 GiB at 512M each */
+	ck_assert_uint_eq(profile_requests(&p, 8, 2ULL << 30, 1), 4);
+	/* a quarter of 32 processes, when they are counted per user */
+	p.limit_nproc = 32;
+	ck_assert_uint_eq(profile_requests(&p, 8, 64ULL << 30, 1), 8);
+	/* with a per-request cgroup, processes do not limit how many run */
+	ck_assert_uint_eq(profile_requests(&p, 8, 64ULL << 30, 0), 128);
+	ck_assert_uint_eq(profile_requests(&p, 2, 64ULL << 30, 0), 64);
+	/* 32 per CPU */
+	p.limit_nproc = PROFILE_UNLIMITED;
+	ck_assert_uint_eq(profile_requests(&p, 2, 64ULL << 30, 1), 64);
+	/* unlimited memory and processes: the CPUs alone */
+	p.limit_as = PROFILE_UNLIMITED;
+	ck_assert_uint_eq(profile_requests(&p, 3, 1ULL << 30, 1), 96);
+	/* never 0 */
+	p.limit_as = 1ULL << 40;
+	ck_assert_uint_eq(profile_requests(&p, 2, 1ULL << 30, 1), 1);
+	profile_free(&p);
 }
 END_TEST
 
@@ -1832,6 +1908,15 @@ profile_suite(void)
 	tcase_add_test(tc, shell_on_exec_list_scores_as_broad);
 	tcase_add_test(tc, exec_under_a_writable_path_scores_as_broad);
 	tcase_add_test(tc, profile_running_as_root_scores_ten);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("admission");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, queue_keys_are_parsed);
+	tcase_add_test(tc, queue_defaults_are_auto_64_and_30s);
+	tcase_add_test(tc, requests_auto_is_written_auto);
+	tcase_add_test(tc, explicit_requests_win_over_auto);
+	tcase_add_test(tc, requests_auto_takes_the_least_of_memory_processes_cpus);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("describe");
