@@ -12,6 +12,7 @@
 #include "admit.h"
 #include "profile.h"
 #include "safecgi.h"
+#include "stats.h"
 #include "util.h"
 
 #define ADDR_MAX	64	/* an IPv6 address with its zone fits */
@@ -268,8 +269,11 @@ admit_enter(struct admit *a, const char *client, unsigned *waited)
 	a->nqueued++;
 
 	deadline_of(&dl, a->wait_ms);
+	/* the status page and systemd's STATUS= count who waits */
+	stats_gauge(STATS_QUEUED, 1);
 	while (w.state == W_WAITING && rc != ETIMEDOUT)
 		rc = pthread_cond_timedwait(&w.cv, &a->mu, &dl);
+	stats_gauge(STATS_QUEUED, -1);
 	switch (w.state) {
 	case W_GRANTED:
 		v = ADMIT_RUN;

@@ -1118,14 +1118,23 @@ slots_ready(void)
 static void
 notify_status(int force)
 {
-	static char	 last[256];
-	static int64_t	 at;
-	char		 st[256];
-	int64_t		 t = now_ms();
+	static char		 last[256];
+	static int64_t		 at;
+	char			 st[256];
+	int64_t			 t = now_ms();
 
-	snprintf(st, sizeof(st), "%d of %d workers serving%s; %llu requests",
-	    slots_ready(), nslots, reloading ? " (reloading)" : "",
-	    audit_requests());
+	struct stats_snapshot	*ss;
+	long long		 active = 0, queued = 0;
+
+	/* what the status page counts: running, and waiting for a place */
+	if ((ss = stats_snapshot()) != NULL) {
+		active = ss->gauge[STATS_ACTIVE];
+		queued = ss->gauge[STATS_QUEUED];
+		stats_snapshot_free(ss);
+	}
+	snprintf(st, sizeof(st), "%d of %d workers serving%s; %llu requests, "
+	    "%lld running, %lld queued", slots_ready(), nslots,
+	    reloading ? " (reloading)" : "", audit_requests(), active, queued);
 	if (!force && (strcmp(st, last) == 0 || t - at < 1000))
 		return;
 	snprintf(last, sizeof(last), "%s", st);

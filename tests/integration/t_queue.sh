@@ -103,8 +103,13 @@ printf '[profile]\nname = bad\n[limits]\nrequests = 0\n' > "$T/bad/bad.conf"
 check "limits.requests = 0 is refused with file:line" \
     grep -q "bad.conf:4: requests: must be at least 1" "$T/badcheck"
 
+# the shipped status snippet, on this test's socket
+NGINX_EXTRA="${NGINX_EXTRA:-}
+$(sed -e "s|unix:/run/safecgi.sock|unix:$SOCK|" \
+    -e "s|include fastcgi_params;|include /etc/nginx/fastcgi_params;|" \
+    "$top_srcdir/contrib/nginx/status.conf")"
 start_nginx
-start_safecgi -c 1
+start_safecgi -c 1 --status-path /safecgi-status
 
 # 64 clients, 8 at once, one second each: 8 rounds
 t0=$(date +%s%N)
@@ -130,8 +135,12 @@ p2=$!
 curl -s -o /dev/null "$BASE/cgi-bin/full.sh?2" &
 p3=$!
 sleep 0.5
+# SCRIPT_NAME is what nginx makes of the URI
+curl -s -o "$T/status.json" "$BASE/safecgi-status?json"
 curl -s -D "$T/full.h" -o /dev/null "$BASE/cgi-bin/full.sh"
 wait $p1 $p2 $p3
+check "the status page counts the requests waiting in the queue" \
+    python3 -c "import json,sys; d=json.load(open('$T/status.json')); sys.exit(0 if d.get('requests_queued', 0) >= 2 else 1)"
 check "the 503 of a full queue carries Retry-After" \
     grep -qi '^Retry-After: [1-9][0-9]*' "$T/full.h"
 check "a full queue is an audit event queue_full, reason full" \

@@ -85,6 +85,8 @@ check "the start-up event names the sockets as the service manager did" \
     audit_has startup socket_names "first:second"
 check "STATUS= counts the requests served" \
     wait_for 5 grep -Eq 'STATUS=2 of 2 workers serving; ([2-9]|[1-9][0-9]+) requests' "$NLOG"
+check "STATUS= says how many requests run and how many wait in the queue" \
+    grep -Eq 'STATUS=2 of 2 workers serving; [0-9]+ requests, [0-9]+ running, [0-9]+ queued' "$NLOG"
 
 kill -HUP "$SAFECGI_PID"
 wait_for 10 sh -c "[ \$(grep -c '^READY=1' '$NLOG') -ge 2 ]"
