@@ -48,5 +48,7 @@ struct req {
 
 /* Serve the request libfcgi has just accepted into r->fr. */
 void	request_serve(struct req *);
+/* After the response is finished: what no client should wait for. */
+void	request_after(struct req *);
 
 #endif

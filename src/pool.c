@@ -65,6 +65,7 @@ serve_connection(struct req *r, int fd)
 	while (FCGX_Accept_r(&r->fr) == 0) {
 		request_serve(r);
 		FCGX_Finish_r(&r->fr);
+		request_after(r);
 		if (!r->fr.keepConnection || r->fr.ipcFd == -1)
 			break;
 		memset(&r->ar, 0, sizeof(r->ar));

@@ -287,7 +287,11 @@ budget_take(struct req *r, int *procs, int *n)
 	return 0;
 }
 
-/* Whatever is left in the leaf is killed; it goes back for reuse. */
+/*
+ * Whatever is left in the leaf is killed; it goes back for reuse.
+ * After the response is finished (request_after): emptying and resetting
+ * a leaf is cgroup file I/O no client should wait for.
+ */
 static void
 budget_give(struct req *r)
 {
@@ -355,7 +359,7 @@ run(struct req *r, const struct spawner *sp, char **env, int fds[4][2])
 	r->ctl = -1;
 	fds[0][1] = fds[1][0] = fds[2][0] = -1;
 out:
-	budget_give(r);
+	/* the leaf goes back after the response is out (request_after) */
 	for (i = 0; i < 4; i++) {
 		if (fds[i][0] != -1)
 			close(fds[i][0]);
@@ -538,4 +542,10 @@ done:
 	r->env = NULL;
 	validate_result_free(&vr);
 	free(t);
+}
+
+void
+request_after(struct req *r)
+{
+	budget_give(r);
 }

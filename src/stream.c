@@ -448,6 +448,7 @@ struct stream {
 	int			 broken;	/* poll failed: stop */
 	unsigned		 timeout;	/* s */
 	int64_t			 deadline, killat, drain;	/* ms, or 0 */
+	int64_t			 budget_at;	/* next budget look, ms */
 	unsigned long long	 outmax, outn;	/* stdout bytes, spooled too */
 	struct errcap		 err;
 };
@@ -619,7 +620,12 @@ timers(struct stream *s)
 	int64_t	t = now_ms();
 	int64_t	next = t + (s->r->leaf != NULL ? BUDGET_MS : WAIT_MS);
 
-	budget_check(s);
+	/* on its tick, not on every wake-up: each look is cgroup file
+	 * reads (the header block and the exit look at it anyway) */
+	if (t >= s->budget_at) {
+		budget_check(s);
+		s->budget_at = t + BUDGET_MS;
+	}
 
 	if (s->m.phase != SP_ENDING && t >= s->deadline)
 		feed(s, SI_DEADLINE, NULL);
@@ -768,6 +774,7 @@ stream_run(struct req *r, int in_w, int out_r, int err_r, int ctl)
 	timeout = r->profile->timeout ? r->profile->timeout : r->w->cf->timeout;
 	s.timeout = r->w->cf->timeout < timeout ? r->w->cf->timeout : timeout;
 	s.deadline = r->admitted + (int64_t)s.timeout * 1000;
+	s.budget_at = now_ms() + BUDGET_MS;
 
 	s.b->r = r;
 	s.b->in_w = in_w;
