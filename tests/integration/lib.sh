@@ -205,3 +205,25 @@ exec = /usr/bin/sleep /usr/bin/cat /usr/bin/env /usr/bin/sort /usr/bin/setsid /u
 ${TEST_PROFILE_EXTRA:-}
 PROFILE
 }
+
+# burst N URL OUT [curl args]: N clients at once, one status per line
+burst() {
+	n=$1 url=$2 out=$3
+	shift 3
+	: > "$out"
+	pids=
+	i=0
+	while [ $i -lt "$n" ]; do
+		curl -s -o /dev/null -w '%{http_code}\n' --max-time 60 "$@" \
+		    "$url" >> "$out" &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+}
+burst_wait() {
+	# shellcheck disable=SC2086
+	wait $pids
+}
+count() {	# count STATUS FILE
+	grep -c "^$1\$" "$2"
+}

@@ -16,15 +16,6 @@ SH
 	install_script "$T/$name.sh" "$name.sh"
 done
 install_script "$top_srcdir/tests/cgi/scripts/fast.sh"
-# sleeps without a child: its one process is all limits.processes = 1 allows
-cat > "$T/nproc.pl" <<'PL'
-#!/usr/bin/perl
-print "Content-Type: text/plain\n\n";
-select(undef, undef, undef, ($ENV{QUERY_STRING} || 0.5) + 0);
-print "slept\n";
-PL
-install_script "$T/nproc.pl" nproc.pl
-
 # The kernel counts limits.processes per user, with every process of
 # that user on the host: the scripts here run as a uid of this test's
 # own, so that other scripts running as nobody do not count.
@@ -52,9 +43,6 @@ queue_profile wait '[limits]' 'requests = 1' '[queue]' 'length = 8' \
 queue_profile fair '[limits]' 'requests = 2' '[queue]' 'length = 64'
 queue_profile push '[limits]' 'requests = 1' '[queue]' 'length = 4'
 queue_profile late '[limits]' 'requests = 1' 'timeout = 2'
-# three may run, but the kernel lets a process take the user's uid only
-# while no more than limits.processes others have it: room for two
-cat > "$T/profiles/qnproc.conf" <<PROFILE
 [profile]
 name = qnproc
 match = $CGIBIN/nproc.pl
@@ -65,28 +53,6 @@ group = $QUID
 requests = 3
 processes = 1
 PROFILE
-
-# burst N URL OUT [curl args]: N clients at once, one status per line
-burst() {
-	n=$1 url=$2 out=$3
-	shift 3
-	: > "$out"
-	pids=
-	i=0
-	while [ $i -lt "$n" ]; do
-		curl -s -o /dev/null -w '%{http_code}\n' --max-time 60 "$@" \
-		    "$url" >> "$out" &
-		pids="$pids $!"
-		i=$((i + 1))
-	done
-}
-burst_wait() {
-	# shellcheck disable=SC2086
-	wait $pids
-}
-count() {	# count STATUS FILE
-	grep -c "^$1\$" "$2"
-}
 
 # --check shows the keys, and auto says what it came to
 "$SAFECGI" --check --profile-dir "$T/profiles" > "$T/check" 2>&1
@@ -194,34 +160,5 @@ s=$(http_status "$BASE/cgi-bin/late.sh?1.5")
 wait $p1
 is "time spent waiting in the queue is not taken from limits.timeout" \
     "$s $(cat "$T/body")" "200 slept"
-
-# Without a per-request cgroup, limits.processes is RLIMIT_NPROC, and
-# execve fails with EAGAIN while the user is at its process limit:
-# tried again, so a short wait is no error, and a long one is a 503.
-# With one (the host lets safecgi make them), pids.max counts each
-# request alone and no start fails for another's processes.
-if grep -q "cgroup: per-request" "$ERRLOG"; then
-	for t in "a script at its user's process limit starts once a process is free" \
-	    "a script kept at its user's process limit is 503 with Retry-After, not 502" \
-	    "... and a queue_full event, reason processes"; do
-		skip "$t: a per-request cgroup counts processes, not RLIMIT_NPROC"
-	done
-else
-	burst 2 "$BASE/cgi-bin/nproc.pl?0.5" "$T/np1"
-	sleep 0.2
-	s=$(http_status "$BASE/cgi-bin/nproc.pl?0.1")
-	burst_wait
-	is "a script at its user's process limit starts once a process is free" \
-	    "$(count 200 "$T/np1")/$s" "2/200"
-	burst 2 "$BASE/cgi-bin/nproc.pl?4" "$T/np2"
-	sleep 0.3
-	curl -s -D "$T/np.h" -o /dev/null "$BASE/cgi-bin/nproc.pl?0.1"
-	burst_wait
-	check "a script kept at its user's process limit is 503 with Retry-After, not 502" \
-	    sh -c "head -1 '$T/np.h' | grep -q ' 503' &&
-	    grep -qi '^Retry-After: ' '$T/np.h'"
-	check "... and a queue_full event, reason processes" \
-	    grep -q '"event":"queue_full".*"reason":"processes"' "$AUDIT"
-fi
 
 done_testing
