@@ -374,6 +374,10 @@ static const char *const default_deny[] = {
 	"setfsgid",			/* the credential call @setuid lacks */
 	"syslog",			/* as systemd's ProtectKernelLogs= */
 	"open_tree_attr",		/* open_tree() of Linux 6.15 */
+	/* counted per user across the host (fs.inotify.max_user_instances),
+	 * not per request: a request holding them would break the web
+	 * server's other processes of its uid, and they its requests */
+	"inotify_init", "inotify_init1",
 	NULL
 };
 
