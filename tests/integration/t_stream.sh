@@ -33,12 +33,14 @@ peak() {	# the worker's peak resident memory, KiB
 curl -s -o /dev/null -d x "$BASE/cgi-bin/echo.sh"
 before=$(peak)
 # generated and checked on the fly: nothing of 1 GiB touches the disk
-sum_in=$(head -c 1073741824 /dev/zero | tr '\0' 'x' | md5sum | cut -d' ' -f1)
+# (cksum: CRC and length, so that a failure says how much came back)
+sum_in=$(head -c 1073741824 /dev/zero | tr '\0' 'x' | cksum)
 sum_out=$(head -c 1073741824 /dev/zero | tr '\0' 'x' |
-    curl -s --max-time 280 -T - -H 'Content-Type: application/octet-stream' \
-    -X POST "$BASE/cgi-bin/echo.sh" | md5sum | cut -d' ' -f1)
+    { curl -s --max-time 280 -T - -H 'Content-Type: application/octet-stream' \
+    -X POST "$BASE/cgi-bin/echo.sh"; echo "$?" > "$T/curl.rc"; } | cksum)
 after=$(peak)
-check "1 GiB streams through exec cat unchanged" [ "$sum_in" = "$sum_out" ]
+check "1 GiB streams through exec cat unchanged (sent: $sum_in, received: $sum_out, curl exit $(cat "$T/curl.rc"))" \
+    [ "$sum_in" = "$sum_out" ]
 if [ -n "$before" ] && [ $((after - before)) -lt 16384 ]
 then
 	ok "the worker's memory does not grow with the body (peak ${before} KiB -> ${after} KiB)"
