@@ -67,6 +67,8 @@ unsigned long long audit_requests(void);
  */
 void	audit_attach(int fd);
 void	audit_attach_events(int fd);
+/* After both: close the master's log files and syslog socket (workers). */
+void	audit_drop_sinks(void);
 /* Child side: tell the master this worker now serves requests. */
 void	audit_ready(void);
 

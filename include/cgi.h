@@ -66,7 +66,8 @@ enum cgi_parse	cgi_headers_eof(struct cgi_headers *);
 /* Short text for an HTTP status ("Not Found"). */
 const char	*cgi_status_text(int);
 
-/* Parse a shebang line ("#!/usr/bin/perl -w") into the interpreter path. */
+/* Parse a shebang line ("#!/usr/bin/perl -w") into the interpreter path;
+ * the path may be written over the line itself. */
 int		cgi_shebang(const char *, size_t, char *, size_t);
 
 #endif

@@ -843,6 +843,22 @@ audit_attach_events(int fd)
 	evchan.fd = fd;
 }
 
+void
+audit_drop_sinks(void)
+{
+	/*
+	 * A worker writes through the master.  The master's sinks, which it
+	 * inherited with the fork, go: it parses what clients send, and
+	 * must not be able to write, truncate or forge the logs.
+	 */
+	if (errfd > 2)
+		close(errfd);
+	if (auditfd != -1)
+		close(auditfd);
+	errfd = auditfd = -1;
+	closelog();	/* the syslog socket, if the master had one */
+}
+
 /*
  * Send the count of what c lost, if any; -1 when it still finds no
  * room (the count is kept).

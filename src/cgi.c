@@ -300,7 +300,8 @@ cgi_shebang(const char *buf, size_t len, char *interp, size_t isz)
 		;
 	if (j == i || buf[i] != '/' || j - i >= isz)
 		return -1;
-	memcpy(interp, buf + i, j - i);
+	/* memmove: the caller may parse its read buffer in place */
+	memmove(interp, buf + i, j - i);
 	interp[j - i] = '\0';
 	return 0;
 }

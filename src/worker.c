@@ -107,6 +107,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 	struct relay	*relay;
 
 	audit_attach(log_fd);
+	audit_drop_sinks();
 	stats_attach(slot);
 	/* a worker whose master is gone serves nobody: it follows */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1) {

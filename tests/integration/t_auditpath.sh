@@ -124,4 +124,20 @@ s=$(http_status "$BASE/cgi-bin/stderr.sh")
 check "stderr under the cap is logged as before" \
     grep -q "stderr-marker-7781" "$ERRLOG"
 
+# The worker parses what clients send: it writes its lines and events
+# through the master, and holds no descriptor of the logs themselves
+# that it could write, truncate or forge with.
+held_logs() {	# the workers' descriptors that are the error or audit log
+	for w in $(pgrep -P "$SAFECGI_PID"); do
+		for f in /proc/"$w"/fd/*; do
+			l=$(readlink "$f") || continue
+			[ "$l" = "$AUDIT" ] || [ "$l" = "$ERRLOG" ] && echo "$w:$l"
+		done
+	done
+	return 0
+}
+w=$(pgrep -P "$SAFECGI_PID" | head -1)
+check "the worker holds no descriptor of the error or audit log ($(held_logs | tr '\n' ' '))" \
+    sh -c '[ -n "$1" ] && [ -d "/proc/$1/fd" ] && [ -z "$2" ]' - "$w" "$(held_logs)"
+
 done_testing

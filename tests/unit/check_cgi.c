@@ -315,6 +315,16 @@ START_TEST(test_shebang_gives_interpreter)
 }
 END_TEST
 
+START_TEST(test_shebang_in_place)
+{
+	char	buf[64] = "#!/bin/sh\n";
+
+	/* the script's first bytes and the answer may be one buffer */
+	ck_assert_int_eq(cgi_shebang(buf, strlen(buf), buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/bin/sh");
+}
+END_TEST
+
 static Suite *
 cgi_suite(void)
 {
@@ -344,6 +354,7 @@ cgi_suite(void)
 	tcase_add_test(th, test_x_accel_header_is_marked_as_refused);
 	tcase_add_test(th, test_malformed_block_is_not_marked_as_refused);
 	tcase_add_test(th, test_shebang_gives_interpreter);
+	tcase_add_test(th, test_shebang_in_place);
 	suite_add_tcase(s, tr);
 	suite_add_tcase(s, th);
 	return s;
