@@ -5,6 +5,7 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "config.h"
@@ -321,24 +323,59 @@ notify_one(struct notify *n, int fd, const struct profile *p)
 		filter_notify_reply(fd, &fe, v.answer);
 }
 
+/*
+ * A spawner is gone (killed, out of memory, a bug): its profile's
+ * requests cannot start any more.  Say so, with how it ended, and drain:
+ * the master starts a fresh worker, spawners and all, once this one has
+ * finished what it runs.
+ */
+static void
+spawner_gone(const struct spawner *sp)
+{
+	char	how[64];
+	int	status, i;
+	pid_t	r = 0;
+
+	/* its end of the socket closes a moment before it can be reaped */
+	for (i = 0; i < 100 && (r = waitpid(sp->pid, &status, WNOHANG)) == 0;
+	    i++)
+		usleep(10000);
+	if (r == sp->pid && WIFSIGNALED(status))
+		snprintf(how, sizeof(how), "was killed by signal %d",
+		    WTERMSIG(status));
+	else if (r == sp->pid)
+		snprintf(how, sizeof(how), "exited with %d",
+		    WEXITSTATUS(status));
+	else
+		snprintf(how, sizeof(how), "is gone");
+	log_msg(LOG_ERR, "spawner for profile %s (pid %d) %s: its requests "
+	    "cannot start; the worker finishes what it runs and gives way to "
+	    "a fresh one", sp->profile->name, (int)sp->pid, how);
+	kill(getpid(), SIGTERM);
+}
+
 static void *
 notify_thread(void *arg)
 {
 	struct notify	*n = arg;
 	struct worker	*w = n->w;
-	struct pollfd	*pfd;
+	struct pollfd	*pfd, *sock;
 	size_t		 i;
 
-	if ((pfd = calloc(w->nsp, sizeof(*pfd))) == NULL) {
+	/* each spawner's seccomp listener, then its socket (to see it die) */
+	if ((pfd = calloc(2 * w->nsp, sizeof(*pfd))) == NULL) {
 		log_msg(LOG_ERR, "notify: out of memory; the worker exits");
 		_exit(1);
 	}
+	sock = pfd + w->nsp;
 	for (i = 0; i < w->nsp; i++) {
 		pfd[i].fd = w->sp[i].notify_fd;
 		pfd[i].events = POLLIN;
+		sock[i].fd = w->sp[i].sock;
+		sock[i].events = 0;	/* POLLHUP only; requests read it */
 	}
 	for (;;) {
-		if (poll(pfd, w->nsp, tarpit_release(n)) == -1) {
+		if (poll(pfd, 2 * w->nsp, tarpit_release(n)) == -1) {
 			if (errno == EINTR)
 				continue;
 			log_msg(LOG_ERR, "notify: poll: %s; the worker exits",
@@ -349,8 +386,14 @@ notify_thread(void *arg)
 			if (pfd[i].revents & POLLIN)
 				notify_one(n, w->sp[i].notify_fd,
 				    w->sp[i].profile);
+			/* the filter has no process left: the spawner and
+			 * all its children are gone */
 			if (pfd[i].revents & (POLLHUP | POLLERR))
-				pfd[i].fd = -1;	/* its spawner is gone */
+				pfd[i].fd = -1;
+			if (sock[i].revents & (POLLHUP | POLLERR)) {
+				sock[i].fd = -1;
+				spawner_gone(&w->sp[i]);
+			}
 		}
 	}
 	return NULL;

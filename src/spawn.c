@@ -29,6 +29,10 @@
 #include "safecgi.h"
 #include "spawn.h"
 
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/asan_interface.h>
+#endif
+
 #ifndef P_PIDFD
 #define P_PIDFD	3
 #endif
@@ -118,6 +122,10 @@ spawn_one(struct jail *j, const struct profile *p, char *msg, size_t len,
 	 * we could not wait for, as there would be if a later pidfd_open
 	 * failed.
 	 */
+#ifdef __SANITIZE_ADDRESS__
+	/* the last child left its frames' poison on this stack */
+	ASAN_UNPOISON_MEMORY_REGION(stack, sizeof(stack));
+#endif
 	pid = clone(jail_child_exec, stack + sizeof(stack),
 	    CLONE_VM | CLONE_VFORK | CLONE_NEWPID | CLONE_NEWIPC |
 	    CLONE_PIDFD | SIGCHLD, &x, &pidfd,

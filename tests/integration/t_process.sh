@@ -139,6 +139,28 @@ fi
 SAFECGI_PID=
 rm -f "$SOCK"
 
+# A spawner that dies (killed, out of memory, a bug) takes its profile's
+# requests with it: the worker says so and gives way to a fresh one.
+start_safecgi -c 1
+w=$(pgrep -P "$SAFECGI_PID" | head -1)
+for sp in $(pgrep -P "$w"); do kill -KILL "$sp"; done
+i=0
+s=
+while [ $i -lt 100 ]; do
+	s=$(http_status "$BASE/cgi-bin/fast.sh")
+	[ "$s" = 200 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+check "after its spawners are killed, the worker is replaced and the profile's requests succeed again (last $s)" \
+    [ "$s" = 200 ]
+check "... and the log names the profile whose spawner died and how" \
+    grep -q "spawner for profile tests .*killed by signal 9" "$ERRLOG"
+kill -INT "$SAFECGI_PID"
+wait "$SAFECGI_PID"
+SAFECGI_PID=
+rm -f "$SOCK"
+
 # -p restricts to the listed scripts, compared canonically
 ln -s fast.sh "$CGIBIN/alias.sh"
 start_safecgi -p "$CGIBIN/../cgi-bin/fast.sh"
