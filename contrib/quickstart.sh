@@ -95,6 +95,13 @@ build() {
 	    --localstatedir=/var >/dev/null && make -j"$(nproc)")
 }
 
+# The integration tests the sanitizer build's daemon runs: requests of
+# every kind, restarts and reloads, the queue, streaming, the audit path.
+SAN_TESTS="tests/integration/t_core.sh tests/integration/t_validate.sh
+tests/integration/t_holes.sh tests/integration/t_process.sh
+tests/integration/t_queue.sh tests/integration/t_auditpath.sh
+tests/integration/t_stream.sh"
+
 run_tests() {
 	status=0
 	# one test at a time: scripts of different tests may share a user,
@@ -105,6 +112,12 @@ run_tests() {
 	rm -rf build-san && mkdir build-san
 	(cd build-san && ../configure --enable-sanitizers >/dev/null &&
 	    make -j"$(nproc)" check TESTS='$(UNIT_TESTS)') || status=1
+	summary build-san/test-suite.log
+	# ... and the daemon itself, threaded and long-lived, through the
+	# core integration tests (each also checks that no process of
+	# safecgi ended on a sanitizer report).
+	(cd build-san && SAFECGI_SANITIZED=1 make check TESTS="$SAN_TESTS") ||
+	    status=1
 	summary build-san/test-suite.log
 	# The validation fuzzer, for a bounded time: one more test.
 	rm -rf build-fuzz && mkdir build-fuzz

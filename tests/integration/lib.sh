@@ -51,6 +51,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The sanitizer build's daemon (contrib/quickstart.sh runs the core
+# integration tests with it, SAFECGI_SANITIZED=1): a report from
+# AddressSanitizer or UBSan ends the process with status 86, which the
+# master logs for a worker and the worker for a spawner; one more check
+# says that no process of safecgi ended so.
+if [ -n "${SAFECGI_SANITIZED:-}" ]; then
+	ASAN_OPTIONS="exitcode=86${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+	UBSAN_OPTIONS="exitcode=86:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+	export ASAN_OPTIONS UBSAN_OPTIONS
+	sanitizer_quiet() {
+		check "no process of safecgi ended on a sanitizer report" \
+		    sh -c "! grep -E 'exited with 86' '$ERRLOG'"
+	}
+	TAP_BEFORE_PLAN=sanitizer_quiet
+fi
+
 # On failure, the end of both logs goes into the TAP output.
 harness_logs() {
 	echo "# safecgi log:" ; sed 's/^/#   /' "$ERRLOG" 2>/dev/null | tail -40
@@ -115,6 +131,8 @@ NGINX
 ROOTLESS_UID=${ROOTLESS_UID:-}
 
 start_safecgi() {	# extra flags as arguments
+	_log=${SAFECGI_ERRLOG:-$ERRLOG}
+	_ready=$(grep -c "ready: " "$_log" 2>/dev/null) || :
 	if [ -n "$ROOTLESS_UID" ]; then
 		chown "$ROOTLESS_UID" "$T"
 		setpriv --reuid="$ROOTLESS_UID" --regid="$ROOTLESS_UID" \
@@ -134,10 +152,12 @@ start_safecgi() {	# extra flags as arguments
 	done
 	[ -S "$SOCK" ] || { echo "Bail out! safecgi did not start"; cat "$ERRLOG"; exit 1; }
 	[ -z "$ROOTLESS_UID" ] || chgrp www-data "$SOCK"
-	# the workers need a moment to build their jails
+	# the workers build their jails: the master says "ready" once every
+	# one serves (a start that never gets there fails the checks after)
 	i=0
-	while ! curl -s -o /dev/null "$BASE/cgi-bin/fast.sh" && [ $i -lt 50 ]; do
-		sleep 0.1
+	while [ "$(grep -c "ready: " "$_log" 2>/dev/null)" -le "${_ready:-0}" ] &&
+	    [ $i -lt 200 ]; do
+		sleep 0.05
 		i=$((i + 1))
 	done
 }

@@ -182,7 +182,12 @@ start_tcp() {	# start_tcp PORT NAME [flags]
 		sleep 0.05
 		i=$((i + 1))
 	done
-	sleep 0.5	# the workers build their jails
+	# the workers build their jails: wait until every one serves
+	i=0
+	while ! grep -q "ready: " "$T/$n.log" 2>/dev/null && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
 }
 start_tcp $((PORT + 1)) tcp-default
 start_tcp $((PORT + 2)) tcp-other --allow-peer 127.0.0.2/32

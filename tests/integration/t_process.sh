@@ -155,7 +155,7 @@ done
 check "after its spawners are killed, the worker is replaced and the profile's requests succeed again (last $s)" \
     [ "$s" = 200 ]
 check "... and the log names the profile whose spawner died and how" \
-    grep -q "spawner for profile tests .*killed by signal 9" "$ERRLOG"
+    grep -Eq "spawner for profile [a-z-]+ \(pid [0-9]+\) was killed by signal 9" "$ERRLOG"
 kill -INT "$SAFECGI_PID"
 wait "$SAFECGI_PID"
 SAFECGI_PID=

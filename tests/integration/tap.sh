@@ -86,9 +86,11 @@ need_tools() {
 	[ "$missing" -eq 0 ]
 }
 
-# done_testing: the plan, then the diagnostics of $TAP_ON_FAILURE (a
-# function name) if anything failed; true when nothing failed.
+# done_testing: the checks of $TAP_BEFORE_PLAN (a function name) if set,
+# the plan, then the diagnostics of $TAP_ON_FAILURE (a function name) if
+# anything failed; true when nothing failed.
 done_testing() {
+	[ -z "${TAP_BEFORE_PLAN:-}" ] || "$TAP_BEFORE_PLAN"
 	echo "1..$TESTNO"
 	if [ "$FAILED" -ne 0 ] && [ -n "${TAP_ON_FAILURE:-}" ]; then
 		"$TAP_ON_FAILURE"
