@@ -119,27 +119,17 @@ run_tests() {
 	(cd build-san && SAFECGI_SANITIZED=1 make check TESTS="$SAN_TESTS") ||
 	    status=1
 	summary build-san/test-suite.log
-	# The validation fuzzer, for a bounded time: one more test.
+	# The fuzzers of the parsers that read request data (validation) and
+	# script output and request paths (cgi), for a bounded time each:
+	# one more test each.
 	rm -rf build-fuzz && mkdir build-fuzz
 	if (cd build-fuzz && CC=clang ../configure --enable-fuzzing \
-	    >/dev/null && make fuzz/fuzz_validate >/dev/null); then
-		mkdir -p build-fuzz/corpus
-		cp fuzz/corpus/* build-fuzz/corpus/
-		if build-fuzz/fuzz/fuzz_validate \
-		    -max_total_time="${FUZZ_SECONDS:-60}" -timeout=10 \
-		    -rss_limit_mb=2048 build-fuzz/corpus \
-		    2>build-fuzz/fuzz.log; then
-			echo "PASS: fuzz_validate, ${FUZZ_SECONDS:-60}s:" \
-			    "$(grep -o 'Done [0-9]* runs' build-fuzz/fuzz.log)"
-			count pass 1
-		else
-			tail -n 30 build-fuzz/fuzz.log
-			echo "FAIL: fuzz_validate"
-			count fail 1
-		fi
+	    >/dev/null && make fuzz/fuzz_validate fuzz/fuzz_cgi >/dev/null); then
+		fuzz validate fuzz/corpus
+		fuzz cgi fuzz/corpus-cgi
 	else
-		echo "FAIL: fuzz_validate did not build"
-		count fail 1
+		echo "FAIL: the fuzzers did not build"
+		count fail 2
 	fi
 	[ $status -eq 0 ] || tail -n 60 build/test-suite.log build-san/test-suite.log 2>/dev/null
 	pass=$(cat "$TOP"/.pass 2>/dev/null || echo 0)
@@ -148,6 +138,23 @@ run_tests() {
 	[ $status -eq 0 ] || [ "$fail" -gt 0 ] || fail=$((fail + 1))
 	echo "$pass passed, $fail failed"
 	return $status
+}
+
+# fuzz NAME SEEDS: run fuzz/fuzz_NAME from a copy of its seed corpus.
+fuzz() {
+	mkdir -p "build-fuzz/corpus-$1"
+	cp "$2"/* "build-fuzz/corpus-$1/"
+	if "build-fuzz/fuzz/fuzz_$1" -max_total_time="${FUZZ_SECONDS:-60}" \
+	    -timeout=10 -rss_limit_mb=2048 "build-fuzz/corpus-$1" \
+	    2>"build-fuzz/fuzz-$1.log"; then
+		echo "PASS: fuzz_$1, ${FUZZ_SECONDS:-60}s:" \
+		    "$(grep -o 'Done [0-9]* runs' "build-fuzz/fuzz-$1.log")"
+		count pass 1
+	else
+		tail -n 30 "build-fuzz/fuzz-$1.log"
+		echo "FAIL: fuzz_$1"
+		count fail 1
+	fi
 }
 
 # Running totals across the three builds.

@@ -228,7 +228,12 @@ cgi_headers_feed(struct cgi_headers *h, const char *data, size_t n,
 				    "Status header";
 				return CGI_INVALID;
 			}
-			out_append(h, "\r\n", 2);
+			/* never a block without its end: nginx would read
+			 * the body as more headers (X-Accel-Redirect too) */
+			if (out_append(h, "\r\n", 2) == -1) {
+				h->error = "header block too large";
+				return CGI_INVALID;
+			}
 			return CGI_DONE;
 		}
 		if (memchr(h->buf + start, '\0', llen) != NULL) {

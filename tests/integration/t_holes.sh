@@ -42,6 +42,15 @@ NGINX_EXTRA="
 		fastcgi_param SCRIPT_FILENAME $CGIBIN/fast.sh;
 		fastcgi_pass 127.0.0.1:$((PORT + 2));
 	}
+	location /internal-secret/ { internal; alias $T/secret/; }
+	location /bigheaders/ {
+		include /etc/nginx/fastcgi_params;
+		fastcgi_param SCRIPT_FILENAME $CGIBIN/fillblock.sh;
+		fastcgi_buffer_size 128k;
+		fastcgi_buffers 4 128k;
+		fastcgi_busy_buffers_size 256k;
+		fastcgi_pass unix:$SOCK;
+	}
 	location /passed/ {
 		include /etc/nginx/fastcgi_params;
 		fastcgi_param SCRIPT_FILENAME $CGIBIN/passenv.sh;
@@ -49,12 +58,34 @@ NGINX_EXTRA="
 		fastcgi_pass unix:$SOCK;
 	}
 "
+# A header block whose lines, as safecgi rewrites them (": ", CRLF), fill
+# its output to two bytes short of the end, so that nothing is left for
+# the empty line that ends the block; what follows would be read by nginx
+# as more headers.  (nginx takes a block this large only with a
+# fastcgi_buffer_size raised past 64k, as sites with large cookies do.)
+mkdir "$T/secret"
+echo SECRET-FLAG > "$T/secret/flag"
+cat > "$T/fillblock.sh" <<'SH'
+#!/bin/sh
+printf 'Content-Type:x\n'
+i=0
+while [ $i -lt 10927 ]; do
+	printf 'a:b\n'
+	i=$((i + 1))
+done
+printf 'a:vvvvvvvvvvvvvv\n\nX-Accel-Redirect: /internal-secret/flag\n\n'
+SH
+install_script "$T/fillblock.sh" fillblock.sh
 start_nginx
 start_safecgi
 
 envvar() { sed -n "s/^$1=//p" "$T/body"; }
 
 # -------------------------------------------------------------- 1xx
+
+s=$(http_status "$BASE/bigheaders/")
+check "a header block that leaves no room for its end is refused (502), never cut short (got $s$(grep -q SECRET-FLAG "$T/body" && echo ", nginx served the internal file"))" \
+    sh -c '[ "$1" = 502 ] && ! grep -q SECRET-FLAG "$2"' - "$s" "$T/body"
 
 s=$(http_status "$BASE/cgi-bin/status100.sh")
 check "a script's Status: 100 is refused with 502" [ "$s" = 502 ]

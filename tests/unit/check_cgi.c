@@ -230,6 +230,41 @@ START_TEST(test_oversized_block_is_invalid)
 }
 END_TEST
 
+/*
+ * A block whose lines, rewritten with ": " and CRLF, leave room for all
+ * but the empty line that ends it: the output buffer's last bytes.  Done
+ * without that line, nginx would read the body as more headers.
+ */
+START_TEST(test_a_block_that_fills_the_output_is_refused_never_cut)
+{
+	static struct cgi_headers	h;
+	static char			in[CGI_HEADER_MAX];
+	size_t				n, out, used, fill;
+
+	for (fill = 1; fill <= 3; fill++) {
+		n = (size_t)snprintf(in, sizeof(in), "Content-Type:x\n");
+		out = 17;			/* "Content-Type: x\r\n" */
+		while (out + 6 <= sizeof(h.out) - 16) {
+			n += (size_t)snprintf(in + n, sizeof(in) - n, "a:b\n");
+			out += 6;		/* "a: b\r\n" */
+		}
+		/* one line more, "a: vvv...\r\n", to leave 3 - fill bytes */
+		out = sizeof(h.out) - out - (3 - fill) - 5;
+		memcpy(in + n, "a:", 2);
+		memset(in + n + 2, 'v', out);
+		in[n + 2 + out] = '\n';
+		n += 3 + out;
+		n += (size_t)snprintf(in + n, sizeof(in) - n,
+		    "\nX-Accel-Redirect: /internal/secret\n\n");
+		cgi_headers_init(&h);
+		if (cgi_headers_feed(&h, in, n, &used) == CGI_DONE)
+			ck_assert_msg(h.outlen >= 4 && memcmp(h.out + h.outlen -
+			    4, "\r\n\r\n", 4) == 0, "room %zu: done, but the "
+			    "block given to nginx has no end", 3 - fill);
+	}
+}
+END_TEST
+
 START_TEST(test_x_accel_redirect_from_a_script_is_invalid)
 {
 	static struct cgi_headers	h;
@@ -355,6 +390,7 @@ cgi_suite(void)
 	tcase_add_test(th, test_malformed_block_is_not_marked_as_refused);
 	tcase_add_test(th, test_shebang_gives_interpreter);
 	tcase_add_test(th, test_shebang_in_place);
+	tcase_add_test(th, test_a_block_that_fills_the_output_is_refused_never_cut);
 	suite_add_tcase(s, tr);
 	suite_add_tcase(s, th);
 	return s;
