@@ -204,7 +204,23 @@ curl -s -o "$T/next" --max-time 30 "$BASE/cgi-bin/hostile?tmp_hold=next$$" &
 next=$!
 pid=$(script_pid "tmp_hold=next$$")
 seen=$(tmp_seen "$pid")
+caps=$(grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb):' "/proc/$pid/status" 2>/dev/null |
+    awk '{ print $2 }' | sort -u)
+# the script's mounts, IDs left out, against its spawner's (its parent):
+# all the same but the slot's own /tmp and /var/tmp
+mounts() {
+	awk '{ $1 = $2 = $3 = ""; print }' "/proc/$1/mountinfo" 2>/dev/null
+}
+spawner=$(awk '$1 == "PPid:" { print $2 }' "/proc/$pid/status" 2>/dev/null)
+mounts "$pid" | grep -v '^ *[^ ]* /\(var/\)\?tmp .* tmpfs tmpfs .*size=8192k' > "$T/m.script"
+mounts "$spawner" > "$T/m.spawner"
+slotmounts=$(mounts "$pid" | grep -c '^ *[^ ]* /\(var/\)\?tmp .* tmpfs tmpfs .*size=8192k')
 wait "$next"
+check "a running script holds no capability in any set, after entering its slot (${caps:-unread})" \
+    [ "$caps" = 0000000000000000 ]
+check "a script's mounts are its spawner's but for its own /tmp and /var/tmp ($slotmounts slot mounts; $(diff "$T/m.spawner" "$T/m.script" | grep '^[<>]' | head -3 | tr '\n' ' '))" \
+    holds '[ -s "$T/m.spawner" ] && [ "$slotmounts" = 2 ] &&
+    diff -q "$T/m.spawner" "$T/m.script" >/dev/null'
 check "a file one request left in /tmp and /var/tmp is not there for the next request on the same worker ('$planted'; the next one's, from the host: $seen)" \
     holds 'case $planted in "ALLOWED tmp_plant"*) true ;; *) false ;; esac &&
     [ "$seen" = "next$$ next$$" ]'
