@@ -218,7 +218,7 @@ slotmounts=$(mounts "$pid" | grep -c '^ *[^ ]* /\(var/\)\?tmp .* tmpfs tmpfs .*s
 wait "$next"
 check "a running script holds no capability in any set, after entering its slot (${caps:-unread})" \
     [ "$caps" = 0000000000000000 ]
-check "a script's mounts are its spawner's but for its own /tmp and /var/tmp ($slotmounts slot mounts; $(diff "$T/m.spawner" "$T/m.script" | grep '^[<>]' | head -3 | tr '\n' ' '))" \
+check "a script's mounts are its spawner's but for its own /tmp and /var/tmp ($(wc -l < "$T/m.spawner") and $slotmounts slot mounts; $(diff "$T/m.spawner" "$T/m.script" | grep '^[<>]' | head -3 | tr '\n' ' '))" \
     holds '[ -s "$T/m.spawner" ] && [ "$slotmounts" = 2 ] &&
     diff -q "$T/m.spawner" "$T/m.script" >/dev/null'
 check "a file one request left in /tmp and /var/tmp is not there for the next request on the same worker ('$planted'; the next one's, from the host: $seen)" \

@@ -884,6 +884,8 @@ END_TEST
  * that every step before it, and the execve, passed the filter.
  */
 static struct jail		seq_jail;
+/* the child enters a slot as in the spawner: here, our own namespace */
+static struct jail_slot		seq_slot = { -1, { -1, -1 }, { 0, 0 } };
 static struct profile_set	seq_ps;
 static struct profile		seq_profile;
 static int			seq_ruleset = -1;
@@ -917,6 +919,10 @@ prepare_sequence(struct profile *p)
 	seq_ruleset = jail_ruleset(&seq_jail, &seq_profile, prog, NULL);
 	ck_assert_msg(seq_ruleset >= 0, "no Landlock ruleset: %s",
 	    strerror(errno));
+	if (seq_slot.ns == -1)
+		seq_slot.ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	ck_assert_msg(seq_slot.ns != -1, "/proc/self/ns/mnt: %s",
+	    strerror(errno));
 }
 
 static void
@@ -939,6 +945,7 @@ body_jail_sequence(int out)
 	x.envp = envp;
 	x.exec_key = cur_filter->exec_key;
 	x.ruleset = seq_ruleset;
+	x.slot = &seq_slot;
 	pid = clone(jail_child_exec, stack + sizeof(stack),
 	    CLONE_VM | CLONE_VFORK | CLONE_NEWPID | SIGCHLD, &x);
 	if (pid == -1) {
