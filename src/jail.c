@@ -902,7 +902,6 @@ jail_policy_of(const struct jail *j, const struct profile *p)
 
 /* ----------------------------------------------------------- spawner */
 
-
 static int
 make_writable(const char *path)
 {

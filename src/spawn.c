@@ -59,7 +59,7 @@ static const struct filter	*spawn_filter;	/* for the exec key */
 
 static void
 spawn_one(struct jail *j, const struct profile *p, char *msg, size_t len,
-    const int *fds, int nfds, struct child *slot, size_t nslot)
+    const int *fds, int nfds, struct child *slot, size_t si)
 {
 	static char		 stack[CHILD_STACK] __attribute__((aligned(16)));
 	static char		*envp[4096];
@@ -98,7 +98,7 @@ spawn_one(struct jail *j, const struct profile *p, char *msg, size_t len,
 	x.argv = argv;
 	x.envp = envp;
 	x.exec_key = spawn_filter->exec_key;
-	x.slot = &j->slot[nslot];
+	x.slot = &j->slot[si];	/* kid i runs in slot i */
 	/* beyond the four: the request's leaf, which the child joins */
 	x.cgroup_procs = fds + 4;
 	x.ncgroup = nfds - 4;
@@ -134,7 +134,7 @@ spawn_one(struct jail *j, const struct profile *p, char *msg, size_t len,
 			;
 		close(pidfd);
 		/* nothing of the script ran, but never hand on unchecked */
-		(void)jail_slot_reset(j, nslot);
+		(void)jail_slot_reset(j, si);
 		reply(fds[3], SPAWN_FAILED, pid, x.fail_stage, x.fail_errno,
 		    0);
 		return;
