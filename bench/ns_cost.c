@@ -18,6 +18,10 @@
  *                   jail.h) with setns() before execve; after the reap,
  *                   the spawner's check that its /tmp and /var/tmp are
  *                   still empty (jail_slot_reset: fstatfs, fstat)
+ *   again           pid+ipc+leaf once more, in the place after +slot: a
+ *                   way's place in the turn moves its figure (a leaf
+ *                   taken right after a way without one costs more), so
+ *                   +slot is to be read against this one
  *
  * Then, with -e, what emptying a dirty slot costs (files left in its
  * /tmp, removed by jail_slot_reset), and what a slot costs the kernel:
@@ -53,18 +57,20 @@
 #include "jail.h"
 
 enum way {
-	W_PID, W_PID_LEAF, W_IPC, W_IPC_LEAF, W_NS, W_NS_TMPFS, W_SLOT, W_N
+	W_PID, W_PID_LEAF, W_IPC, W_IPC_LEAF, W_NS, W_NS_TMPFS, W_SLOT,
+	W_AGAIN, W_N
 };
 
 static const char *const way_name[W_N] = {
 	"pid", "pid+leaf", "pid+ipc", "pid+ipc+leaf", "pid+ipc+leaf+ns",
-	"pid+ipc+leaf+ns+tmpfs", "pid+ipc+leaf+slot"
+	"pid+ipc+leaf+ns+tmpfs", "pid+ipc+leaf+slot", "pid+ipc+leaf, again"
 };
 
 static const int way_flags[W_N] = {
 	CLONE_NEWPID, CLONE_NEWPID, CLONE_NEWPID | CLONE_NEWIPC,
 	CLONE_NEWPID | CLONE_NEWIPC, CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS,
-	CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS, CLONE_NEWPID | CLONE_NEWIPC
+	CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS, CLONE_NEWPID | CLONE_NEWIPC,
+	CLONE_NEWPID | CLONE_NEWIPC
 };
 
 #define NSLOT	4	/* the benchmark's serial requests take turns */
