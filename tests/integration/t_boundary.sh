@@ -352,6 +352,8 @@ out=$("$SAFECGI" -s "unix:$RL/c.sock" --profile-dir "$T/profiles" --check 2>&1)
 check "--check shows the per-request budget and each profile's" \
     sh -c 'printf "%s" "$1" | grep -q "cgroup: per-request memory, processes and CPU budget" &&
         printf "%s" "$1" | grep -q "cpu_quota = 100%"' - "$out"
+check "--check shows each profile's /tmp size" \
+    sh -c 'printf "%s" "$1" | grep -q "tmp = 8M"' - "$out"
 
 echo "1..$TESTNO"
 [ "$FAILED" -eq 0 ]
