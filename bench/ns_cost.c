@@ -13,6 +13,19 @@
  *   +ns             ... and CLONE_NEWNS (a mount namespace, no mount)
  *   +ns+tmpfs       ... and a fresh tmpfs on /tmp and on /var/tmp,
  *                   mounted by the child before execve
+ *   +slot           pid+ipc+leaf, and the child enters a prepared
+ *                   mount namespace (a slot, as the spawner keeps them:
+ *                   jail.h) with setns() before execve; after the reap,
+ *                   the spawner's check that its /tmp and /var/tmp are
+ *                   still empty (jail_slot_reset: fstatfs, fstat)
+ *   again           pid+ipc+leaf once more, in the place after +slot: a
+ *                   way's place in the turn moves its figure (a leaf
+ *                   taken right after a way without one costs more), so
+ *                   +slot is to be read against this one
+ *
+ * Then, with -e, what emptying a dirty slot costs (files left in its
+ * /tmp, removed by jail_slot_reset), and what a slot costs the kernel:
+ * Slab and Percpu in /proc/meminfo before and after making 512 more.
  *
  * The ways take turns, request by request (-b: each way's N requests in
  * a row, so that what one way leaves to the kernel to tear down after
@@ -22,9 +35,11 @@
  * Run as root (the child mounts in a mount namespace of the benchmark's
  * own, made private first, so nothing reaches the host):
  *
- *   bench/ns_cost [-b] [-n N] [-r RUNS] program
+ *   bench/ns_cost [-be] [-n N] [-r RUNS] program
  */
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <err.h>
@@ -39,21 +54,27 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "jail.h"
 
 enum way {
-	W_PID, W_PID_LEAF, W_IPC, W_IPC_LEAF, W_NS, W_NS_TMPFS, W_N
+	W_PID, W_PID_LEAF, W_IPC, W_IPC_LEAF, W_NS, W_NS_TMPFS, W_SLOT,
+	W_AGAIN, W_N
 };
 
 static const char *const way_name[W_N] = {
 	"pid", "pid+leaf", "pid+ipc", "pid+ipc+leaf", "pid+ipc+leaf+ns",
-	"pid+ipc+leaf+ns+tmpfs"
+	"pid+ipc+leaf+ns+tmpfs", "pid+ipc+leaf+slot", "pid+ipc+leaf, again"
 };
 
 static const int way_flags[W_N] = {
 	CLONE_NEWPID, CLONE_NEWPID, CLONE_NEWPID | CLONE_NEWIPC,
 	CLONE_NEWPID | CLONE_NEWIPC, CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS,
-	CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS
+	CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS, CLONE_NEWPID | CLONE_NEWIPC,
+	CLONE_NEWPID | CLONE_NEWIPC
 };
+
+#define NSLOT	4	/* the benchmark's serial requests take turns */
+#define JAIL_MOUNTS	68	/* a worker's jail, from /proc/PID/mountinfo */
 
 static const struct cgroup_limits limits = {
 	.memory = 64 << 20, .pids = 32, .cpu_quota_us = 100000,
@@ -65,6 +86,7 @@ struct child {
 	const int	*procs;
 	int		 nprocs;
 	int		 tmpfs;
+	int		 slot_ns;	/* -1: none */
 	int		 devnull;
 };
 
@@ -76,6 +98,8 @@ child_main(void *arg)
 {
 	struct child	*c = arg;
 
+	if (c->slot_ns != -1 && setns(c->slot_ns, CLONE_NEWNS) == -1)
+		_exit(124);
 	if (c->nprocs > 0 && cgroup_join(c->procs, c->nprocs) == -1)
 		_exit(126);
 	if (c->tmpfs && (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID |
@@ -112,9 +136,53 @@ median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* The spawner's slots (jail.c slot_make), for the benchmark. */
+static struct jail	 slots;
+
+static void
+slot_make(struct jail_slot *sl, int home)
+{
+	static const char *const dirs[] = { "/tmp", "/var/tmp" };
+	size_t	i;
+
+	if (unshare(CLONE_NEWNS) == -1)
+		err(1, "unshare");
+	for (i = 0; i < 2; i++) {
+		if (mount("tmpfs", dirs[i], "tmpfs", MS_NOSUID | MS_NODEV |
+		    MS_NOEXEC, "size=32m,nr_inodes=2048,mode=1777") == -1)
+			err(1, "mount %s", dirs[i]);
+		if ((sl->root[i] = open(dirs[i], O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) == -1)
+			err(1, "%s", dirs[i]);
+		sl->anchor[i] = (size_t)-1;
+	}
+	if ((sl->ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1)
+		err(1, "/proc/self/ns/mnt");
+	if (setns(home, CLONE_NEWNS) == -1)
+		err(1, "setns home");
+}
+
+static void
+slots_make(size_t n)
+{
+	size_t	i;
+	int	home;
+
+	if ((home = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1)
+		err(1, "/proc/self/ns/mnt");
+	if ((slots.slot = reallocarray(slots.slot, slots.nslot + n,
+	    sizeof(*slots.slot))) == NULL)
+		err(1, NULL);
+	for (i = 0; i < n; i++)
+		slot_make(&slots.slot[slots.nslot++], home);
+	close(home);
+}
+
 static double
 one(struct child *c, struct cgroup_pool *pool, enum way w)
 {
+	static unsigned		 next;
+	size_t			 si = next++ % NSLOT;
 	static char		 stack[64 * 1024] __attribute__((aligned(16)));
 	struct cgroup_leaf	*leaf = NULL;
 	int			 procs[CGROUP_NHIER], status;
@@ -123,6 +191,7 @@ one(struct child *c, struct cgroup_pool *pool, enum way w)
 
 	c->nprocs = 0;
 	c->tmpfs = w == W_NS_TMPFS;
+	c->slot_ns = w == W_SLOT ? slots.slot[si].ns : -1;
 	if (w != W_PID && w != W_IPC) {
 		if ((leaf = cgroup_pool_take(pool, &limits)) == NULL)
 			err(1, "pool_take");
@@ -138,9 +207,146 @@ one(struct child *c, struct cgroup_pool *pool, enum way w)
 			err(1, "waitpid");
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		errx(1, "%s: child status %#x", way_name[w], status);
+	/* as the spawner: the slot checked before the leaf goes back */
+	if (w == W_SLOT && jail_slot_reset(&slots, si) == -1)
+		errx(1, "slot %zu could not be reset", si);
 	if (leaf != NULL && cgroup_pool_give(pool, leaf) == -1)
 		err(1, "pool_give");
 	return now_us() - t0;
+}
+
+/* Leave files files (of one byte) in slot 0's /tmp, then empty it. */
+static double
+dirty_reset(int files, int dirs)
+{
+	char	name[32];
+	double	t0;
+	int	i, d, fd, dfd = slots.slot[0].root[0];
+
+	for (d = 0; d < (dirs > 0 ? dirs : 1); d++) {
+		if (dirs > 0) {
+			snprintf(name, sizeof(name), "d%d", d);
+			if (mkdirat(slots.slot[0].root[0], name, 0700) == -1 ||
+			    (dfd = openat(slots.slot[0].root[0], name,
+			    O_RDONLY | O_DIRECTORY)) == -1)
+				err(1, "mkdir %s", name);
+		}
+		for (i = 0; i < files; i++) {
+			snprintf(name, sizeof(name), "f%d", i);
+			if ((fd = openat(dfd, name, O_WRONLY | O_CREAT, 0600)) ==
+			    -1 || write(fd, "x", 1) != 1)
+				err(1, "create %s", name);
+			close(fd);
+		}
+		if (dirs > 0)
+			close(dfd);
+	}
+	t0 = now_us();
+	if (jail_slot_reset(&slots, 0) == -1)
+		errx(1, "the dirty slot could not be emptied");
+	return now_us() - t0;
+}
+
+/* kB of a /proc/meminfo line */
+static long
+meminfo(const char *key)
+{
+	char	line[256];
+	size_t	l = strlen(key);
+	long	v = -1;
+	FILE	*fp;
+
+	if ((fp = fopen("/proc/meminfo", "r")) == NULL)
+		err(1, "/proc/meminfo");
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strncmp(line, key, l) == 0 && line[l] == ':')
+			v = strtol(line + l + 1, NULL, 10);
+	fclose(fp);
+	return v;
+}
+
+static int
+mounts(void)
+{
+	char	line[4096];
+	int	n = 0;
+	FILE	*fp;
+
+	if ((fp = fopen("/proc/self/mountinfo", "r")) == NULL)
+		err(1, "mountinfo");
+	while (fgets(line, sizeof(line), fp) != NULL)
+		n++;
+	fclose(fp);
+	return n;
+}
+
+static void
+emptying(int n, int runs)
+{
+	static const struct { int files, dirs; const char *what; } cases[] = {
+		{ 0, 0, "clean (the check alone)" },
+		{ 1, 0, "1 file" },
+		{ 100, 0, "100 files" },
+		{ 10, 10, "10 directories of 10 files" },
+	};
+	double	*t, *med, t0;
+	long	slab, pcpu;
+	size_t	k;
+	int	i, r, home;
+
+	if ((t = calloc(n, sizeof(double))) == NULL ||
+	    (med = calloc(runs, sizeof(double))) == NULL)
+		err(1, NULL);
+	/* the child's own step, alone: into a slot (and back) */
+	if ((home = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1)
+		err(1, "/proc/self/ns/mnt");
+	for (r = 0; r < runs; r++) {
+		for (i = 0; i < n; i++) {
+			t0 = now_us();
+			if (setns(slots.slot[0].ns, CLONE_NEWNS) == -1 ||
+			    setns(home, CLONE_NEWNS) == -1)
+				err(1, "setns");
+			t[i] = (now_us() - t0) / 2;
+		}
+		med[r] = median(t, n);
+	}
+	close(home);
+	printf("setns() into a slot: %.1f us\n", median(med, runs));
+	printf("emptying slot 0 after the request (jail_slot_reset):\n");
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		for (r = 0; r < runs; r++) {
+			for (i = 0; i < n; i++)
+				t[i] = dirty_reset(cases[k].files,
+				    cases[k].dirs);
+			med[r] = median(t, n);
+		}
+		printf("  %-28s %8.1f us\n", cases[k].what, median(med, runs));
+	}
+	/* what 512 more slots cost the kernel, settled first: enough
+	 * for the figure to stand out of what the rest of the machine
+	 * allocates meanwhile; the namespace copied is ours, with mounts
+	 * added up to as many as a worker's jail has (68 measured) */
+	if (mount("tmpfs", "/mnt", "tmpfs", 0, "size=64k") == -1)
+		err(1, "mount /mnt");
+	for (i = 0; mounts() < JAIL_MOUNTS; i++) {
+		char	dir[32];
+
+		snprintf(dir, sizeof(dir), "/mnt/%d", i);
+		if (mkdir(dir, 0755) == -1 ||
+		    mount(dir, dir, NULL, MS_BIND, NULL) == -1)
+			err(1, "bind %s", dir);
+	}
+	sleep(1);
+	slab = meminfo("Slab");
+	pcpu = meminfo("Percpu");
+	slots_make(512);
+	sleep(1);
+	printf("a slot (a copy of a namespace of %d mounts, two tmpfs): "
+	    "Slab +%.1f KiB, Percpu +%.1f KiB (512 made)\n", mounts(),
+	    (meminfo("Slab") - slab) / 512.0,
+	    (meminfo("Percpu") - pcpu) / 512.0);
+	free(t);
+	free(med);
 }
 
 int
@@ -152,12 +358,16 @@ main(int argc, char *argv[])
 	struct child		 c;
 	char			 e[512];
 	double			*t[W_N], *med[W_N];
-	int			 n = 200, runs = 5, blocks = 0, ch, i, r, w;
+	int			 n = 200, runs = 5, blocks = 0, empty = 0;
+	int			 ch, i, r, w;
 
-	while ((ch = getopt(argc, argv, "bn:r:")) != -1)
+	while ((ch = getopt(argc, argv, "ben:r:")) != -1)
 		switch (ch) {
 		case 'b':
 			blocks = 1;
+			break;
+		case 'e':
+			empty = 1;
 			break;
 		case 'n':
 			n = atoi(optarg);
@@ -170,7 +380,7 @@ main(int argc, char *argv[])
 		}
 	if (argc - optind != 1 || n < 1 || runs < 1) {
 usage:
-		fprintf(stderr, "usage: ns_cost [-b] [-n N] [-r RUNS] "
+		fprintf(stderr, "usage: ns_cost [-be] [-n N] [-r RUNS] "
 		    "program\n");
 		return 2;
 	}
@@ -182,6 +392,7 @@ usage:
 	if (unshare(CLONE_NEWNS) == -1 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		err(1, "private mount namespace");
+	slots_make(NSLOT);
 	if (cgroup_detect(&host, e, sizeof(e)) == -1 ||
 	    (tree = cgroup_tree_open(&host, "safecgi-ns-cost", e,
 	    sizeof(e))) == NULL ||
@@ -211,6 +422,8 @@ usage:
 		printf("  %-24s %8.1f us  %5.2fx  (+%.1f us)\n", way_name[w], m,
 		    m / base, m - base);
 	}
+	if (empty)
+		emptying(n, runs);
 	cgroup_pool_free(pool);
 	cgroup_tree_close(tree);
 	return 0;

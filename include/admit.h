@@ -56,6 +56,9 @@ enum admit_verdict admit_enter(struct admit *, const char *client,
 		    unsigned *waited);
 void		 admit_leave(struct admit *, const char *client);
 
+/* How many requests may run here at once. */
+unsigned	 admit_limit(const struct admit *);
+
 /* How many requests run and wait here now. */
 void		 admit_counts(struct admit *, unsigned *running,
 		    unsigned *waiting);

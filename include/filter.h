@@ -13,7 +13,8 @@
  *   - allowed unless denied; the default deny set is @privileged @setuid
  *     @mount @debug @module @raw-io @reboot @swap @clock @cpu-emulation
  *     @obsolete @keyring, bpf, perf_event_open, io_uring_*, userfaultfd,
- *     unshare, setns, ptrace, process_vm_*, setfsgid, syslog,
+ *     unshare, setns (but the spawner's keyed one into a mount
+ *     namespace), ptrace, process_vm_*, setfsgid, syslog,
  *     open_tree_attr, memfd_create, execveat, and personality other
  *     than the query and PER_LINUX;
  *   - setresuid/setresgid only to the profile's own uid/gid, setgroups
@@ -55,7 +56,9 @@ struct filter {
 	 * the spawner's memory and the kernel's), and if it could, it
 	 * would only skip the record: Landlock still decides what runs.
 	 * exec_key[0], in clone()'s tls argument, also lets the spawner
-	 * give each request an IPC namespace of its own (CLONE_NEWIPC).
+	 * give each request an IPC namespace of its own (CLONE_NEWIPC),
+	 * and the whole key, in setns()'s unused arguments 2 to 4, lets
+	 * the child enter its slot's mount namespace (CLONE_NEWNS only).
 	 */
 	uint64_t	 exec_key[3];
 };

@@ -11,12 +11,15 @@
  *                                  profile (struct jail_policy)
  *   spawner  jail_spawner_enter()  the profile's mounts, its Landlock
  *                                  anchors (from the rule list), rootless:
- *                                  a user namespace of its own,
+ *                                  a user namespace of its own; the
+ *                                  slots (a mount namespace each, with
+ *                                  its own /tmp and /var/tmp),
  *                                  capabilities cut to what spawning
  *                                  needs, no_new_privs, the profile's
  *                                  seccomp filter (once)
  *   spawner  jail_ruleset()        the script's Landlock ruleset (cached)
- *   child    jail_child_exec()     signals, Landlock (first: its anchors
+ *   child    jail_child_exec()     its slot's mount namespace, signals,
+ *                                  the cgroup leaf, Landlock (its anchors
  *                                  are fds the next step closes), fds,
  *                                  cwd, rlimits, uid/gid, capabilities
  *                                  proven gone, parent-death signal,
@@ -127,6 +130,19 @@ struct jail_anchor {
 #define JAIL_RULESET_CACHE	64
 
 /*
+ * One place for a running request: a mount namespace of its own, a copy
+ * of the spawner's made once, with a tmpfs of its own on /tmp and on
+ * /var/tmp.  The child enters it (setns) before anything else; after the
+ * reap it is emptied before the next request gets it.  Other slots are
+ * mounted only in other namespaces, so a script reaches its own alone.
+ */
+struct jail_slot {
+	int	ns;		/* nsfs fd of its mount namespace; -1 retired */
+	int	root[2];	/* its /tmp and /var/tmp roots, O_DIRECTORY */
+	size_t	anchor[2];	/* their Landlock anchors in struct jail */
+};
+
+/*
  * One process's jail state, passed explicitly; nothing of it is global.
  *   master   fills caps (jail_probe); every worker gets a copy
  *   worker   fills ldso, ps and policy (jail_worker_enter); its spawners
@@ -151,6 +167,8 @@ struct jail {
 		int	fd;
 	}				 cache[JAIL_RULESET_CACHE];
 	int				 cache_next;
+	struct jail_slot		*slot;
+	size_t				 nslot;
 };
 
 /* What the kernel offers; fills *caps.  Writes a report of the layers. */
@@ -190,12 +208,21 @@ const struct jail_policy *jail_policy_of(const struct jail *,
 	    const struct profile *);
 
 /*
- * In a spawner forked from the worker: mounts for this profile, then
- * capabilities, no_new_privs and the filter.  Returns the seccomp
- * listener fd (>= 0), or -1 with a logged reason.
+ * In a spawner forked from the worker: mounts for this profile, nslot
+ * slots (struct jail_slot), then capabilities, no_new_privs and the
+ * filter.  Returns the seccomp listener fd (>= 0), or -1 with a logged
+ * reason.
  */
 int	jail_spawner_enter(struct jail *, const struct profile *,
-	    const struct filter *);
+	    const struct filter *, size_t nslot);
+
+/*
+ * After a slot's request is reaped: 0 when its /tmp and /var/tmp are
+ * empty again (emptied if anything was written), else -1 with a logged
+ * reason, and the slot is retired (j->slot[i].ns == -1): its namespace
+ * and tmpfs go, and no request gets it again.
+ */
+int	jail_slot_reset(struct jail *, size_t i);
 
 /*
  * Open the Landlock anchors of pol into j (part of jail_spawner_enter;
@@ -214,6 +241,8 @@ struct jail_exec {
 	char *const		*argv;
 	char *const		*envp;
 	const uint64_t		*exec_key;	/* see struct filter */
+	/* the request's slot; NULL only outside a spawner (tests) */
+	const struct jail_slot	*slot;
 	int			 ruleset;	/* Landlock, or -2: none */
 	/* the request's leaf: its cgroup.procs in each hierarchy */
 	const int		*cgroup_procs;
@@ -226,7 +255,7 @@ struct jail_exec {
 enum jail_stage {
 	STAGE_NONE = 0, STAGE_FDS, STAGE_CWD, STAGE_RLIMIT, STAGE_IDS,
 	STAGE_CAPS, STAGE_PDEATHSIG, STAGE_LANDLOCK, STAGE_EXEC,
-	STAGE_CGROUP,
+	STAGE_CGROUP, STAGE_SLOT,
 };
 
 const char *jail_stage_name(int);

@@ -66,6 +66,8 @@ struct profile {
 	unsigned long long	 limit_cpu_quota; /* % of one CPU, per request */
 	unsigned long long	 limit_nofile;	/* never unlimited */
 	unsigned long long	 limit_fsize;	/* bytes */
+	/* each of the request's own /tmp and /var/tmp, bytes, bounded */
+	unsigned long long	 limit_tmp;
 	unsigned long long	 limit_output;	/* response bytes */
 	unsigned long long	 limit_stderr;	/* script stderr to the log */
 	unsigned long long	 limit_body;	/* request body bytes */

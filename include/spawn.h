@@ -41,7 +41,9 @@ struct spawner {
 
 /*
  * Fork the spawner for a profile; fills sp.  The spawner keeps its own
- * copy of the worker's jail context.  Returns 0 or -1.
+ * copy of the worker's jail context, and makes max_children slots
+ * (jail.h): no more of the profile's requests run at once; another
+ * waits in the socket until a slot is free.  Returns 0 or -1.
  */
 int	spawner_start(struct jail *, const struct profile *,
 	    const struct filter *, int max_children, struct spawner *);

@@ -116,6 +116,12 @@ admit_set_new(const struct profile_set *ps, int nworkers, int nproc_per_user)
 	return v;
 }
 
+unsigned
+admit_limit(const struct admit *a)
+{
+	return a->running;
+}
+
 /* Called with a->mu held: client's entry, made when make is set. */
 static struct client *
 client_of(struct admit *a, const char *addr, int make)

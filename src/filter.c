@@ -709,6 +709,30 @@ rule_clone(struct build *b, scmp_filter_ctx ctx, uint32_t act)
 	return rule(b, ctx, act, __NR_clone, 2, c);
 }
 
+/*
+ * setns(): only into a mount namespace, and only with the spawner's key
+ * in the three argument registers setns() ignores: each request's child
+ * enters the mount namespace of its slot (its own /tmp and /var/tmp)
+ * that way.  Any other call, a script's included, is recorded; a script
+ * would not have the capabilities setns() needs anyway.
+ */
+static int
+rule_setns(struct build *b, scmp_filter_ctx ctx, uint32_t act)
+{
+	struct scmp_arg_cmp	c;
+	int			i;
+
+	c = SCMP_CMP64(1, SCMP_CMP_NE, CLONE_NEWNS);
+	if (rule(b, ctx, act, __NR_setns, 1, &c) == -1)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		c = SCMP_CMP64(2 + i, SCMP_CMP_NE, b->exec_key[i]);
+		if (rule(b, ctx, act, __NR_setns, 1, &c) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 build_rules(struct build *b, scmp_filter_ctx ctx, uint32_t act)
 {
@@ -738,6 +762,9 @@ build_rules(struct build *b, scmp_filter_ctx ctx, uint32_t act)
 			break;
 		case __NR_personality:
 			rc = rule_personality(b, ctx, act);
+			break;
+		case __NR_setns:
+			rc = rule_setns(b, ctx, act);
 			break;
 		default:
 			rc = rule(b, ctx, act, nr, 0, NULL);

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -189,6 +190,7 @@ jail_stage_name(int stage)
 	static const char *const names[] = {
 		"none", "fds", "chdir", "rlimits", "uid/gid", "capabilities",
 		"parent-death signal", "landlock", "execve", "cgroup",
+		"tmp slot",
 	};
 
 	if (stage < 0 || (size_t)stage >= nitems(names))
@@ -901,16 +903,6 @@ jail_policy_of(const struct jail *j, const struct profile *p)
 /* ----------------------------------------------------------- spawner */
 
 static int
-tmpfs_private(const char *path)
-{
-	/* Scripts may write temporary files, never run them. */
-	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-	    "size=64m,mode=1777") == -1)
-		return fail("mount", path);
-	return 0;
-}
-
-static int
 make_writable(const char *path)
 {
 	struct mnt_attr	rw = { 0 };
@@ -1009,21 +1001,256 @@ jail_anchors_open(struct jail *j, const struct jail_policy *pol)
 	return 0;
 }
 
+/* ------------------------------------------------------------- slots */
+
+/*
+ * One inode per 16K of size, at least 256: room for the files scripts
+ * leave in /tmp (sessions, uploads, caches), and a bound on what
+ * emptying a slot walks.
+ */
+#define SLOT_INODE_BYTES	(16 * 1024)
+#define SLOT_MIN_INODES		256ULL
+#define SLOT_ROOT_MODE		(S_ISVTX | 0777)
+
+static unsigned long long
+slot_inodes(unsigned long long size)
+{
+	unsigned long long	n = size / SLOT_INODE_BYTES;
+
+	return n < SLOT_MIN_INODES ? SLOT_MIN_INODES : n;
+}
+
+/*
+ * A slot: a copy of the mount namespace we are in (home), a fresh tmpfs
+ * on /tmp and on /var/tmp in it, then back home.  Scripts may write
+ * temporary files there, never run them.
+ */
+static int
+slot_make(struct jail_slot *sl, unsigned long long size, int home)
+{
+	char	opts[96];
+	size_t	i;
+
+	sl->ns = sl->root[0] = sl->root[1] = -1;
+	if (unshare(CLONE_NEWNS) == -1)
+		return fail("unshare", "a slot's mount namespace");
+	snprintf(opts, sizeof(opts), "size=%llu,nr_inodes=%llu,mode=%o",
+	    size, slot_inodes(size), SLOT_ROOT_MODE);
+	for (i = 0; i < nitems(scratch); i++) {
+		if (mount("tmpfs", scratch[i], "tmpfs", MS_NOSUID | MS_NODEV |
+		    MS_NOEXEC, opts) == -1)
+			return fail("mount", scratch[i]);
+		if ((sl->root[i] = open(scratch[i], O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) == -1)
+			return fail("open", scratch[i]);
+	}
+	if ((sl->ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1)
+		return fail("open", "a slot's mount namespace");
+	/* setns, unlike unshare, also puts us at the namespace's root */
+	if (setns(home, CLONE_NEWNS) == -1)
+		return fail("return to", "the spawner's mount namespace");
+	return 0;
+}
+
+/*
+ * n slots, made while the spawner still has every capability it had and
+ * no filter.  Each slot's two roots are Landlock anchors with the
+ * scratch rule's rights (jail_policy_build): a rule on the directory
+ * /tmp would not reach into a mount on top of it, Landlock walks up
+ * from a file only through the mounts above it.  Every ruleset holds
+ * every slot's roots; a child reaches only its own, since the others
+ * are mounted in other namespaces alone and the PID namespace hides
+ * other processes' /proc/PID/root.
+ */
+static int
+slots_make(struct jail *j, const struct profile *p, size_t n)
+{
+	const struct jail_policy	*pol;
+	struct jail_slot		*sl;
+	unsigned			 access = 0;
+	size_t				 i, k;
+	int				 home, fd;
+
+	if ((pol = jail_policy_of(j, p)) != NULL)
+		for (i = 0; i < pol->n; i++)
+			if (strcmp(pol->v[i].path, scratch[0]) == 0)
+				access = pol->v[i].access;
+	if ((j->slot = calloc(n, sizeof(*j->slot))) == NULL)
+		return fail("allocate", "slots");
+	if ((home = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1)
+		return fail("open", "the spawner's mount namespace");
+	for (i = 0; i < n; i++) {
+		sl = &j->slot[i];
+		if (slot_make(sl, p->limit_tmp, home) == -1) {
+			close(home);
+			return -1;
+		}
+		j->nslot++;
+		for (k = 0; k < nitems(sl->root); k++) {
+			sl->anchor[k] = (size_t)-1;
+			if (j->caps.landlock_abi < 1)
+				continue;
+			if ((fd = fcntl(sl->root[k], F_DUPFD_CLOEXEC, 0)) ==
+			    -1 || anchor_add(j, fd, access) == -1) {
+				close(home);
+				return fail("anchor", scratch[k]);
+			}
+			sl->anchor[k] = j->nanchor - 1;
+		}
+	}
+	close(home);
+	return 0;
+}
+
+static void
+slot_retire(struct jail *j, struct jail_slot *sl)
+{
+	size_t	k, i;
+
+	for (k = 0; k < nitems(sl->root); k++) {
+		close(sl->root[k]);
+		sl->root[k] = -1;
+		if (sl->anchor[k] == (size_t)-1)
+			continue;
+		/* ll_rule() skips an anchor of -1 */
+		close(j->anchor[sl->anchor[k]].fd);
+		j->anchor[sl->anchor[k]].fd = -1;
+	}
+	/* no ruleset keeps the retired inodes in its rules */
+	for (i = 0; i < JAIL_RULESET_CACHE; i++)
+		if (j->cache[i].fd > 0) {
+			close(j->cache[i].fd);
+			j->cache[i].fd = 0;
+		}
+	/* the last reference: the namespace and its two tmpfs go */
+	close(sl->ns);
+	sl->ns = -1;
+}
+
+/*
+ * Empty the directory dfd (which we own), without following a symbolic
+ * link and without a descriptor per level: a directory that is not
+ * empty is entered, and left through ".." once it is, so two
+ * descriptors do for any depth.  Bounded by the tmpfs's inodes.
+ * Nothing else runs in the slot: its request's PID namespace is gone.
+ */
+static int
+tree_empty(int dfd)
+{
+	DIR		*d;
+	struct dirent	*e;
+	int		 fd, up, depth = 0, again;
+
+	if ((fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1)
+		return -1;
+	for (;;) {
+		if ((d = fdopendir(fd)) == NULL) {
+			close(fd);
+			return -1;
+		}
+		again = 0;
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			if (unlinkat(fd, e->d_name, 0) == 0)
+				continue;
+			if (errno == EISDIR &&
+			    unlinkat(fd, e->d_name, AT_REMOVEDIR) == 0)
+				continue;
+			if (errno != ENOTEMPTY && errno != EEXIST) {
+				closedir(d);
+				return -1;
+			}
+			/* not empty: go down into it */
+			if ((up = openat(fd, e->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+				closedir(d);
+				return -1;
+			}
+			closedir(d);
+			fd = up;
+			depth++;
+			again = 1;
+			break;
+		}
+		if (again)
+			continue;
+		if (depth == 0) {
+			closedir(d);
+			return 0;
+		}
+		/* empty: back up, where it is removed on the next pass */
+		up = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		closedir(d);
+		if (up == -1)
+			return -1;
+		fd = up;
+		depth--;
+	}
+}
+
+/*
+ * Used anything beyond the root itself?  1 yes, 0 no, -1 cannot tell.
+ * The root must also be as made: a script that owns it (rootless) could
+ * have changed its mode.
+ */
+static int
+slot_used(int root)
+{
+	struct statfs	sf;
+	struct stat	st;
+
+	if (fstatfs(root, &sf) == -1 || fstat(root, &st) == -1)
+		return -1;
+	return sf.f_files - sf.f_ffree > 1 || sf.f_blocks != sf.f_bfree ||
+	    (st.st_mode & 07777) != SLOT_ROOT_MODE;
+}
+
+int
+jail_slot_reset(struct jail *j, size_t i)
+{
+	struct jail_slot	*sl = &j->slot[i];
+	const char		*why;
+	size_t			 k;
+	int			 used;
+
+	if (sl->ns == -1)
+		return -1;
+	for (k = 0; k < nitems(sl->root); k++) {
+		if ((used = slot_used(sl->root[k])) == 0)
+			continue;
+		why = NULL;
+		if (used == -1 || tree_empty(sl->root[k]) == -1 ||
+		    fchmod(sl->root[k], SLOT_ROOT_MODE) == -1 ||
+		    (used = slot_used(sl->root[k])) == -1)
+			why = strerror(errno);
+		else if (used)
+			why = "something is left";
+		if (why == NULL)
+			continue;
+		log_msg(LOG_ERR, "spawner: cannot empty %s of slot %zu: %s; "
+		    "the slot is retired", scratch[k], i, why);
+		slot_retire(j, sl);
+		return -1;
+	}
+	return 0;
+}
+
 int
 jail_spawner_enter(struct jail *j, const struct profile *p,
-    const struct filter *f)
+    const struct filter *f, size_t nslot)
 {
 	const struct jail_policy	*pol;
 	size_t				 i;
 	int				 lfd;
 
 	/* 1. This profile's view of the filesystem, in a mount namespace
-	 *    of its own: private /tmp, writable paths, extra masks. */
+	 *    of its own: writable paths, extra masks.  /tmp and /var/tmp
+	 *    are each request's own (step 2c). */
 	if (unshare(CLONE_NEWNS) == -1)
 		return fail("unshare", "mount namespace");
-	for (i = 0; i < nitems(scratch); i++)
-		if (tmpfs_private(scratch[i]) == -1)
-			return -1;
 	for (i = 0; i < p->writable.n; i++)
 		if (make_writable(p->writable.v[i]) == -1)
 			return -1;
@@ -1075,17 +1302,38 @@ jail_spawner_enter(struct jail *j, const struct profile *p,
 	    fail("unshare", "user namespace") : userns_map(&j->caps)) == -1)
 		return -1;
 
+	/* 2c. The slots: a mount namespace for each request that can run
+	 *     at once, each with its own /tmp and /var/tmp.  setns() needs
+	 *     CAP_SYS_ADMIN over the namespace's owner: rootless, they are
+	 *     made in the user namespace above, from a copy of ours made
+	 *     there too, so that the spawner can return to it and its
+	 *     children enter them. */
+	if (j->caps.rootless && unshare(CLONE_NEWNS) == -1)
+		return fail("unshare", "mount namespace");
+	if (slots_make(j, p, nslot) == -1)
+		return -1;
+
 	/* 3. Capabilities: only what creating a child needs remains, the
 	 *    bounding set goes, so nothing can come back through execve.
 	 *    Rootless, the child keeps its uid and needs nothing but the
-	 *    PID namespace the spawner gives it. */
+	 *    PID namespace the spawner gives it and its slot.  setns()
+	 *    into a slot takes CAP_SYS_CHROOT as well as CAP_SYS_ADMIN.
+	 *    Emptying a slot takes CAP_DAC_OVERRIDE (a directory a script
+	 *    left mode 000) and CAP_FOWNER (its files in the sticky /tmp):
+	 *    running the emptying as the profile's uid instead would cost
+	 *    a process per dirty slot, and this process already holds
+	 *    CAP_SYS_ADMIN, which outweighs both.  The child loses all of
+	 *    them when it leaves uid 0 or, rootless, at execve (proven in
+	 *    jail_child_exec). */
 	capng_clear(CAPNG_SELECT_ALL);
 	if (j->caps.rootless)
 		capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
-		    CAP_SYS_ADMIN, -1);
+		    CAP_SYS_ADMIN, CAP_SYS_CHROOT, CAP_DAC_OVERRIDE,
+		    CAP_FOWNER, -1);
 	else
 		capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
-		    CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID, CAP_KILL, -1);
+		    CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID, CAP_KILL,
+		    CAP_SYS_CHROOT, CAP_DAC_OVERRIDE, CAP_FOWNER, -1);
 	if (capng_apply(CAPNG_SELECT_ALL) != 0) {
 		errno = EPERM;
 		return fail("drop", "capabilities");
@@ -1748,6 +1996,16 @@ jail_child_exec(void *arg)
 	struct __user_cap_header_struct	 hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct	 cd[2];
 	gid_t				 gid = p->gid;
+	const uint32_t			 spawner_caps = 1U << CAP_SYS_ADMIN |
+	    1U << CAP_SYS_CHROOT | 1U << CAP_DAC_OVERRIDE | 1U << CAP_FOWNER;
+
+	/* First the request's slot: its own /tmp and /var/tmp, in a mount
+	 * namespace that is otherwise the spawner's.  Before the chdir:
+	 * setns() puts us at the namespace's root.  The filter lets it
+	 * through with the key in the arguments setns() ignores. */
+	if (x->slot != NULL && syscall(SYS_setns, x->slot->ns, CLONE_NEWNS,
+	    x->exec_key[0], x->exec_key[1], x->exec_key[2]) == -1)
+		child_fail(x, STAGE_SLOT);
 
 	/* 0. Signals the spawner ignores would stay ignored across execve:
 	 *    a script must die of SIGPIPE like anywhere else. */
@@ -1831,16 +2089,16 @@ jail_child_exec(void *arg)
 		child_fail(x, STAGE_IDS);
 
 	/* 5. Prove it: no capability left in any set.  Rootless, the
-	 *    spawner's CAP_SYS_ADMIN is still held here, and execve drops
-	 *    it: for a uid other than 0, with empty bounding, inheritable
+	 *    spawner's capabilities are still held here, and execve drops
+	 *    them: for a uid other than 0, with empty bounding, inheritable
 	 *    and ambient sets, the new permitted set is empty.  So the
 	 *    proof there is: not uid 0, nothing inheritable, nothing
-	 *    beyond CAP_SYS_ADMIN. */
+	 *    beyond what the spawner kept. */
 	if (syscall(SYS_capget, &hdr, cd) == -1)
 		child_fail(x, STAGE_CAPS);
 	if (rootless ? (p->uid == 0 || cd[0].inheritable |
 	    cd[1].inheritable || ((cd[0].permitted | cd[0].effective) &
-	    ~(1U << CAP_SYS_ADMIN)) || cd[1].permitted | cd[1].effective) :
+	    ~spawner_caps) || cd[1].permitted | cd[1].effective) :
 	    (cd[0].effective | cd[0].permitted | cd[0].inheritable |
 	    cd[1].effective | cd[1].permitted | cd[1].inheritable) != 0) {
 		errno = EPERM;

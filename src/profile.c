@@ -62,6 +62,14 @@
 #define DEF_STDERR		(64 * 1024)
 #define DEF_BODY		(64 * MIB)
 /*
+ * Each request's own /tmp and /var/tmp, each this size: what the shared
+ * scratch space of a spawner held before.  Its pages are the request's
+ * memory (charged to its cgroup), so the bound is the tmpfs's own.
+ */
+#define DEF_TMP			(64 * MIB)
+#define MIN_TMP			MIB
+#define MAX_TMP			(64 * GIB)
+/*
  * A waiting request costs no process, but one of the worker's request
  * threads (--max-requests, 128 by default) and nginx's connection: half
  * of them, so that one busy profile leaves the other half to the rest,
@@ -170,6 +178,8 @@ static const struct key keys[] = {
 	    MIN_FILES, MAX_FILES, 0 },
 	{ "limits",	"file_size",	K_BYTES,	OFF(limit_fsize),
 	    1, ULL_MAX, KF_INFINITY },
+	{ "limits",	"tmp",		K_BYTES,	OFF(limit_tmp),
+	    MIN_TMP, MAX_TMP, 0 },
 	{ "limits",	"output",	K_BYTES,	OFF(limit_output),
 	    1, ULL_MAX, KF_INFINITY },
 	{ "limits",	"body",		K_BYTES,	OFF(limit_body),
@@ -1507,6 +1517,7 @@ profile_defaults(struct profile *p, const char *name)
 	p->limit_cpu_quota = DEF_CPU_QUOTA;
 	p->limit_nofile = DEF_FILES;
 	p->limit_fsize = DEF_FILE_SIZE;
+	p->limit_tmp = DEF_TMP;
 	p->limit_output = DEF_OUTPUT;
 	p->limit_body = DEF_BODY;
 	p->limit_requests = 0;		/* auto */

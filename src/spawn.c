@@ -63,7 +63,7 @@ static const struct filter	*spawn_filter;	/* for the exec key */
 
 static void
 spawn_one(struct jail *j, const struct profile *p, char *msg, size_t len,
-    const int *fds, int nfds, struct child *slot)
+    const int *fds, int nfds, struct child *slot, size_t si)
 {
 	static char		 stack[CHILD_STACK] __attribute__((aligned(16)));
 	static char		*envp[4096];
@@ -102,6 +102,7 @@ spawn_one(struct jail *j, const struct profile *p, char *msg, size_t len,
 	x.argv = argv;
 	x.envp = envp;
 	x.exec_key = spawn_filter->exec_key;
+	x.slot = &j->slot[si];	/* kid i runs in slot i */
 	/* beyond the four: the request's leaf, which the child joins */
 	x.cgroup_procs = fds + 4;
 	x.ncgroup = nfds - 4;
@@ -140,6 +141,8 @@ spawn_one(struct jail *j, const struct profile *p, char *msg, size_t len,
 		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 			;
 		close(pidfd);
+		/* nothing of the script ran, but never hand on unchecked */
+		(void)jail_slot_reset(j, si);
 		reply(fds[3], SPAWN_FAILED, pid, x.fail_stage, x.fail_errno,
 		    0);
 		return;
@@ -157,7 +160,7 @@ spawner_main(struct jail *j, const struct profile *p,
 	struct child	*kids;
 	struct pollfd	*pfd;
 	char		*msg;
-	int		 fds[FDPASS_MAX], nfds, lfd, i, n, k;
+	int		 fds[FDPASS_MAX], nfds, lfd, i, n, k, usable;
 	ssize_t		 len;
 
 	spawn_filter = f;
@@ -184,7 +187,8 @@ spawner_main(struct jail *j, const struct profile *p,
 	}
 	if (getppid() != worker)
 		_exit(1);
-	if ((lfd = jail_spawner_enter(j, p, f)) == -1) {
+	/* one slot per child that can run at once: max, the pool */
+	if ((lfd = jail_spawner_enter(j, p, f, max)) == -1) {
 		log_msg(LOG_ERR, "spawner for profile %s: cannot enter the "
 		    "jail; refusing to run scripts", p->name);
 		_exit(1);
@@ -205,10 +209,20 @@ spawner_main(struct jail *j, const struct profile *p,
 	for (;;) {
 		n = 0;
 		k = 0;
+		usable = 0;
 		for (i = 0; i < max; i++)
-			if (kids[i].pid != 0)
-				k++;
-		pfd[n].fd = k < max ? sock : -1;
+			if (j->slot[i].ns != -1) {
+				usable++;
+				if (kids[i].pid == 0)
+					k++;
+			}
+		if (usable == 0) {
+			log_msg(LOG_ERR, "spawner for profile %s: no slot "
+			    "left to run a request in; exiting", p->name);
+			_exit(1);
+		}
+		/* a request waits in the socket until a slot is free */
+		pfd[n].fd = k > 0 ? sock : -1;
 		pfd[n++].events = POLLIN;
 		for (i = 0; i < max; i++) {
 			pfd[n].fd = kids[i].pid ? kids[i].pidfd : -1;
@@ -230,9 +244,11 @@ spawner_main(struct jail *j, const struct profile *p,
 				_exit(0);
 			if (len > 0 && nfds >= 4 &&
 			    (size_t)len >= sizeof(struct spawn_hdr)) {
-				for (i = 0; i < max && kids[i].pid; i++)
+				for (i = 0; i < max && (kids[i].pid ||
+				    j->slot[i].ns == -1); i++)
 					;
-				spawn_one(j, p, msg, len, fds, nfds, &kids[i]);
+				spawn_one(j, p, msg, len, fds, nfds, &kids[i],
+				    i);
 				close(fds[0]);
 				close(fds[1]);
 				close(fds[2]);
@@ -270,6 +286,15 @@ spawner_main(struct jail *j, const struct profile *p,
 			if (waitid(P_PIDFD, kids[i].pidfd, &si, WEXITED) ==
 			    -1)
 				continue;
+			/*
+			 * Its slot emptied before the worker hears of the
+			 * exit: the worker gives the request's cgroup leaf
+			 * back only then, with no tmpfs page still charged
+			 * to it, and the next request never finds a file
+			 * of this one.  A slot that cannot be emptied is
+			 * retired (logged), never handed on.
+			 */
+			(void)jail_slot_reset(j, i);
 			reply(kids[i].ctl, SPAWN_EXITED, kids[i].pid, 0, 0,
 			    si.si_code == CLD_EXITED ?
 			    W_EXITCODE(si.si_status, 0) :

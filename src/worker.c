@@ -83,18 +83,24 @@ drop_worker_caps(void)
 static int
 spawners_start(struct worker *w, const struct filter *filters)
 {
-	size_t	i;
+	size_t		i;
+	unsigned	max;
 
 	w->nsp = w->ps->n;
 	if ((w->sp = calloc(w->nsp, sizeof(*w->sp))) == NULL)
 		return -1;
-	for (i = 0; i < w->nsp; i++)
+	for (i = 0; i < w->nsp; i++) {
+		/* as many children as the profile's admission lets run */
+		max = admit_limit(w->admit[i]);
+		if (max > (unsigned)w->cf->max_requests)
+			max = w->cf->max_requests;
 		if (spawner_start(w->jail, &w->ps->v[i], &filters[i],
-		    w->cf->max_requests, &w->sp[i]) == -1) {
+		    (int)max, &w->sp[i]) == -1) {
 			log_msg(LOG_ERR, "worker: spawner for profile %s did "
 			    "not start; exiting", w->ps->v[i].name);
 			return -1;
 		}
+	}
 	return 0;
 }
 
@@ -129,12 +135,12 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 		log_msg(LOG_ERR, "worker: cannot build the jail; exiting");
 		return 1;
 	}
-	if (spawners_start(w, filters) == -1)
-		return 1;
 	if ((w->admit = admit_set_new(ps, cf->workers, w->cg == NULL)) == NULL) {
 		log_msg(LOG_ERR, "worker: out of memory; exiting");
 		return 1;
 	}
+	if (spawners_start(w, filters) == -1)
+		return 1;
 	/* a port below 1024 needs a capability that is about to go */
 	if ((relay = relay_listen(ps)) == NULL) {
 		log_msg(LOG_ERR, "worker: cannot listen for the TCP relay; "

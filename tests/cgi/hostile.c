@@ -67,6 +67,13 @@
  *   ipc_find=KEY            look for what ipc_leave left under KEY
  *   tmp_plant=NAME          create NAME in /tmp and /var/tmp, and leave it
  *   tmp_list                list what /tmp and /var/tmp hold
+ *   tmp_hold=NAME           create NAME in /tmp and /var/tmp, hold 4 s
+ *   tmp_fill=MIB            write up to MIB MiB to /tmp, report where
+ *                           it stopped, hold 4 s
+ *   tmp_locked=NAME         leave /tmp/NAME (and /var/tmp/NAME) mode
+ *                           000 with a mode 000 file in it, and
+ *                           NAME.sticky, mode 1777, with a file
+ *   setns_mnt               setns() into our own mount namespace
  */
 #include <sys/types.h>
 #include <sys/ioctl.h>
@@ -1915,6 +1922,111 @@ do_tmp_list(void)
 	return report(0, "%d entries:%s", n, res);
 }
 
+static void
+hold_for(int seconds)
+{
+	struct timespec	ts = { seconds, 0 };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* tmp_hold=NAME: a file of this request, seen from outside while held. */
+static int
+do_tmp_hold(void)
+{
+	static const char *const dirs[] = { "/tmp", "/var/tmp" };
+	char	path[PATH_MAX];
+	size_t	i;
+	int	fd;
+
+	if (*arg == '\0' || strchr(arg, '/') != NULL)
+		return report(1, "no name given");
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], arg);
+		if ((fd = open(path, O_WRONLY | O_CREAT, 0644)) == -1)
+			return report(1, "%s (%s)", ename(errno), path);
+		close(fd);
+	}
+	hold_for(4);
+	return report(0, "held /tmp/%s and /var/tmp/%s", arg, arg);
+}
+
+/* tmp_fill=MIB: how much /tmp takes before it is full. */
+static int
+do_tmp_fill(void)
+{
+	static char	buf[65536];
+	long		want = strtol(arg, NULL, 10), n = 0;
+	ssize_t		w;
+	int		fd, e = 0;
+
+	if (want < 1 || want > 4096)
+		return report(1, "bad size");
+	if ((fd = open("/tmp/fill", O_WRONLY | O_CREAT | O_TRUNC, 0600)) ==
+	    -1)
+		return report(1, "%s (open /tmp/fill)", ename(errno));
+	memset(buf, 'x', sizeof(buf));
+	while (n < want * 16) {
+		if ((w = write(fd, buf, sizeof(buf))) != (ssize_t)sizeof(buf)) {
+			e = w == -1 ? errno : ENOSPC;
+			break;
+		}
+		n++;
+	}
+	close(fd);
+	hold_for(4);
+	if (e != 0)
+		return report(1, "%s after %ld KiB", ename(e), n * 64);
+	return report(0, "wrote %ld KiB", n * 64);
+}
+
+/* tmp_locked=NAME: what only a privileged cleaner can remove. */
+static int
+do_tmp_locked(void)
+{
+	static const char *const dirs[] = { "/tmp", "/var/tmp" };
+	char	path[PATH_MAX], file[PATH_MAX + 8];
+	size_t	i;
+	int	fd;
+
+	if (*arg == '\0' || strchr(arg, '/') != NULL)
+		return report(1, "no name given");
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s.sticky", dirs[i], arg);
+		snprintf(file, sizeof(file), "%s/f", path);
+		if (mkdir(path, 0700) == -1 || chmod(path, 01777) == -1 ||
+		    (fd = open(file, O_WRONLY | O_CREAT, 0600)) == -1)
+			return report(1, "%s (%s)", ename(errno), path);
+		close(fd);
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], arg);
+		snprintf(file, sizeof(file), "%s/f", path);
+		if (mkdir(path, 0700) == -1 ||
+		    (fd = open(file, O_WRONLY | O_CREAT, 0600)) == -1)
+			return report(1, "%s (%s)", ename(errno), path);
+		close(fd);
+		if (chmod(file, 0) == -1 || chmod(path, 0) == -1)
+			return report(1, "%s (chmod %s)", ename(errno), path);
+	}
+	return report(0, "left %s mode 000 in /tmp and /var/tmp", arg);
+}
+
+/* setns_mnt: our own mount namespace, harmless if it worked. */
+static int
+do_setns_mnt(void)
+{
+	int	fd;
+
+	if ((fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1)
+		return report(1, "%s (open /proc/self/ns/mnt)", ename(errno));
+	if (setns(fd, CLONE_NEWNS) == 0) {
+		close(fd);
+		return report(0, "setns succeeded");
+	}
+	close(fd);
+	return report(1, "%s (setns)", ename(errno));
+}
+
 static int
 do_cpuloop(void)
 {
@@ -2033,6 +2145,10 @@ static const struct {
 	{ "ipc_find",		do_ipc_find },
 	{ "tmp_plant",		do_tmp_plant },
 	{ "tmp_list",		do_tmp_list },
+	{ "tmp_hold",		do_tmp_hold },
+	{ "tmp_fill",		do_tmp_fill },
+	{ "tmp_locked",		do_tmp_locked },
+	{ "setns_mnt",		do_setns_mnt },
 };
 
 static int

@@ -1,9 +1,10 @@
 #!/bin/sh
 # The request as a boundary: one cgroup budget (memory, processes, CPU)
-# for its whole process tree, its own IPC namespace, its own /tmp; and
-# the cgroups safecgi makes are gone when it stops.  Every promise is
-# checked from outside the jail: the cgroup's own counters, the worker's
-# IPC namespace, the process table.
+# for its whole process tree, its own IPC namespace, its own /tmp and
+# /var/tmp; and the cgroups safecgi makes are gone when it stops.  Every
+# promise is checked from outside the jail: the cgroup's own counters,
+# the worker's IPC namespace, the script's mounts and files as the host
+# sees them through /proc/PID, the process table.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 need_tools nsenter ipcs setpriv || exit 1
@@ -31,6 +32,7 @@ timeout = 20
 memory = 128M
 processes = 32
 cpu_quota = 100%
+tmp = 8M
 PROFILE
 
 boundary_cleanup() {
@@ -170,6 +172,122 @@ bl=$(head -n 1 "$T/body")
 check "the next request finds no IPC object the last one left ('$bl')" \
     holds 'case $bl in "BLOCKED ipc_find"*) true ;; *) false ;; esac'
 
+# --------------------------------------------------------- /tmp, /var/tmp
+
+# The pid of the running request whose query is $1, from the host (its
+# command line is the script's, its environment carries the query).
+script_pid() {
+	i=0
+	while [ $i -lt 50 ]; do
+		for p in $(test_procs "$CGIBIN/hostile"); do
+			if tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null |
+			    grep -qx "QUERY_STRING=$1"; then
+				echo "$p"
+				return 0
+			fi
+		done
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+# What a running script's /tmp and /var/tmp hold, as the host sees them.
+tmp_seen() {
+	[ -n "$1" ] || { echo "(no such request)"; return 0; }
+	echo $(ls -A "/proc/$1/root/tmp" 2>&1; ls -A "/proc/$1/root/var/tmp" 2>&1)
+}
+
+# One request leaves a file in each; the next, on the same (only)
+# worker, is looked at from the host while it holds its own.
+s=$(http_status "$BASE/cgi-bin/hostile?tmp_plant=left$$")
+planted=$(head -n 1 "$T/body")
+curl -s -o "$T/next" --max-time 30 "$BASE/cgi-bin/hostile?tmp_hold=next$$" &
+next=$!
+pid=$(script_pid "tmp_hold=next$$")
+seen=$(tmp_seen "$pid")
+caps=$(grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb):' "/proc/$pid/status" 2>/dev/null |
+    awk '{ print $2 }' | sort -u)
+# the script's mounts, IDs left out, against its spawner's (its parent):
+# all the same but the slot's own /tmp and /var/tmp
+mounts() {
+	awk '{ $1 = $2 = $3 = ""; print }' "/proc/$1/mountinfo" 2>/dev/null
+}
+spawner=$(awk '$1 == "PPid:" { print $2 }' "/proc/$pid/status" 2>/dev/null)
+mounts "$pid" | grep -v '^ *[^ ]* /\(var/\)\?tmp .* tmpfs tmpfs .*size=8192k' > "$T/m.script"
+mounts "$spawner" > "$T/m.spawner"
+slotmounts=$(mounts "$pid" | grep -c '^ *[^ ]* /\(var/\)\?tmp .* tmpfs tmpfs .*size=8192k')
+wait "$next"
+check "a running script holds no capability in any set, after entering its slot (${caps:-unread})" \
+    [ "$caps" = 0000000000000000 ]
+check "a script's mounts are its spawner's but for its own /tmp and /var/tmp ($(wc -l < "$T/m.spawner") and $slotmounts slot mounts; $(diff "$T/m.spawner" "$T/m.script" | grep '^[<>]' | head -3 | tr '\n' ' '))" \
+    holds '[ -s "$T/m.spawner" ] && [ "$slotmounts" = 2 ] &&
+    diff -q "$T/m.spawner" "$T/m.script" >/dev/null'
+check "a file one request left in /tmp and /var/tmp is not there for the next request on the same worker ('$planted'; the next one's, from the host: $seen)" \
+    holds 'case $planted in "ALLOWED tmp_plant"*) true ;; *) false ;; esac &&
+    [ "$seen" = "next$$ next$$" ]'
+
+# Two at once, same profile and worker: a tmpfs each, each its own file.
+curl -s -o /dev/null --max-time 30 "$BASE/cgi-bin/hostile?tmp_hold=one$$" &
+one=$!
+curl -s -o /dev/null --max-time 30 "$BASE/cgi-bin/hostile?tmp_hold=two$$" &
+two=$!
+p1=$(script_pid "tmp_hold=one$$")
+p2=$(script_pid "tmp_hold=two$$")
+d1=$(stat -c %d "/proc/$p1/root/tmp" 2>/dev/null)
+d2=$(stat -c %d "/proc/$p2/root/tmp" 2>/dev/null)
+v1=$(stat -c %d "/proc/$p1/root/var/tmp" 2>/dev/null)
+v2=$(stat -c %d "/proc/$p2/root/var/tmp" 2>/dev/null)
+s1=$(tmp_seen "$p1")
+s2=$(tmp_seen "$p2")
+wait "$one" "$two"
+check "two concurrent requests of one worker have different /tmp and /var/tmp (devices $d1/$v1 and $d2/$v2) and each sees only its own file ($s1 | $s2)" \
+    holds '[ -n "$d1" -a -n "$d2" -a -n "$v1" -a -n "$v2" ] &&
+    [ "$d1" != "$d2" -a "$v1" != "$v2" -a "$d1" != "$v1" ] &&
+    [ "$s1" = "one$$ one$$" -a "$s2" = "two$$ two$$" ]'
+
+# Bounded: the profile's tmp = 8M (below file_size, 16M), seen in the
+# mount from the host while the script holds what it wrote, and charged
+# to the request's leaf.  The last mount on /tmp is the one in effect.
+curl -s -o "$T/fill" --max-time 30 "$BASE/cgi-bin/hostile?tmp_fill=12" &
+fill=$!
+pid=$(script_pid "tmp_fill=12")
+sleep 1
+mnt=$(awk '$5 == "/tmp" { print $NF }' "/proc/$pid/mountinfo" 2>/dev/null |
+    tail -n 1)
+leaf=$(sed -n 's/^[0-9]*:memory:\(.*\)$/\1/p' "/proc/$pid/cgroup" 2>/dev/null)
+shmem=$(awk '$1 == "shmem" { print int($2 / 1048576) }' \
+    "/sys/fs/cgroup/memory$leaf/memory.stat" 2>/dev/null)
+wait "$fill"
+bl=$(head -n 1 "$T/fill")
+check "writing past tmp = 8M in /tmp fails with ENOSPC ('$bl')" \
+    holds 'case $bl in "BLOCKED tmp_fill ENOSPC after "[78][0-9][0-9][0-9]" KiB") true ;; *) false ;; esac'
+check "the host sees the request's /tmp mounted with size=8192k ($mnt)" \
+    holds 'printf "%s" "$mnt" | grep -q "size=8192k"'
+check "what a request writes to /tmp is charged to its own cgroup leaf (shmem ${shmem:-?} MiB in ${leaf:-?})" \
+    holds '[ -n "$leaf" -a "$leaf" != / ] && [ "${shmem:-0}" -ge 7 ]'
+
+# Left mode 000 in a directory mode 000, and in a sticky directory.
+s=$(http_status "$BASE/cgi-bin/hostile?tmp_locked=lk$$")
+locked=$(head -n 1 "$T/body")
+curl -s -o /dev/null --max-time 30 "$BASE/cgi-bin/hostile?tmp_hold=after$$" &
+after=$!
+pid=$(script_pid "tmp_hold=after$$")
+seen=$(tmp_seen "$pid")
+wait "$after"
+check "a file left mode 000 in a directory mode 000 (and in a sticky one) is gone for the next request ('$locked'; then: $seen)" \
+    holds 'case $locked in "ALLOWED tmp_locked"*) true ;; *) false ;; esac &&
+    [ "$seen" = "after$$ after$$" ]'
+
+# The child enters its slot with a keyed setns; a script's is refused
+# and on record.
+audit_mark_n=$(wc -l < "$AUDIT")
+s=$(http_status "$BASE/cgi-bin/hostile?setns_mnt")
+bl=$(head -n 1 "$T/body")
+sleep 0.3
+ev=$(tail -n +$((audit_mark_n + 1)) "$AUDIT" | grep '"event":"syscall_blocked"' | grep '"syscall":"setns"')
+check "a script's setns into a mount namespace is refused and recorded ('$bl')" \
+    holds 'case $bl in "BLOCKED setns_mnt"*) true ;; *) false ;; esac &&
+    [ -n "$ev" ]'
+
 # --------------------------------------------------------------- stop
 
 # TERM: the draining worker ends, then every cgroup made is removed.
@@ -234,6 +352,8 @@ out=$("$SAFECGI" -s "unix:$RL/c.sock" --profile-dir "$T/profiles" --check 2>&1)
 check "--check shows the per-request budget and each profile's" \
     sh -c 'printf "%s" "$1" | grep -q "cgroup: per-request memory, processes and CPU budget" &&
         printf "%s" "$1" | grep -q "cpu_quota = 100%"' - "$out"
+check "--check shows each profile's /tmp size" \
+    sh -c 'printf "%s" "$1" | grep -q "tmp = 8M"' - "$out"
 
 echo "1..$TESTNO"
 [ "$FAILED" -eq 0 ]

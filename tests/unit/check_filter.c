@@ -884,6 +884,8 @@ END_TEST
  * that every step before it, and the execve, passed the filter.
  */
 static struct jail		seq_jail;
+/* the child enters a slot as in the spawner: here, our own namespace */
+static struct jail_slot		seq_slot = { -1, { -1, -1 }, { 0, 0 } };
 static struct profile_set	seq_ps;
 static struct profile		seq_profile;
 static int			seq_ruleset = -1;
@@ -917,6 +919,10 @@ prepare_sequence(struct profile *p)
 	seq_ruleset = jail_ruleset(&seq_jail, &seq_profile, prog, NULL);
 	ck_assert_msg(seq_ruleset >= 0, "no Landlock ruleset: %s",
 	    strerror(errno));
+	if (seq_slot.ns == -1)
+		seq_slot.ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	ck_assert_msg(seq_slot.ns != -1, "/proc/self/ns/mnt: %s",
+	    strerror(errno));
 }
 
 static void
@@ -939,6 +945,7 @@ body_jail_sequence(int out)
 	x.envp = envp;
 	x.exec_key = cur_filter->exec_key;
 	x.ruleset = seq_ruleset;
+	x.slot = &seq_slot;
 	pid = clone(jail_child_exec, stack + sizeof(stack),
 	    CLONE_VM | CLONE_VFORK | CLONE_NEWPID | SIGCHLD, &x);
 	if (pid == -1) {
@@ -1170,6 +1177,109 @@ START_TEST(test_execve_with_the_key_is_not_reported)
 	ck_assert_msg(r.res[0].ret == -1 && r.res[0].err == ENOENT,
 	    "the keyed execve did not reach the kernel: %s",
 	    strerror(r.res[0].err));
+}
+END_TEST
+
+/*
+ * setns(): the spawner's child enters its slot's mount namespace with
+ * the key in the three argument registers setns() does not use; the
+ * test runs as root, so a call let through succeeds.
+ */
+static void
+body_setns(int out, int nstype, int keyed, int wrong_word)
+{
+	uint64_t	k[3] = { 0, 0, 0 };
+	int		fd;
+
+	if ((fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1) {
+		report(out, -1);
+		return;
+	}
+	if (keyed)
+		memcpy(k, cur_filter->exec_key, sizeof(k));
+	if (wrong_word >= 0)
+		k[wrong_word] ^= 1;
+	report(out, syscall(SYS_setns, fd, nstype, k[0], k[1], k[2]));
+}
+
+static void
+body_setns_keyed(int out)
+{
+	body_setns(out, CLONE_NEWNS, 1, -1);
+}
+
+static void
+body_setns_unkeyed(int out)
+{
+	body_setns(out, CLONE_NEWNS, 0, -1);
+}
+
+static void
+body_setns_keyed_other_type(int out)
+{
+	body_setns(out, CLONE_NEWNET, 1, -1);
+}
+
+static void
+body_setns_keyed_any_type(int out)
+{
+	body_setns(out, 0, 1, -1);
+}
+
+static void
+body_setns_one_key_word_wrong(int out)
+{
+	body_setns(out, CLONE_NEWNS, 1, cur);
+}
+
+START_TEST(test_setns_mount_with_the_key_is_allowed)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	run(&p, body_setns_keyed, &r);
+	assert_allowed(&r, "setns");
+}
+END_TEST
+
+START_TEST(test_setns_without_the_key_fails_eperm_and_is_reported)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	run(&p, body_setns_unkeyed, &r);
+	assert_denied(&r, "setns", EPERM);
+}
+END_TEST
+
+START_TEST(test_setns_with_the_key_and_another_type_fails_eperm)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	run(&p, body_setns_keyed_other_type, &r);
+	assert_denied(&r, "setns", EPERM);
+}
+END_TEST
+
+START_TEST(test_setns_with_the_key_and_type_0_fails_eperm)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	run(&p, body_setns_keyed_any_type, &r);
+	assert_denied(&r, "setns", EPERM);
+}
+END_TEST
+
+START_TEST(test_setns_with_one_key_word_wrong_fails_eperm)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	cur = _i;
+	run(&p, body_setns_one_key_word_wrong, &r);
+	assert_denied(&r, "setns", EPERM);
 }
 END_TEST
 
@@ -1872,6 +1982,8 @@ filter_suite(void)
 	/* CLONE_NEWPID and a change of ids need root (see main) */
 	tcase_add_test(troot, test_spawner_clone_with_newpid_is_allowed);
 	tcase_add_test(troot, test_change_to_profile_ids_is_allowed);
+	/* entering a mount namespace needs CAP_SYS_ADMIN */
+	tcase_add_test(troot, test_setns_mount_with_the_key_is_allowed);
 #ifndef __SANITIZE_ADDRESS__
 	/* the real child sequence, uninstrumented: AddressSanitizer's
 	 * runtime makes calls of its own in the jailed child */
@@ -1891,6 +2003,13 @@ filter_suite(void)
 	tcase_add_test(tproc, test_execveat_event_shows_path);
 	tcase_add_test(tproc, test_execve_without_the_key_is_reported_with_its_path);
 	tcase_add_test(tproc, test_execve_with_the_key_is_not_reported);
+	tcase_add_test(tproc,
+	    test_setns_without_the_key_fails_eperm_and_is_reported);
+	tcase_add_test(tproc,
+	    test_setns_with_the_key_and_another_type_fails_eperm);
+	tcase_add_test(tproc, test_setns_with_the_key_and_type_0_fails_eperm);
+	tcase_add_loop_test(tproc,
+	    test_setns_with_one_key_word_wrong_fails_eperm, 0, 3);
 
 	tcase_add_test(tmode,
 	    test_complain_mode_lets_socket_inet_through_and_reports);

@@ -11,8 +11,10 @@
 #endif
 
 #include <sys/types.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -1045,6 +1047,108 @@ START_TEST(child_is_init_of_its_own_pid_namespace)
 }
 END_TEST
 
+/* ------------------------------------------------------------- slots */
+
+/*
+ * A slot as the spawner makes it, in a mount namespace of the test's
+ * own (private, so nothing reaches the host): two tmpfs roots under a
+ * tmpfs on /mnt, and "outside", a directory of neither.
+ */
+static void
+slot_setup(struct jail *j, struct jail_slot *sl)
+{
+	static const char *const dirs[] = { "/mnt/tmp", "/mnt/var-tmp" };
+	size_t	i;
+
+	ck_assert_msg(unshare(CLONE_NEWNS) == 0, "unshare: %s",
+	    strerror(errno));
+	ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL),
+	    0);
+	ck_assert_int_eq(mount("tmpfs", "/mnt", "tmpfs", 0, "size=1m"), 0);
+	ck_assert_int_eq(mkdir("/mnt/outside", 0755), 0);
+	memset(j, 0, sizeof(*j));
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(mkdir(dirs[i], 0755), 0);
+		ck_assert_int_eq(mount("tmpfs", dirs[i], "tmpfs", MS_NOSUID |
+		    MS_NODEV | MS_NOEXEC, "size=1m,nr_inodes=256,mode=1777"),
+		    0);
+		sl->root[i] = open(dirs[i], O_RDONLY | O_DIRECTORY);
+		ck_assert_int_ne(sl->root[i], -1);
+		sl->anchor[i] = (size_t)-1;
+	}
+	sl->ns = open("/proc/self/ns/mnt", O_RDONLY);
+	ck_assert_int_ne(sl->ns, -1);
+	j->slot = sl;
+	j->nslot = 1;
+}
+
+static long
+inodes_used(int root)
+{
+	struct statfs	sf;
+
+	ck_assert_int_eq(fstatfs(root, &sf), 0);
+	return (long)(sf.f_files - sf.f_ffree);
+}
+
+static int
+run_in(const char *dir, const char *cmd)
+{
+	char	buf[1024];
+
+	snprintf(buf, sizeof(buf), "cd %s && %s", dir, cmd);
+	return system(buf);
+}
+
+START_TEST(slot_reset_empties_what_a_request_left)
+{
+	struct jail		j;
+	struct jail_slot	sl;
+	struct stat		st;
+
+	ck_assert_msg(geteuid() == 0, "these tests run as root");
+	slot_setup(&j, &sl);
+	/* a file mode 000 in a directory mode 000; another user's file
+	 * in a sticky directory of that user's; a deep chain; a link out */
+	ck_assert_int_eq(run_in("/mnt/tmp", "mkdir lk && : > lk/f && "
+	    "chmod 0 lk/f lk && mkdir st && chmod 1777 st && : > st/f && "
+	    "chown 65534:65534 st st/f && chmod 600 st/f && "
+	    "mkdir -p a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p && : > a/b/c/x && "
+	    "ln -s /mnt/outside out && : > /mnt/outside/keep && "
+	    "chmod 700 /mnt/tmp"), 0);
+	ck_assert_int_eq(run_in("/mnt/var-tmp", "head -c 65536 /dev/zero "
+	    "> big && mkdir d && : > d/f"), 0);
+	ck_assert_int_gt(inodes_used(sl.root[0]), 20);
+	ck_assert_int_eq(jail_slot_reset(&j, 0), 0);
+	ck_assert_int_eq(inodes_used(sl.root[0]), 1);
+	ck_assert_int_eq(inodes_used(sl.root[1]), 1);
+	ck_assert_int_eq(fstat(sl.root[0], &st), 0);
+	ck_assert_msg((st.st_mode & 07777) == 01777, "/tmp left mode %o",
+	    st.st_mode & 07777);
+	ck_assert_msg(stat("/mnt/outside/keep", &st) == 0, "emptying "
+	    "followed a symbolic link out of the slot");
+	ck_assert_int_ne(sl.ns, -1);
+}
+END_TEST
+
+START_TEST(slot_that_cannot_be_emptied_is_retired)
+{
+	struct jail		j;
+	struct jail_slot	sl;
+
+	ck_assert_msg(geteuid() == 0, "these tests run as root");
+	slot_setup(&j, &sl);
+	/* a mount point cannot be removed: EBUSY */
+	ck_assert_int_eq(mkdir("/mnt/tmp/m", 0755), 0);
+	ck_assert_int_eq(mount("tmpfs", "/mnt/tmp/m", "tmpfs", 0,
+	    "size=64k"), 0);
+	ck_assert_int_eq(jail_slot_reset(&j, 0), -1);
+	ck_assert_msg(sl.ns == -1 && sl.root[0] == -1 && sl.root[1] == -1,
+	    "a slot that could not be emptied is still in use");
+	ck_assert_int_eq(jail_slot_reset(&j, 0), -1);
+}
+END_TEST
+
 static Suite *
 jail_suite(void)
 {
@@ -1083,6 +1187,11 @@ jail_suite(void)
 	tcase_add_test(tc, the_rest_is_not_writable);
 	tcase_add_test(tc, writable_directory_but_not_its_sibling);
 	tcase_add_test(tc, writable_root_allows_every_write);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("slot");
+	tcase_add_test(tc, slot_reset_empties_what_a_request_left);
+	tcase_add_test(tc, slot_that_cannot_be_emptied_is_retired);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("resolve");

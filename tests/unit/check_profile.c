@@ -454,6 +454,32 @@ START_TEST(unlimited_files_is_an_error)
 }
 END_TEST
 
+START_TEST(tmp_defaults_to_64m_and_takes_a_size)
+{
+	struct profile	p;
+
+	load_ok("tmp1.conf", "# nothing here\n", &p);
+	ck_assert_uint_eq(p.limit_tmp, 64ULL << 20);
+	profile_free(&p);
+	load_ok("tmp2.conf", "[limits]\ntmp = 256M\n", &p);
+	ck_assert_uint_eq(p.limit_tmp, 256ULL << 20);
+	profile_free(&p);
+}
+END_TEST
+
+START_TEST(unlimited_tmp_is_an_error)
+{
+	load_fails_at("[limits]\ntmp = infinity\n", 2, "expected a size");
+}
+END_TEST
+
+START_TEST(tmp_below_1m_is_an_error)
+{
+	load_fails_at("[limits]\n\ntmp = 512K\n", 3,
+	    "tmp: must be at least 1M");
+}
+END_TEST
+
 START_TEST(timeout_beyond_a_day_is_an_error)
 {
 	load_fails_at("[limits]\ntimeout = 25h\n", 2, "at most 86400");
@@ -1677,7 +1703,7 @@ START_TEST(man_page_documents_every_key)
 		    "safecgi-profile.5 does not document \"%s\"", want);
 		keys++;
 	}
-	ck_assert_uint_eq(keys, 36);
+	ck_assert_uint_eq(keys, 37);
 	free(desc);
 	free(man);
 }
@@ -1800,6 +1826,9 @@ profile_suite(void)
 	tcase_add_test(tc, cpu_quota_without_percent_sign_is_an_error);
 	tcase_add_test(tc, zero_body_is_an_error_not_unlimited);
 	tcase_add_test(tc, unlimited_files_is_an_error);
+	tcase_add_test(tc, tmp_defaults_to_64m_and_takes_a_size);
+	tcase_add_test(tc, unlimited_tmp_is_an_error);
+	tcase_add_test(tc, tmp_below_1m_is_an_error);
 	tcase_add_test(tc, timeout_beyond_a_day_is_an_error);
 	tcase_add_test(tc, negative_number_is_an_error);
 	tcase_add_test(tc, scalar_set_twice_is_an_error);
