@@ -39,6 +39,8 @@ struct req {
 	char			**env;		/* overrides, or NULL */
 	struct audit_tally	 tally;		/* its events */
 	unsigned		 nblocked;	/* denied calls (notify.c) */
+	pid_t			 denied_pid;	/* its last denied exec: */
+	uint64_t		 denied_hash;	/* ... pid, path (notify.c) */
 	int			 ctl;		/* to its spawner, or -1 */
 	struct cgroup_leaf	*leaf;		/* its budget, or NULL */
 	char			 ov_path_info[4200];

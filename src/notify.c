@@ -174,6 +174,7 @@ notify_track(struct notify *n, struct req *r, pid_t pid)
 		if (pid != 0 ? n->live[i].req == NULL : n->live[i].req == r) {
 			n->live[i].pid = pid;
 			n->live[i].req = pid != 0 ? r : NULL;
+			r->denied_pid = 0;
 			break;
 		}
 	pthread_cond_broadcast(&n->cv);
@@ -269,6 +270,26 @@ tarpit_release(struct notify *n)
 
 /* ------------------------------------------------------------ thread */
 
+/*
+ * The same process refused the same file again: a shell trying each
+ * directory of PATH, where /bin is a link to /usr/bin, finds wget twice.
+ * One attempt is one event (fail2ban counts them); another process, or
+ * another file, is a new attempt.
+ */
+static int
+repeated_exec(struct req *r, pid_t pid, const char *canon)
+{
+	uint64_t	h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (; *canon != '\0'; canon++)
+		h = (h ^ (unsigned char)*canon) * 1099511628211ULL;
+	if (r->denied_pid == pid && r->denied_hash == h)
+		return 1;
+	r->denied_pid = pid;
+	r->denied_hash = h;
+	return 0;
+}
+
 /* One notification from a spawner's listener: report, then answer. */
 static void
 notify_one(struct notify *n, int fd, const struct profile *p)
@@ -299,6 +320,9 @@ notify_one(struct notify *n, int fd, const struct profile *p)
 	}
 	ar.script_pid = fe.pid;
 	notify_decide(p, &fe, &who, &ck, &v);
+	if (v.record && fe.nr == __NR_execve && r != NULL &&
+	    repeated_exec(r, fe.pid, v.canon))
+		v.record = 0;	/* refused all the same */
 	v.ev.req = &ar;
 	if (v.record)
 		audit_budget_emit(&n->w->budget, r != NULL ? &r->tally : NULL,

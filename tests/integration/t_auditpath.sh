@@ -124,6 +124,32 @@ s=$(http_status "$BASE/cgi-bin/stderr.sh")
 check "stderr under the cap is logged as before" \
     grep -q "stderr-marker-7781" "$ERRLOG"
 
+# One refused program, one event: a shell looking the name up in PATH
+# tries /usr/bin/wget and then /bin/wget, the same file where /bin is a
+# link to usr/bin, and fail2ban would count the one attempt twice.
+# Two separate attempts are still two.
+cat > "$T/wgettwice.sh" <<'SH'
+#!/bin/sh
+printf 'Content-Type: text/plain\n\n'
+PATH=/usr/local/bin:/usr/bin:/bin
+wget -q -O- http://127.0.0.1:9/ 2>/dev/null
+[ "$QUERY_STRING" = twice ] && wget -q -O- http://127.0.0.1:9/ 2>/dev/null
+echo done
+SH
+install_script "$T/wgettwice.sh" wgettwice.sh
+denied_wget() {	# exec_denied events for wget of a request's URI
+	grep '"event":"exec_denied"' "$AUDIT" | grep "\"uri\":\"$1\"" |
+	    grep -c 'wget'
+}
+http_status "$BASE/cgi-bin/wgettwice.sh?once" >/dev/null
+sleep 0.5
+check "one refused wget found twice along PATH is one exec_denied event ($(denied_wget '/cgi-bin/wgettwice.sh?once'))" \
+    [ "$(denied_wget '/cgi-bin/wgettwice.sh?once')" = 1 ]
+http_status "$BASE/cgi-bin/wgettwice.sh?twice" >/dev/null
+sleep 0.5
+check "... and two attempts are two ($(denied_wget '/cgi-bin/wgettwice.sh?twice'))" \
+    [ "$(denied_wget '/cgi-bin/wgettwice.sh?twice')" = 2 ]
+
 # The worker parses what clients send: it writes its lines and events
 # through the master, and holds no descriptor of the logs themselves
 # that it could write, truncate or forge with.
