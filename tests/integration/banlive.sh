@@ -3,8 +3,9 @@
 # REMOTE_ADDR (Debian's CrowdSec whitelist drops 127.0.0.1), and three
 # scripts:
 #   policy.sh       a benign shell script that runs id, which its profile
-#                   does not allow: two exec_denied per page load (the
-#                   shell tries /usr/bin/id, then /bin/id), evidence policy
+#                   does not allow: one exec_denied per page load (the
+#                   shell tries /usr/bin/id, then /bin/id, the same file),
+#                   evidence policy
 #   complain.sh     the same kind of script in complain mode, running wget
 #                   (a tool whose denied exec is an attack in enforce mode)
 #   mainfunction.cgi  the README's vulnerable demo script, demo profile
