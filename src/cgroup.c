@@ -44,7 +44,7 @@ struct cgroup_leaf {
 	struct cgroup_tree	*tree;
 	char			 name[NAME_MAX + 1];
 	int			 fd[CGROUP_NHIER];	/* the leaf */
-	int			 procs[CGROUP_NHIER];	/* its cgroup.procs */
+	int			 procs[CGROUP_NHIER];	/* join_file() */
 	/*
 	 * Files read after every request, kept open: a pread costs one
 	 * system call where openat, read, close cost three.
@@ -910,6 +910,22 @@ leaf_fds_high(struct cgroup_leaf *l)
 	l->f_pids = fd_high(l->f_pids);
 }
 
+/*
+ * The file a child writes "0" to, to join: on v1 "tasks", which moves
+ * the writing thread alone (the child is one thread until execve, and
+ * what it forks follows it).  Writing cgroup.procs instead moves a
+ * thread group and takes cgroup_threadgroup_rwsem for writing, which
+ * waits for an RCU grace period and stalls every fork and exit on the
+ * host meanwhile: the spawner, in vfork, waited with it on every
+ * request (bench/RESULTS.md).  cgroup2 has no such file for a domain
+ * cgroup: CLONE_INTO_CGROUP is its way without a migration.
+ */
+static const char *
+join_file(int hier)
+{
+	return hier == CGROUP_UNIFIED ? "cgroup.procs" : "tasks";
+}
+
 static int
 open_ro(int dirfd, const char *file)
 {
@@ -969,7 +985,7 @@ cgroup_leaf_new(struct cgroup_tree *t, const char *name, char *err,
 		if ((mkdirat(t->fd[i], name, 0755) == -1 && errno != EEXIST) ||
 		    (l->fd[i] = openat(t->fd[i], name, O_RDONLY |
 		    O_DIRECTORY | O_CLOEXEC)) == -1 ||
-		    (l->procs[i] = openat(l->fd[i], "cgroup.procs",
+		    (l->procs[i] = openat(l->fd[i], join_file(i),
 		    O_WRONLY | O_CLOEXEC)) == -1) {
 			seterr(err, errlen, "%s/%s/%s: %s", t->host.dir[i],
 			    t->name, name, strerror(errno));

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <grp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -812,6 +813,99 @@ START_TEST(test_enter_works_after_dropping_to_nobody)
 }
 END_TEST
 
+/*
+ * v1: the child joins through each hierarchy's "tasks", which moves the
+ * writing thread alone and so takes no threadgroup lock (writing
+ * cgroup.procs takes cgroup_threadgroup_rwsem for writing, which stalls
+ * every fork and exit on the host for an RCU grace period).  The child
+ * of a spawn is one thread until execve; here a second thread shows
+ * that only the writer moved.
+ */
+static int	side_pipe[2];
+
+static void *
+side_thread(void *arg)
+{
+	pid_t	tid = (pid_t)syscall(SYS_gettid);
+
+	(void)arg;
+	if (write(side_pipe[1], &tid, sizeof(tid)) != sizeof(tid))
+		_exit(5);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* Does line "N:memory:PATH" of this cgroup file name the leaf? */
+static int
+memory_line_is(const char *file, const char *leafpath)
+{
+	char	buf[4096], *p;
+	int	fd;
+	ssize_t	n;
+
+	if ((fd = open(file, O_RDONLY)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((p = strstr(buf, ":memory:")) == NULL)
+		return -1;
+	p += strlen(":memory:");
+	p[strcspn(p, "\n")] = '\0';
+	return strcmp(p, leafpath) == 0;
+}
+
+START_TEST(test_v1_join_moves_the_calling_thread_alone)
+{
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
+	struct cgroup_tree	*t = make_tree();
+	struct cgroup_leaf	*l = new_leaf(t, &lim);
+	char			 leafpath[PATH_MAX + 128], mnt[PATH_MAX];
+	char			 self[4096];
+	pid_t			 pid;
+	int			 status, fd;
+	ssize_t			 n;
+
+	/* the leaf's path as /proc/PID/cgroup shows it */
+	ck_assert_int_ne(fd = open("/proc/self/cgroup", O_RDONLY), -1);
+	ck_assert_int_gt(n = read(fd, self, sizeof(self) - 1), 0);
+	close(fd);
+	self[n] = '\0';
+	ck_assert_int_eq(cgroup_parse_self(self, "memory", mnt,
+	    sizeof(mnt)), 0);
+	snprintf(leafpath, sizeof(leafpath), "%s/%s/r0",
+	    strcmp(mnt, "/") == 0 ? "" : mnt, tname);
+	ck_assert_int_eq(pipe(side_pipe), 0);
+	if ((pid = fork()) == 0) {
+		pthread_t	th;
+		pid_t		tid;
+		char		file[64];
+
+		if (pthread_create(&th, NULL, side_thread, NULL) != 0 ||
+		    read(side_pipe[0], &tid, sizeof(tid)) != sizeof(tid))
+			_exit(2);
+		if (cgroup_leaf_enter(l, 0) == -1)
+			_exit(3);
+		if (memory_line_is("/proc/thread-self/cgroup", leafpath) != 1)
+			_exit(4);
+		snprintf(file, sizeof(file), "/proc/self/task/%d/cgroup",
+		    (int)tid);
+		_exit(memory_line_is(file, leafpath) == 0 ? 0 : 6);
+	}
+	status = wait_for(pid, 5);
+	ck_assert_msg(status == 0, "exit %d: 3 no join, 4 the writer is not "
+	    "in the leaf, 6 the other thread moved too", WIFEXITED(status) ?
+	    WEXITSTATUS(status) : -1);
+	close(side_pipe[0]);
+	close(side_pipe[1]);
+	cgroup_leaf_free(l);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
 START_TEST(test_clone_into_cgroup_starts_the_child_in_the_v2_leaf)
 {
 	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
@@ -1034,6 +1128,7 @@ cgroup_suite(int v2)
 		tcase_add_test(th,
 		    test_detect_reports_the_v1_controllers_of_a_hybrid_host);
 		tcase_add_test(th, test_kill_empties_the_leaf_v1_loop);
+		tcase_add_test(th, test_v1_join_moves_the_calling_thread_alone);
 	}
 	suite_add_tcase(s, th);
 	return s;
