@@ -777,6 +777,38 @@ v2_undelegate(struct cgroup_tree *t)
 	unlinkat(ofd, leaf, AT_REMOVEDIR);
 }
 
+/*
+ * The CPU scheduler weighs siblings: every request's leaf is beneath
+ * <own>/<name>, so all running requests together compete with the other
+ * tasks beside <name> (nginx, the workers, the rest of the host) with
+ * the weight of a single task, where each script started by fcgiwrap
+ * weighs one task.  <name> weighs as much as one task per CPU: as many
+ * scripts as can run at once, together, weigh what they would weigh
+ * outside any cgroup; each one is still bounded by its own cpu_quota.
+ */
+static int
+tree_cpu_weight(struct cgroup_tree *t, char *err, size_t errlen)
+{
+	char	val[32];
+	long	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int	v2 = t->host.version == 2;
+	int	fd = t->fd[v2 ? CGROUP_UNIFIED : CGROUP_CPU];
+
+	if (ncpu < 1)
+		ncpu = 1;
+	if (ncpu > 64)
+		ncpu = 64;	/* cpu.weight is at most 10000 */
+	/* v1 cpu.shares: a task weighs 1024; v2 cpu.weight: 100 */
+	snprintf(val, sizeof(val), "%ld", ncpu * (v2 ? 100 : 1024));
+	if (fd == -1 || write_at(fd, v2 ? "cpu.weight" : "cpu.shares",
+	    val) == 0)
+		return 0;
+	seterr(err, errlen, "%s/%s/%s: cannot write \"%s\": %s",
+	    t->host.dir[v2 ? CGROUP_UNIFIED : CGROUP_CPU], t->name,
+	    v2 ? "cpu.weight" : "cpu.shares", val, strerror(errno));
+	return -1;
+}
+
 struct cgroup_tree *
 cgroup_tree_open(const struct cgroup_host *h, const char *name, char *err,
     size_t errlen)
@@ -816,6 +848,8 @@ cgroup_tree_open(const struct cgroup_host *h, const char *name, char *err,
 			goto fail;
 		}
 	}
+	if (tree_cpu_weight(t, err, errlen) == -1)
+		goto fail;
 	if (h->version == 2) {
 		char	want[96];
 

@@ -906,6 +906,32 @@ START_TEST(test_v1_join_moves_the_calling_thread_alone)
 }
 END_TEST
 
+/*
+ * All of a worker's requests sit beneath <own>/<name>, which the CPU
+ * scheduler weighs against the tasks beside it: it weighs one task per
+ * CPU, not one task for all the scripts together.
+ */
+START_TEST(test_tree_weighs_one_task_per_cpu)
+{
+	struct cgroup_tree	*t = make_tree();
+	char			 file[PATH_MAX + 128], buf[64];
+	long			 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int			 fd;
+	ssize_t			 n;
+
+	snprintf(file, sizeof(file), "%s/%s/%s", hier_dir(CGROUP_CPU), tname,
+	    host.version == 2 ? "cpu.weight" : "cpu.shares");
+	ck_assert_msg((fd = open(file, O_RDONLY)) != -1, "%s: %s", file,
+	    strerror(errno));
+	ck_assert_int_gt(n = read(fd, buf, sizeof(buf) - 1), 0);
+	close(fd);
+	buf[n] = '\0';
+	ck_assert_int_eq(atol(buf), (ncpu > 64 ? 64 : ncpu) *
+	    (host.version == 2 ? 100 : 1024));
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
 START_TEST(test_clone_into_cgroup_starts_the_child_in_the_v2_leaf)
 {
 	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
@@ -1113,6 +1139,7 @@ cgroup_suite(int v2)
 	    test_join_with_fds_passed_to_a_process_forked_before);
 	tcase_add_test(tk,
 	    test_clone_into_cgroup_starts_the_child_in_the_v2_leaf);
+	tcase_add_test(tk, test_tree_weighs_one_task_per_cpu);
 	suite_add_tcase(s, tk);
 
 	/* what only one kind of host has */
