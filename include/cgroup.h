@@ -39,7 +39,7 @@ enum cgroup_hier {
 	CGROUP_MEMORY,	/* v1 only */
 	CGROUP_PIDS,	/* v1 only */
 	CGROUP_CPU,	/* v1 only */
-	CGROUP_CPUACCT,	/* v1 only, when not co-mounted with cpu */
+	CGROUP_CPUACCT,	/* v1, not co-mounted with cpu: detected, unused */
 	CGROUP_NHIER
 };
 
@@ -72,7 +72,8 @@ struct cgroup_limits {
 };
 
 struct cgroup_usage {
-	uint64_t	cpu_usec;	/* user + system */
+	/* user + system; not on v1 with cpuacct apart from cpu */
+	uint64_t	cpu_usec;
 	/*
 	 * bytes; v1: since the last reset (this request), v2: since the
 	 * leaf was made (6.1 cannot reset memory.peak); 0: not reported

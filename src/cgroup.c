@@ -827,7 +827,12 @@ cgroup_tree_open(const struct cgroup_host *h, const char *name, char *err,
 	for (i = 0; i < CGROUP_NHIER; i++)
 		t->own[i] = t->fd[i] = -1;
 	for (i = 0; i < CGROUP_NHIER; i++) {
-		if (h->dir[i][0] == '\0')
+		/*
+		 * cpuacct apart from cpu only counts CPU time, which no
+		 * request reads, and spanning it cost each request one more
+		 * migration: not used (remove_stale still cleans it).
+		 */
+		if (h->dir[i][0] == '\0' || i == CGROUP_CPUACCT)
 			continue;
 		if ((t->own[i] = open_dir(h->dir[i])) == -1) {
 			seterr(err, errlen, "%s: %s", h->dir[i],
