@@ -75,8 +75,8 @@ struct cgroup_usage {
 	/* user + system; not on v1 with cpuacct apart from cpu */
 	uint64_t	cpu_usec;
 	/*
-	 * bytes; v1: since the last reset (this request), v2: since the
-	 * leaf was made (6.1 cannot reset memory.peak); 0: not reported
+	 * bytes, since the leaf was made (6.1 cannot reset memory.peak,
+	 * and no reader needs v1's per request); 0: not reported
 	 */
 	uint64_t	memory_peak;
 };

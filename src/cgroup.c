@@ -1264,17 +1264,13 @@ cgroup_leaf_usage(const struct cgroup_leaf *l, struct cgroup_usage *u)
 	return -1;
 }
 
-int
-cgroup_leaf_reset(struct cgroup_leaf *l)
+/* cgroup_leaf_reset() of a leaf known to be empty */
+static int
+leaf_reset_empty(struct cgroup_leaf *l)
 {
 	uint64_t	left = 0, shmem = 0;
-	int		n, m = hier(l, CGROUP_MEMORY);
+	int		m = hier(l, CGROUP_MEMORY);
 
-	if ((n = cgroup_leaf_count(l)) != 0) {
-		if (n > 0)
-			errno = EBUSY;
-		return -1;
-	}
 	/*
 	 * What stays charged once the leaf is empty is page cache and
 	 * kernel objects still being freed (reclaimable: the next request's
@@ -1287,11 +1283,21 @@ cgroup_leaf_reset(struct cgroup_leaf *l)
 	    key_at(l->fd[m], "memory.stat", "shmem", &shmem) == 0 &&
 	    shmem > RESET_SLACK)
 		return 1;
-	/* the peak is per request */
-	if (m != CGROUP_UNIFIED)
-		write_at(l->fd[m], "memory.max_usage_in_bytes", "0");
 	leaf_baseline(l);
 	return 0;
+}
+
+int
+cgroup_leaf_reset(struct cgroup_leaf *l)
+{
+	int	n;
+
+	if ((n = cgroup_leaf_count(l)) != 0) {
+		if (n > 0)
+			errno = EBUSY;
+		return -1;
+	}
+	return leaf_reset_empty(l);
 }
 
 int
@@ -1432,9 +1438,10 @@ cgroup_pool_give(struct cgroup_pool *p, struct cgroup_leaf *l)
 		return -1;
 	}
 	/* a leaf that cannot be made clean is never handed out again */
+	/* empty once the kill returns: counted once, not again */
 	if (cgroup_leaf_kill(l, KILL_TIMEOUT_MS) == -1)
 		return -1;
-	if ((rc = cgroup_leaf_reset(l)) == -1)
+	if ((rc = leaf_reset_empty(l)) == -1)
 		return -1;
 	if (rc == 1) {
 		/* pages that cannot be reclaimed (tmpfs, shm) would count
