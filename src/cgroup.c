@@ -196,13 +196,28 @@ key_at(int dirfd, const char *file, const char *key, uint64_t *v)
 	return parse_key(buf, key, v);
 }
 
+/*
+ * The files kept open (memory.events, memory.oom_control, pids.events,
+ * the usage) are one seq_file record each, which a read renders whole:
+ * one pread has it all, where read_fd() reads on until a second one
+ * returns 0.  They are read several times a request.
+ */
 static int
 key_fd(int fd, const char *key, uint64_t *v)
 {
 	char	buf[4096];
+	ssize_t	n;
 
-	if (read_fd(fd, buf, sizeof(buf)) == -1)
+	while ((n = pread(fd, buf, sizeof(buf) - 1, 0)) == -1 &&
+	    errno == EINTR)
+		;
+	if (n == -1)
 		return -1;
+	if (n == (ssize_t)sizeof(buf) - 1) {
+		errno = EFBIG;
+		return -1;
+	}
+	buf[n] = '\0';
 	return parse_key(buf, key, v);
 }
 
