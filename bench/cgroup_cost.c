@@ -8,7 +8,11 @@
  *                   and cgroup2 (cgroup_leaf_enter: one write of "0" per
  *                   hierarchy), then the leaf is checked empty and reset
  *                   for reuse (cgroup_pool_give)
- *   vfork+leaf v1   the same with the v1 hierarchies alone: the default
+ *   vfork+leaf v1   the same with the v1 hierarchies alone: the default,
+ *                   joined through each hierarchy's "tasks" file
+ *   vfork+procs v1  the same through cgroup.procs, as before: takes
+ *                   cgroup_threadgroup_rwsem for writing, which every
+ *                   fork and exit on the host takes for reading
  *   clone3          fork-like clone3(CLONE_VFORK) + execve
  *   clone3+into     clone3(CLONE_VFORK|CLONE_INTO_CGROUP) into the v2 leaf,
  *                   the v1 ones joined by writes, then reset
@@ -19,9 +23,11 @@
  * The ways take turns, request by request; each run gives each way the
  * median of its N requests, and the figure is the median over the runs,
  * with beside it the part spent after the child was reaped (checking the
- * leaf empty, resetting it).  Run as root:
+ * leaf empty, resetting it).  -f N keeps N processes forking and reaping
+ * children meanwhile, as a busy host does (a web server's other CGI
+ * requests): what a join costs under contention.  Run as root:
  *
- *   bench/cgroup_cost [-n N] [-r RUNS] program
+ *   bench/cgroup_cost [-n N] [-r RUNS] [-f FORKERS] program
  */
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -42,18 +48,20 @@
 #include "cgroup.h"
 
 enum way {
-	W_VFORK, W_VFORK_LEAF, W_VFORK_LEAF_V1, W_CLONE3, W_CLONE3_INTO,
-	W_CLONE3_INTO_V2, W_MKDIR, W_N
+	W_VFORK, W_VFORK_LEAF, W_VFORK_LEAF_V1, W_VFORK_PROCS_V1, W_CLONE3,
+	W_CLONE3_INTO, W_CLONE3_INTO_V2, W_MKDIR, W_N
 };
 
 static const char *const way_name[W_N] = {
-	"vfork", "vfork+leaf", "vfork+leaf v1", "clone3", "clone3+into",
-	"clone3+into v2", "vfork+mkdir"
+	"vfork", "vfork+leaf", "vfork+leaf v1", "vfork+procs v1", "clone3",
+	"clone3+into", "clone3+into v2", "vfork+mkdir"
 };
 
 struct child {
 	const char		*prog;
 	const struct cgroup_leaf *leaf;
+	const int		*procs;		/* or these fds */
+	int			 nprocs;
 	int			 skip_unified;
 	int			 devnull;
 };
@@ -74,6 +82,8 @@ child_main(void *arg)
 	if (c->leaf != NULL && cgroup_leaf_enter(c->leaf, c->skip_unified) ==
 	    -1)
 		_exit(126);
+	if (c->procs != NULL && cgroup_join(c->procs, c->nprocs) == -1)
+		_exit(125);
 	dup2(c->devnull, 1);
 	execve(c->prog, argv0, envp0);
 	_exit(127);
@@ -150,19 +160,23 @@ struct bench {
 	struct cgroup_tree	*tree;
 	struct cgroup_pool	*pool, *pool_v1;
 	struct cgroup_leaf	*leaf_v2;
+	int			 procs_v1[CGROUP_NHIER];	/* pool_v1's r0 */
+	int			 nprocs_v1;
 };
 
 /* One request the given way; its time, and the part after the reap. */
 static double
 one(struct bench *b, enum way w, double *after)
 {
-	struct cgroup_pool	*p = w == W_VFORK_LEAF_V1 ? b->pool_v1 :
+	struct cgroup_pool	*p = w == W_VFORK_LEAF_V1 ||
+				    w == W_VFORK_PROCS_V1 ? b->pool_v1 :
 				    b->pool;
 	struct cgroup_leaf	*leaf = NULL;
 	char			 e[512];
 	double			 t0 = now_us(), t1;
 
 	b->c.leaf = NULL;
+	b->c.procs = NULL;
 	b->c.skip_unified = 0;
 	switch (w) {
 	case W_VFORK:
@@ -173,10 +187,17 @@ one(struct bench *b, enum way w, double *after)
 		return now_us() - t0;
 	case W_VFORK_LEAF:
 	case W_VFORK_LEAF_V1:
+	case W_VFORK_PROCS_V1:
 	case W_CLONE3_INTO:
 		if ((leaf = cgroup_pool_take(p, &limits)) == NULL)
 			err(1, "pool_take");
 		b->c.leaf = leaf;
+		if (w == W_VFORK_PROCS_V1) {
+			/* the pool's one leaf, r0, by its cgroup.procs */
+			b->c.leaf = NULL;
+			b->c.procs = b->procs_v1;
+			b->c.nprocs = b->nprocs_v1;
+		}
 		if (w == W_CLONE3_INTO) {
 			b->c.skip_unified = 1;
 			reap(spawn_clone3(&b->c, cgroup_leaf_clonefd(leaf)));
@@ -218,10 +239,14 @@ main(int argc, char *argv[])
 	struct bench		 b;
 	char			 e[512], name[64];
 	double			*tot[W_N], *aft[W_N], *smp, *sma;
-	int			 n = 200, runs = 5, ch, r, i, w;
+	pid_t			 forker[64];
+	int			 n = 200, runs = 5, forkers = 0, ch, r, i, w;
 
-	while ((ch = getopt(argc, argv, "n:r:")) != -1) {
+	while ((ch = getopt(argc, argv, "f:n:r:")) != -1) {
 		switch (ch) {
+		case 'f':
+			forkers = atoi(optarg);
+			break;
 		case 'n':
 			n = atoi(optarg);
 			break;
@@ -230,12 +255,14 @@ main(int argc, char *argv[])
 			break;
 		default:
 			fprintf(stderr, "usage: cgroup_cost [-n N] [-r RUNS] "
-			    "program\n");
+			    "[-f FORKERS] program\n");
 			return 2;
 		}
 	}
-	if (optind != argc - 1 || n < 1 || runs < 1)
-		errx(2, "usage: cgroup_cost [-n N] [-r RUNS] program");
+	if (optind != argc - 1 || n < 1 || runs < 1 || forkers < 0 ||
+	    forkers > 64)
+		errx(2, "usage: cgroup_cost [-n N] [-r RUNS] [-f FORKERS] "
+		    "program");
 	memset(&b, 0, sizeof(b));
 	b.c.prog = argv[optind];
 	if ((b.c.devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)
@@ -260,11 +287,36 @@ main(int argc, char *argv[])
 	    NULL || (b.pool_v1 = cgroup_pool_new(tree_v1, "r", 1, e,
 	    sizeof(e))) == NULL)
 		errx(1, "%s", e);
+	for (i = CGROUP_MEMORY; i <= CGROUP_CPU; i++) {
+		char	path[PATH_MAX + 128];
+
+		snprintf(path, sizeof(path), "%s/%s/r0/cgroup.procs",
+		    host_v1.dir[i], name);
+		if ((b.procs_v1[b.nprocs_v1++] = open(path, O_WRONLY |
+		    O_CLOEXEC)) == -1)
+			err(1, "%s", path);
+	}
 	snprintf(name, sizeof(name), "cgroup-cost-v2-%d", (int)getpid());
 	if ((tree_v2 = cgroup_tree_open(&host_v2, name, e, sizeof(e))) ==
 	    NULL || (b.leaf_v2 = cgroup_leaf_new(tree_v2, "r0", e,
 	    sizeof(e))) == NULL)
 		errx(1, "%s", e);
+
+	/* a busy host: processes forking and reaping all the time */
+	for (i = 0; i < forkers; i++) {
+		if ((forker[i] = fork()) == -1)
+			err(1, "fork");
+		if (forker[i] == 0) {
+			for (;;) {
+				pid_t	p = fork();
+
+				if (p == 0)
+					_exit(0);
+				if (p > 0)
+					waitpid(p, NULL, 0);
+			}
+		}
+	}
 
 	/*
 	 * The ways take turns request by request, so that a neighbour's
@@ -288,6 +340,12 @@ main(int argc, char *argv[])
 		}
 	}
 
+	for (i = 0; i < forkers; i++) {
+		kill(forker[i], SIGKILL);
+		waitpid(forker[i], NULL, 0);
+	}
+	for (i = 0; i < b.nprocs_v1; i++)
+		close(b.procs_v1[i]);
 	cgroup_pool_free(b.pool);
 	cgroup_pool_free(b.pool_v1);
 	cgroup_leaf_free(b.leaf_v2);
@@ -295,10 +353,11 @@ main(int argc, char *argv[])
 	    -1 || cgroup_tree_close(tree_v2) == -1)
 		warnx("a cgroup was left behind");
 
-	printf("# %s: %d runs of %d requests per way, taking turns;\n"
+	printf("# %s: %d runs of %d requests per way, taking turns, "
+	    "%d forkers beside;\n"
 	    "# median over the runs of each run's median, in us\n"
 	    "# way            total  after-reap  vs vfork  (runs: min, max)\n",
-	    b.c.prog, runs, n);
+	    b.c.prog, runs, n, forkers);
 	for (w = 0; w < W_N; w++) {
 		double	lo, hi, t, a;
 

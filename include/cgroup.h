@@ -13,8 +13,9 @@
  *                                 one left by a crash is killed, removed
  *            cgroup_pool_new()    leaves made ahead, one per request slot
  *   request  cgroup_pool_take()   a leaf with the request's limits
- *   child    cgroup_leaf_enter()  writes "0" to cgroup.procs fds opened
- *                                 ahead (works with /sys masked), or
+ *   child    cgroup_leaf_enter()  writes "0" to fds opened ahead (v1
+ *                                 tasks, v2 cgroup.procs; works with
+ *                                 /sys masked), or
  *            clone3(CLONE_INTO_CGROUP, cgroup_leaf_clonefd())
  *   after    cgroup_leaf_cause()  memory or pids budget exceeded?
  *            cgroup_pool_give()   kill what is left, reset, reuse
@@ -39,7 +40,7 @@ enum cgroup_hier {
 	CGROUP_MEMORY,	/* v1 only */
 	CGROUP_PIDS,	/* v1 only */
 	CGROUP_CPU,	/* v1 only */
-	CGROUP_CPUACCT,	/* v1 only, when not co-mounted with cpu */
+	CGROUP_CPUACCT,	/* v1, not co-mounted with cpu: detected, unused */
 	CGROUP_NHIER
 };
 
@@ -72,10 +73,11 @@ struct cgroup_limits {
 };
 
 struct cgroup_usage {
-	uint64_t	cpu_usec;	/* user + system */
+	/* user + system; not on v1 with cpuacct apart from cpu */
+	uint64_t	cpu_usec;
 	/*
-	 * bytes; v1: since the last reset (this request), v2: since the
-	 * leaf was made (6.1 cannot reset memory.peak); 0: not reported
+	 * bytes, since the leaf was made (6.1 cannot reset memory.peak,
+	 * and no reader needs v1's per request); 0: not reported
 	 */
 	uint64_t	memory_peak;
 };
@@ -124,13 +126,14 @@ int	cgroup_leaf_free(struct cgroup_leaf *);
 int	cgroup_leaf_limit(struct cgroup_leaf *, const struct cgroup_limits *);
 /*
  * In the child, before execve: join every hierarchy by writing "0" to
- * cgroup.procs fds opened ahead.  skip_unified: the child was already
+ * fds opened ahead (v1: tasks, which moves the one thread without the
+ * threadgroup lock; v2: cgroup.procs).  skip_unified: the child was already
  * cloned into the v2 leaf.  Only write(2): safe after vfork.
  */
 int	cgroup_leaf_enter(const struct cgroup_leaf *, int skip_unified);
 /*
  * The same in two halves, for a child that holds no pool: the leaf's
- * cgroup.procs fds (returns how many), which the worker can pass with a
+ * join fds (returns how many), which the worker can pass with a
  * request (SCM_RIGHTS), and the join from those fds alone.
  */
 int	cgroup_leaf_procs(const struct cgroup_leaf *, int skip_unified,

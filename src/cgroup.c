@@ -44,7 +44,7 @@ struct cgroup_leaf {
 	struct cgroup_tree	*tree;
 	char			 name[NAME_MAX + 1];
 	int			 fd[CGROUP_NHIER];	/* the leaf */
-	int			 procs[CGROUP_NHIER];	/* its cgroup.procs */
+	int			 procs[CGROUP_NHIER];	/* join_file() */
 	/*
 	 * Files read after every request, kept open: a pread costs one
 	 * system call where openat, read, close cost three.
@@ -196,13 +196,28 @@ key_at(int dirfd, const char *file, const char *key, uint64_t *v)
 	return parse_key(buf, key, v);
 }
 
+/*
+ * The files kept open (memory.events, memory.oom_control, pids.events,
+ * the usage) are one seq_file record each, which a read renders whole:
+ * one pread has it all, where read_fd() reads on until a second one
+ * returns 0.  They are read several times a request.
+ */
 static int
 key_fd(int fd, const char *key, uint64_t *v)
 {
 	char	buf[4096];
+	ssize_t	n;
 
-	if (read_fd(fd, buf, sizeof(buf)) == -1)
+	while ((n = pread(fd, buf, sizeof(buf) - 1, 0)) == -1 &&
+	    errno == EINTR)
+		;
+	if (n == -1)
 		return -1;
+	if (n == (ssize_t)sizeof(buf) - 1) {
+		errno = EFBIG;
+		return -1;
+	}
+	buf[n] = '\0';
 	return parse_key(buf, key, v);
 }
 
@@ -777,6 +792,38 @@ v2_undelegate(struct cgroup_tree *t)
 	unlinkat(ofd, leaf, AT_REMOVEDIR);
 }
 
+/*
+ * The CPU scheduler weighs siblings: every request's leaf is beneath
+ * <own>/<name>, so all running requests together compete with the other
+ * tasks beside <name> (nginx, the workers, the rest of the host) with
+ * the weight of a single task, where each script started by fcgiwrap
+ * weighs one task.  <name> weighs as much as one task per CPU: as many
+ * scripts as can run at once, together, weigh what they would weigh
+ * outside any cgroup; each one is still bounded by its own cpu_quota.
+ */
+static int
+tree_cpu_weight(struct cgroup_tree *t, char *err, size_t errlen)
+{
+	char	val[32];
+	long	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int	v2 = t->host.version == 2;
+	int	fd = t->fd[v2 ? CGROUP_UNIFIED : CGROUP_CPU];
+
+	if (ncpu < 1)
+		ncpu = 1;
+	if (ncpu > 64)
+		ncpu = 64;	/* cpu.weight is at most 10000 */
+	/* v1 cpu.shares: a task weighs 1024; v2 cpu.weight: 100 */
+	snprintf(val, sizeof(val), "%ld", ncpu * (v2 ? 100 : 1024));
+	if (fd == -1 || write_at(fd, v2 ? "cpu.weight" : "cpu.shares",
+	    val) == 0)
+		return 0;
+	seterr(err, errlen, "%s/%s/%s: cannot write \"%s\": %s",
+	    t->host.dir[v2 ? CGROUP_UNIFIED : CGROUP_CPU], t->name,
+	    v2 ? "cpu.weight" : "cpu.shares", val, strerror(errno));
+	return -1;
+}
+
 struct cgroup_tree *
 cgroup_tree_open(const struct cgroup_host *h, const char *name, char *err,
     size_t errlen)
@@ -795,7 +842,12 @@ cgroup_tree_open(const struct cgroup_host *h, const char *name, char *err,
 	for (i = 0; i < CGROUP_NHIER; i++)
 		t->own[i] = t->fd[i] = -1;
 	for (i = 0; i < CGROUP_NHIER; i++) {
-		if (h->dir[i][0] == '\0')
+		/*
+		 * cpuacct apart from cpu only counts CPU time, which no
+		 * request reads, and spanning it cost each request one more
+		 * migration: not used (remove_stale still cleans it).
+		 */
+		if (h->dir[i][0] == '\0' || i == CGROUP_CPUACCT)
 			continue;
 		if ((t->own[i] = open_dir(h->dir[i])) == -1) {
 			seterr(err, errlen, "%s: %s", h->dir[i],
@@ -816,6 +868,8 @@ cgroup_tree_open(const struct cgroup_host *h, const char *name, char *err,
 			goto fail;
 		}
 	}
+	if (tree_cpu_weight(t, err, errlen) == -1)
+		goto fail;
 	if (h->version == 2) {
 		char	want[96];
 
@@ -910,6 +964,22 @@ leaf_fds_high(struct cgroup_leaf *l)
 	l->f_pids = fd_high(l->f_pids);
 }
 
+/*
+ * The file a child writes "0" to, to join: on v1 "tasks", which moves
+ * the writing thread alone (the child is one thread until execve, and
+ * what it forks follows it).  Writing cgroup.procs instead moves a
+ * thread group and takes cgroup_threadgroup_rwsem for writing, which
+ * waits for an RCU grace period and stalls every fork and exit on the
+ * host meanwhile: the spawner, in vfork, waited with it on every
+ * request (bench/RESULTS.md).  cgroup2 has no such file for a domain
+ * cgroup: CLONE_INTO_CGROUP is its way without a migration.
+ */
+static const char *
+join_file(int hier)
+{
+	return hier == CGROUP_UNIFIED ? "cgroup.procs" : "tasks";
+}
+
 static int
 open_ro(int dirfd, const char *file)
 {
@@ -969,7 +1039,7 @@ cgroup_leaf_new(struct cgroup_tree *t, const char *name, char *err,
 		if ((mkdirat(t->fd[i], name, 0755) == -1 && errno != EEXIST) ||
 		    (l->fd[i] = openat(t->fd[i], name, O_RDONLY |
 		    O_DIRECTORY | O_CLOEXEC)) == -1 ||
-		    (l->procs[i] = openat(l->fd[i], "cgroup.procs",
+		    (l->procs[i] = openat(l->fd[i], join_file(i),
 		    O_WRONLY | O_CLOEXEC)) == -1) {
 			seterr(err, errlen, "%s/%s/%s: %s", t->host.dir[i],
 			    t->name, name, strerror(errno));
@@ -1209,17 +1279,13 @@ cgroup_leaf_usage(const struct cgroup_leaf *l, struct cgroup_usage *u)
 	return -1;
 }
 
-int
-cgroup_leaf_reset(struct cgroup_leaf *l)
+/* cgroup_leaf_reset() of a leaf known to be empty */
+static int
+leaf_reset_empty(struct cgroup_leaf *l)
 {
 	uint64_t	left = 0, shmem = 0;
-	int		n, m = hier(l, CGROUP_MEMORY);
+	int		m = hier(l, CGROUP_MEMORY);
 
-	if ((n = cgroup_leaf_count(l)) != 0) {
-		if (n > 0)
-			errno = EBUSY;
-		return -1;
-	}
 	/*
 	 * What stays charged once the leaf is empty is page cache and
 	 * kernel objects still being freed (reclaimable: the next request's
@@ -1232,11 +1298,21 @@ cgroup_leaf_reset(struct cgroup_leaf *l)
 	    key_at(l->fd[m], "memory.stat", "shmem", &shmem) == 0 &&
 	    shmem > RESET_SLACK)
 		return 1;
-	/* the peak is per request */
-	if (m != CGROUP_UNIFIED)
-		write_at(l->fd[m], "memory.max_usage_in_bytes", "0");
 	leaf_baseline(l);
 	return 0;
+}
+
+int
+cgroup_leaf_reset(struct cgroup_leaf *l)
+{
+	int	n;
+
+	if ((n = cgroup_leaf_count(l)) != 0) {
+		if (n > 0)
+			errno = EBUSY;
+		return -1;
+	}
+	return leaf_reset_empty(l);
 }
 
 int
@@ -1377,9 +1453,10 @@ cgroup_pool_give(struct cgroup_pool *p, struct cgroup_leaf *l)
 		return -1;
 	}
 	/* a leaf that cannot be made clean is never handed out again */
+	/* empty once the kill returns: counted once, not again */
 	if (cgroup_leaf_kill(l, KILL_TIMEOUT_MS) == -1)
 		return -1;
-	if ((rc = cgroup_leaf_reset(l)) == -1)
+	if ((rc = leaf_reset_empty(l)) == -1)
 		return -1;
 	if (rc == 1) {
 		/* pages that cannot be reclaimed (tmpfs, shm) would count

@@ -1126,6 +1126,13 @@ notify_status(int force)
 	struct stats_snapshot	*ss;
 	long long		 active = 0, queued = 0;
 
+	/*
+	 * At most once a second: the main loop comes here on every wake-up,
+	 * up to once a request, and a snapshot walks every worker's table.
+	 */
+	if (!force && t - at < 1000)
+		return;
+	at = t;
 	/* what the status page counts: running, and waiting for a place */
 	if ((ss = stats_snapshot()) != NULL) {
 		active = ss->gauge[STATS_ACTIVE];
@@ -1135,10 +1142,9 @@ notify_status(int force)
 	snprintf(st, sizeof(st), "%d of %d workers serving%s; %llu requests, "
 	    "%lld running, %lld queued", slots_ready(), nslots,
 	    reloading ? " (reloading)" : "", audit_requests(), active, queued);
-	if (!force && (strcmp(st, last) == 0 || t - at < 1000))
+	if (!force && strcmp(st, last) == 0)
 		return;
 	snprintf(last, sizeof(last), "%s", st);
-	at = t;
 	notify("STATUS=%s", st);
 }
 

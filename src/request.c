@@ -262,8 +262,8 @@ budget_of(const struct profile *p, struct cgroup_limits *lim)
 }
 
 /*
- * A leaf of the worker's pool, with the profile's budget, and its
- * cgroup.procs fds for the child to join.  When every leaf is busy, the
+ * A leaf of the worker's pool, with the profile's budget, and the fds
+ * the child joins it by (cgroup_leaf_procs).  When every leaf is busy, the
  * request waits for one, up to its timeout.  0, or -1 answered.
  */
 static int

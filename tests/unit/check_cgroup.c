@@ -14,7 +14,9 @@
 #include <string.h>
 #include <grp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -366,10 +368,10 @@ START_TEST(test_cpu_quota_bounds_a_busy_loop)
 	    .cpu_quota_us = 10000, .cpu_period_us = 100000 };
 	struct cgroup_tree	*t = make_tree();
 	struct cgroup_leaf	*l = new_leaf(t, &lim);
-	struct cgroup_usage	 u;
+	struct rusage		 ru;
 	struct timespec		 a, b;
 	pid_t			 pid;
-	int64_t			 wall_us;
+	int64_t			 wall_us, cpu_us;
 	int			 status;
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
@@ -384,16 +386,19 @@ START_TEST(test_cpu_quota_bounds_a_busy_loop)
 		    (now.tv_nsec - a.tv_nsec) < 1000000000L);
 		_exit(0);
 	}
-	status = wait_for(pid, 10);
+	/* the loop's own CPU time: cpuacct is not spanned everywhere */
+	ck_assert_int_eq(wait4(pid, &status, 0, &ru), pid);
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	ck_assert_msg(status != -1, "busy loop did not end");
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "busy loop failed (status %#x)", status);
 	wall_us = (b.tv_sec - a.tv_sec) * 1000000L +
 	    (b.tv_nsec - a.tv_nsec) / 1000;
-	ck_assert_int_eq(cgroup_leaf_usage(l, &u), 0);
+	cpu_us = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L +
+	    ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
 	/* 10% of one CPU over the wall time, plus one period of slack */
-	ck_assert_msg(u.cpu_usec > 10000 && (int64_t)u.cpu_usec <=
-	    wall_us / 10 + 100000, "busy loop used %llu us of CPU in %lld us",
-	    (unsigned long long)u.cpu_usec, (long long)wall_us);
+	ck_assert_msg(cpu_us > 10000 && cpu_us <= wall_us / 10 + 100000,
+	    "busy loop used %lld us of CPU in %lld us", (long long)cpu_us,
+	    (long long)wall_us);
 	cgroup_leaf_free(l);
 	ck_assert_int_eq(cgroup_tree_close(t), 0);
 }
@@ -462,8 +467,8 @@ START_TEST(test_close_removes_every_directory_made)
 	ck_assert_msg(p != NULL, "pool_new: %s", err);
 	ck_assert_ptr_nonnull(l = cgroup_pool_take(p, &lim));
 	pid = sleepers_in(l, 2);	/* left running on purpose */
-	for (i = 0; i < CGROUP_NHIER; i++)
-		if (host.dir[i][0] != '\0')
+	for (i = 0; i < CGROUP_NHIER; i++)	/* a lone cpuacct: unused */
+		if (host.dir[i][0] != '\0' && i != CGROUP_CPUACCT)
 			ck_assert_msg(exists(host.dir[i], tname),
 			    "%s/%s was not made", host.dir[i], tname);
 	cgroup_pool_free(p);
@@ -812,6 +817,146 @@ START_TEST(test_enter_works_after_dropping_to_nobody)
 }
 END_TEST
 
+/*
+ * v1: the child joins through each hierarchy's "tasks", which moves the
+ * writing thread alone and so takes no threadgroup lock (writing
+ * cgroup.procs takes cgroup_threadgroup_rwsem for writing, which stalls
+ * every fork and exit on the host for an RCU grace period).  The child
+ * of a spawn is one thread until execve; here a second thread shows
+ * that only the writer moved.
+ */
+static int	side_pipe[2];
+
+static void *
+side_thread(void *arg)
+{
+	pid_t	tid = (pid_t)syscall(SYS_gettid);
+
+	(void)arg;
+	if (write(side_pipe[1], &tid, sizeof(tid)) != sizeof(tid))
+		_exit(5);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* Does line "N:memory:PATH" of this cgroup file name the leaf? */
+static int
+memory_line_is(const char *file, const char *leafpath)
+{
+	char	buf[4096], *p;
+	int	fd;
+	ssize_t	n;
+
+	if ((fd = open(file, O_RDONLY)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((p = strstr(buf, ":memory:")) == NULL)
+		return -1;
+	p += strlen(":memory:");
+	p[strcspn(p, "\n")] = '\0';
+	return strcmp(p, leafpath) == 0;
+}
+
+START_TEST(test_v1_join_moves_the_calling_thread_alone)
+{
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
+	struct cgroup_tree	*t = make_tree();
+	struct cgroup_leaf	*l = new_leaf(t, &lim);
+	char			 leafpath[PATH_MAX + 128], mnt[PATH_MAX];
+	char			 self[4096];
+	pid_t			 pid;
+	int			 status, fd;
+	ssize_t			 n;
+
+	/* the leaf's path as /proc/PID/cgroup shows it */
+	ck_assert_int_ne(fd = open("/proc/self/cgroup", O_RDONLY), -1);
+	ck_assert_int_gt(n = read(fd, self, sizeof(self) - 1), 0);
+	close(fd);
+	self[n] = '\0';
+	ck_assert_int_eq(cgroup_parse_self(self, "memory", mnt,
+	    sizeof(mnt)), 0);
+	snprintf(leafpath, sizeof(leafpath), "%s/%s/r0",
+	    strcmp(mnt, "/") == 0 ? "" : mnt, tname);
+	ck_assert_int_eq(pipe(side_pipe), 0);
+	if ((pid = fork()) == 0) {
+		pthread_t	th;
+		pid_t		tid;
+		char		file[64];
+
+		if (pthread_create(&th, NULL, side_thread, NULL) != 0 ||
+		    read(side_pipe[0], &tid, sizeof(tid)) != sizeof(tid))
+			_exit(2);
+		if (cgroup_leaf_enter(l, 0) == -1)
+			_exit(3);
+		if (memory_line_is("/proc/thread-self/cgroup", leafpath) != 1)
+			_exit(4);
+		snprintf(file, sizeof(file), "/proc/self/task/%d/cgroup",
+		    (int)tid);
+		_exit(memory_line_is(file, leafpath) == 0 ? 0 : 6);
+	}
+	status = wait_for(pid, 5);
+	ck_assert_msg(status == 0, "exit %d: 3 no join, 4 the writer is not "
+	    "in the leaf, 6 the other thread moved too", WIFEXITED(status) ?
+	    WEXITSTATUS(status) : -1);
+	close(side_pipe[0]);
+	close(side_pipe[1]);
+	cgroup_leaf_free(l);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
+/*
+ * All of a worker's requests sit beneath <own>/<name>, which the CPU
+ * scheduler weighs against the tasks beside it: it weighs one task per
+ * CPU, not one task for all the scripts together.
+ */
+START_TEST(test_tree_weighs_one_task_per_cpu)
+{
+	struct cgroup_tree	*t = make_tree();
+	char			 file[PATH_MAX + 128], buf[64];
+	long			 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int			 fd;
+	ssize_t			 n;
+
+	snprintf(file, sizeof(file), "%s/%s/%s", hier_dir(CGROUP_CPU), tname,
+	    host.version == 2 ? "cpu.weight" : "cpu.shares");
+	ck_assert_msg((fd = open(file, O_RDONLY)) != -1, "%s: %s", file,
+	    strerror(errno));
+	ck_assert_int_gt(n = read(fd, buf, sizeof(buf) - 1), 0);
+	close(fd);
+	buf[n] = '\0';
+	ck_assert_int_eq(atol(buf), (ncpu > 64 ? 64 : ncpu) *
+	    (host.version == 2 ? 100 : 1024));
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
+/*
+ * cpuacct mounted apart from cpu only counts CPU time, which no request
+ * reads: a leaf does not span it, saving a migration per request.
+ */
+START_TEST(test_leaf_does_not_span_a_cpuacct_hierarchy_of_its_own)
+{
+	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
+	struct cgroup_tree	*t;
+	struct cgroup_leaf	*l;
+
+	if (host.dir[CGROUP_CPUACCT][0] == '\0')
+		return;		/* cpu,cpuacct co-mounted: one hierarchy */
+	t = make_tree();
+	l = new_leaf(t, &lim);
+	ck_assert_msg(!exists(host.dir[CGROUP_CPUACCT], tname),
+	    "%s/%s made", host.dir[CGROUP_CPUACCT], tname);
+	cgroup_leaf_free(l);
+	ck_assert_int_eq(cgroup_tree_close(t), 0);
+}
+END_TEST
+
 START_TEST(test_clone_into_cgroup_starts_the_child_in_the_v2_leaf)
 {
 	struct cgroup_limits	 lim = { .memory = 64 << 20, .pids = 16 };
@@ -1019,6 +1164,7 @@ cgroup_suite(int v2)
 	    test_join_with_fds_passed_to_a_process_forked_before);
 	tcase_add_test(tk,
 	    test_clone_into_cgroup_starts_the_child_in_the_v2_leaf);
+	tcase_add_test(tk, test_tree_weighs_one_task_per_cpu);
 	suite_add_tcase(s, tk);
 
 	/* what only one kind of host has */
@@ -1034,6 +1180,9 @@ cgroup_suite(int v2)
 		tcase_add_test(th,
 		    test_detect_reports_the_v1_controllers_of_a_hybrid_host);
 		tcase_add_test(th, test_kill_empties_the_leaf_v1_loop);
+		tcase_add_test(th, test_v1_join_moves_the_calling_thread_alone);
+		tcase_add_test(th,
+		    test_leaf_does_not_span_a_cpuacct_hierarchy_of_its_own);
 	}
 	suite_add_tcase(s, th);
 	return s;
