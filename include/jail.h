@@ -244,7 +244,7 @@ struct jail_exec {
 	/* the request's slot; NULL only outside a spawner (tests) */
 	const struct jail_slot	*slot;
 	int			 ruleset;	/* Landlock, or -2: none */
-	/* the request's leaf: its cgroup.procs in each hierarchy */
+	/* the request's leaf: its join file in each hierarchy */
 	const int		*cgroup_procs;
 	int			 ncgroup;	/* 0: no per-request budget */
 	/* written by the child when it fails before execve */

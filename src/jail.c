@@ -2041,8 +2041,9 @@ jail_child_exec(void *arg)
 	/* 0b. The request's cgroup before anything else: from here on,
 	 *     everything this process and its descendants hold (memory,
 	 *     processes, CPU) is charged to the request's own budget.
-	 *     Written through cgroup.procs fds the master opened, which
-	 *     works with /sys masked, and only write(2): vfork-safe. */
+	 *     Written through join files the master opened (v1 "tasks",
+	 *     v2 cgroup.procs; see cgroup.c), which works with /sys
+	 *     masked, and only write(2): vfork-safe. */
 	if (x->ncgroup > 0 && cgroup_join(x->cgroup_procs, x->ncgroup) == -1)
 		child_fail(x, STAGE_CGROUP);
 
