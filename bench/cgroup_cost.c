@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "timing.h"
 
 enum way {
 	W_VFORK, W_VFORK_LEAF, W_VFORK_LEAF_V1, W_VFORK_PROCS_V1, W_CLONE3,
@@ -129,30 +130,6 @@ spawn_clone3(struct child *c, int cgfd)
 	if (pid == 0)
 		child_main(c);
 	return pid;
-}
-
-static double
-now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, n, sizeof(double), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 struct bench {

@@ -54,6 +54,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "timing.h"
 #include "jail.h"
 
 enum way {
@@ -110,30 +111,6 @@ child_main(void *arg)
 	dup2(c->devnull, 1);
 	execve(c->prog, argv0, envp0);
 	_exit(127);
-}
-
-static double
-now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, n, sizeof(double), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* The spawner's slots (jail.c slot_make), for the benchmark. */

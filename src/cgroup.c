@@ -1058,14 +1058,12 @@ cgroup_leaf_new(struct cgroup_tree *t, const char *name, char *err,
 	return l;
 }
 
-int
-cgroup_leaf_free(struct cgroup_leaf *l)
+/* The leaf's descriptors; its directories stay. */
+static void
+leaf_close(struct cgroup_leaf *l)
 {
-	int64_t	deadline = now_ms() + KILL_TIMEOUT_MS;
-	int	i, rc = 0;
+	int	i;
 
-	if (l == NULL)
-		return 0;
 	if (l->f_list != -1)
 		close(l->f_list);
 	if (l->f_usage != -1)
@@ -1077,13 +1075,24 @@ cgroup_leaf_free(struct cgroup_leaf *l)
 	for (i = 0; i < CGROUP_NHIER; i++) {
 		if (l->procs[i] != -1)
 			close(l->procs[i]);
-		if (l->fd[i] == -1)
-			continue;
-		close(l->fd[i]);
-		if (remove_at(l->tree->fd[i], l->name, i == CGROUP_UNIFIED,
-		    deadline) == -1)
-			rc = -1;
+		if (l->fd[i] != -1)
+			close(l->fd[i]);
 	}
+}
+
+int
+cgroup_leaf_free(struct cgroup_leaf *l)
+{
+	int64_t	deadline = now_ms() + KILL_TIMEOUT_MS;
+	int	i, rc = 0;
+
+	if (l == NULL)
+		return 0;
+	leaf_close(l);
+	for (i = 0; i < CGROUP_NHIER; i++)
+		if (l->fd[i] != -1 && remove_at(l->tree->fd[i], l->name,
+		    i == CGROUP_UNIFIED, deadline) == -1)
+			rc = -1;
 	free(l);
 	return rc;
 }
@@ -1481,31 +1490,15 @@ cgroup_pool_give(struct cgroup_pool *p, struct cgroup_leaf *l)
 void
 cgroup_pool_forget(struct cgroup_pool *p)
 {
-	size_t			 i;
-	int			 k;
-	struct cgroup_leaf	*l;
+	size_t	i;
 
 	if (p == NULL)
 		return;
-	for (i = 0; i < p->n; i++) {
-		if ((l = p->leaf[i]) == NULL)
-			continue;
-		if (l->f_list != -1)
-			close(l->f_list);
-		if (l->f_usage != -1)
-			close(l->f_usage);
-		if (l->f_oom != -1)
-			close(l->f_oom);
-		if (l->f_pids != -1)
-			close(l->f_pids);
-		for (k = 0; k < CGROUP_NHIER; k++) {
-			if (l->procs[k] != -1)
-				close(l->procs[k]);
-			if (l->fd[k] != -1)
-				close(l->fd[k]);
+	for (i = 0; i < p->n; i++)
+		if (p->leaf[i] != NULL) {
+			leaf_close(p->leaf[i]);
+			free(p->leaf[i]);
 		}
-		free(l);
-	}
 	free(p->leaf);
 	free(p);
 }
