@@ -63,6 +63,15 @@ unsigned	 admit_limit(const struct admit *);
 void		 admit_counts(struct admit *, unsigned *running,
 		    unsigned *waiting);
 
+/*
+ * How many requests one of nworkers workers starts at a time on ncpu
+ * CPUs (pool.c's admission, below the profile's own limit): about two
+ * per CPU for the whole server, split among the workers, at least one
+ * and at most one per CPU in each worker.  Fewer leave a CPU idle
+ * while a script waits on a pipe; more only stretch every response.
+ */
+int		 admit_starts(long ncpu, int nworkers);
+
 /* The verdict's name for the log and the audit event. */
 const char	*admit_verdict_name(enum admit_verdict);
 

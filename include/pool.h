@@ -3,7 +3,8 @@
  *
  * pool_run() is the accept loop: it takes a connection only when a
  * request thread may start it (at most --max-requests at once, and at
- * most one new request per CPU at a time), queues it, and hands it to
+ * most about two new requests per CPU at a time for the whole
+ * server, admit_starts()), queues it, and hands it to
  * an idle thread, starting one when none is idle.  Each thread serves
  * its connection's requests one after another (request.c).  On TERM the
  * loop stops accepting and waits for the running requests, at most the

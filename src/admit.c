@@ -79,6 +79,21 @@ admit_free(struct admit *a)
 	free(a);
 }
 
+int
+admit_starts(long ncpu, int nworkers)
+{
+	long	n;
+
+	if (ncpu < 1)
+		ncpu = 1;
+	if (ncpu > 64)
+		ncpu = 64;
+	if (nworkers < 1)
+		nworkers = 1;
+	n = (2 * ncpu + nworkers - 1) / nworkers;
+	return (int)(n < 1 ? 1 : n > ncpu ? ncpu : n);
+}
+
 struct admit **
 admit_set_new(const struct profile_set *ps, int nworkers, int nproc_per_user)
 {

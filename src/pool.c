@@ -15,6 +15,7 @@
 
 #include <fcgiapp.h>
 
+#include "admit.h"
 #include "audit.h"
 #include "config.h"
 #include "pool.h"
@@ -25,10 +26,11 @@
 
 /*
  * Admission.  On a CPU-bound load, more scripts running at once than
- * there are CPUs only stretches every response (and the tail most); so a
- * worker starts at most one new request per CPU at a time.  A request
- * stops counting once it has run ADMIT_AGE_MS: a slow script, sleeping or
- * waiting on I/O, never holds back the fast ones behind it.
+ * the CPUs can keep busy only stretches every response (and the tail
+ * most); so the workers together start about two new requests per CPU
+ * at a time (admit_starts()).  A request stops counting once it has run
+ * ADMIT_AGE_MS: a slow script, sleeping or waiting on I/O, never holds
+ * back the fast ones behind it.
  */
 #define ADMIT_AGE_MS	20
 
@@ -114,14 +116,6 @@ request_thread(void *arg)
 	return NULL;
 }
 
-static int
-admission_size(void)
-{
-	long	n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
-}
-
 /* Called with p->mu held: a free slot, or -1. */
 static int
 admission_slot(struct pool *p)
@@ -176,7 +170,8 @@ pool_init(struct pool *p, struct worker *w)
 	p->max = w->cf->max_requests;
 	p->queue = calloc(p->max, sizeof(int));
 	p->qslot = calloc(p->max, sizeof(int));
-	p->nadmit = admission_size();
+	p->nadmit = admit_starts(sysconf(_SC_NPROCESSORS_ONLN),
+	    w->cf->workers);
 	p->admitted = calloc(p->nadmit, sizeof(int64_t));
 	if (p->queue == NULL || p->qslot == NULL || p->admitted == NULL)
 		return -1;

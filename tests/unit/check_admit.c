@@ -230,6 +230,32 @@ START_TEST(among_equals_the_earliest_goes_first)
 }
 END_TEST
 
+/* pool.c's starts: about two per CPU for the whole server */
+START_TEST(more_workers_than_cpus_start_one_each)
+{
+	/* -c 4 on 2 CPUs: 4 at a time in all, as fcgiwrap -c 4 runs */
+	ck_assert_int_eq(admit_starts(2, 4), 1);
+	ck_assert_int_eq(admit_starts(2, 8), 1);
+}
+END_TEST
+
+START_TEST(as_many_workers_as_cpus_start_two_per_cpu_in_all)
+{
+	ck_assert_int_eq(admit_starts(2, 2), 2);
+	ck_assert_int_eq(admit_starts(8, 8), 2);
+	ck_assert_int_eq(admit_starts(16, 4), 8);
+}
+END_TEST
+
+START_TEST(one_worker_starts_at_most_one_per_cpu)
+{
+	ck_assert_int_eq(admit_starts(2, 1), 2);
+	ck_assert_int_eq(admit_starts(1, 1), 1);
+	ck_assert_int_eq(admit_starts(0, 0), 1);
+	ck_assert_int_eq(admit_starts(1000, 1), 64);
+}
+END_TEST
+
 static Suite *
 admit_suite(void)
 {
@@ -242,6 +268,12 @@ admit_suite(void)
 	tcase_add_test(tc, past_the_limit_a_request_waits_for_a_place);
 	tcase_add_test(tc, a_request_waits_no_longer_than_the_wait);
 	tcase_add_test(tc, a_full_queue_turns_the_same_client_away_at_once);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("starts");
+	tcase_add_test(tc, more_workers_than_cpus_start_one_each);
+	tcase_add_test(tc, as_many_workers_as_cpus_start_two_per_cpu_in_all);
+	tcase_add_test(tc, one_worker_starts_at_most_one_per_cpu);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fair");
