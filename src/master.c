@@ -1384,7 +1384,7 @@ main(int argc, char **argv)
 		}
 
 	for (;;) {
-		int		 total = nslots + nold;
+		int		 total = nslots + nold, signalled;
 		struct slot	*s;
 
 		/*
@@ -1405,6 +1405,9 @@ main(int argc, char **argv)
 			pfd[3 + 3 * i].events = POLLIN;
 		}
 		n = poll(pfd, 3 * total + 1, 100);
+		/* a signal (SIGCHLD among them) always writes the pipe; a
+		 * log line alone needs neither the pipe read nor a reap */
+		signalled = n <= 0 || pfd[0].revents != 0;
 		for (i = 0; n > 0 && i < total; i++) {
 			s = i < nslots ? &slots[i] : &old[i - nslots];
 			/* events first: the record must not wait for chatter */
@@ -1421,7 +1424,7 @@ main(int argc, char **argv)
 		}
 		free(pfd);
 
-		while (read(sigpipe_fds[0], &c, 1) == 1) {
+		while (signalled && read(sigpipe_fds[0], &c, 1) == 1) {
 			switch (c) {
 			case SIGCHLD:
 				break;
@@ -1456,7 +1459,8 @@ main(int argc, char **argv)
 				break;
 			}
 		}
-		reap(stopping);
+		if (signalled)
+			reap(stopping);
 		if (service_state(stopping) == -1) {
 			/* the SIGINT path: every worker killed, none waited for */
 			status = EX_UNAVAILABLE;
