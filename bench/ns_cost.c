@@ -131,7 +131,6 @@ slot_make(struct jail_slot *sl, int home)
 		if ((sl->root[i] = open(dirs[i], O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC)) == -1)
 			err(1, "%s", dirs[i]);
-		sl->anchor[i] = (size_t)-1;
 	}
 	if ((sl->ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1)
 		err(1, "/proc/self/ns/mnt");
