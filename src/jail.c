@@ -976,6 +976,41 @@ anchor_add(struct jail *j, int fd, unsigned access)
 	return 0;
 }
 
+/*
+ * Does an earlier or a directory rule of pol already grant what rule
+ * `self' grants path?  Landlock grants a directory rule's rights to all
+ * beneath it, and every rule is copied into each request's domain: an
+ * anchor the others cover only costs.  Compared resolved (the anchor is
+ * the inode path leads to): a resolved path lies beneath a rule's path
+ * only when that path is resolved too, so the rule's anchor is an
+ * ancestor of this one's.  Only the rights Landlock gives count.
+ */
+static int
+anchor_covered(const struct jail_policy *pol, size_t self, const char *path)
+{
+	const unsigned		 ll = JAIL_EXEC | JAIL_READ | JAIL_WRITE |
+	    JAIL_REFER | JAIL_DEV;
+	const struct jail_rule	*r;
+	unsigned		 want = pol->v[self].access & ll;
+	char			 real[PATH_MAX];
+	size_t			 i, l;
+
+	if (realpath(path, real) == NULL)
+		return 0;
+	for (i = 0; i < pol->n; i++) {
+		r = &pol->v[i];
+		if (i == self || r->match != JAIL_BENEATH ||
+		    (r->access & JAIL_OWN_FD) || (r->access & want) != want)
+			continue;
+		l = strlen(r->path);
+		if (strcmp(r->path, "/") == 0 ? real[1] != '\0' :
+		    strncmp(real, r->path, l) == 0 && (real[l] == '/' ||
+		    (real[l] == '\0' && i < self)))
+			return 1;
+	}
+	return 0;
+}
+
 int
 jail_anchors_open(struct jail *j, const struct jail_policy *pol)
 {
@@ -998,8 +1033,8 @@ jail_anchors_open(struct jail *j, const struct jail_policy *pol)
 			if (glob(r->path, GLOB_NOSORT, NULL, &g) != 0)
 				break;
 			for (k = 0; k < g.gl_pathc; k++) {
-				if ((fd = open_anchor(g.gl_pathv[k], 0)) ==
-				    -1)
+				if (anchor_covered(pol, i, g.gl_pathv[k]) ||
+				    (fd = open_anchor(g.gl_pathv[k], 0)) == -1)
 					continue;
 				if (anchor_add(j, fd, r->access) == -1) {
 					globfree(&g);
@@ -1010,6 +1045,16 @@ jail_anchors_open(struct jail *j, const struct jail_policy *pol)
 			break;
 		case JAIL_FILE:
 		case JAIL_BENEATH:
+			/* /tmp and /var/tmp: a slot's tmpfs roots are their
+			 * anchors (ll_build).  The directories beneath are
+			 * hidden by those mounts, and Landlock ignores the
+			 * rules of a hidden mount point. */
+			if (r->match == JAIL_BENEATH &&
+			    (strcmp(r->path, scratch[0]) == 0 ||
+			    strcmp(r->path, scratch[1]) == 0))
+				break;
+			if (anchor_covered(pol, i, r->path))
+				break;
 			if ((fd = open_anchor(r->path, r->match ==
 			    JAIL_BENEATH)) != -1 &&
 			    anchor_add(j, fd, r->access) == -1)

@@ -650,6 +650,37 @@ remove_dir(const char *dir)
 
 #define NOT_RESTRICTED	213
 
+/* How many anchors a spawner of p opens. */
+static size_t
+anchors_of(struct profile *p)
+{
+	struct profile_set	ps;
+	struct jail		j;
+
+	spawner_jail(&j, &ps, p);
+	return j.nanchor;
+}
+
+START_TEST(a_read_entry_beneath_the_read_view_adds_no_anchor)
+{
+	struct profile	base = test_profile(), p = test_profile();
+
+	need_root_and_landlock();
+	p.read_allow = LIST("/usr/share/doc");
+	ck_assert_uint_eq(anchors_of(&p), anchors_of(&base));
+}
+END_TEST
+
+START_TEST(a_writable_entry_beneath_the_read_view_keeps_its_anchor)
+{
+	struct profile	base = test_profile(), p = test_profile();
+
+	need_root_and_landlock();
+	p.writable = LIST("/usr/share/doc");
+	ck_assert_uint_eq(anchors_of(&p), anchors_of(&base) + 1);
+}
+END_TEST
+
 /* Run sh -c cmd under the ruleset rfd; its exit status. */
 static int
 run_under(int rfd, const char *cmd)
@@ -1402,6 +1433,9 @@ jail_suite(void)
 	tcase_add_test(tc, abi2_ruleset_refuses_a_write_elsewhere);
 	tcase_add_test(tc, ruleset_lets_a_writable_directory_be_written);
 	tcase_add_test(tc, ruleset_refuses_a_write_elsewhere);
+	tcase_add_test(tc, a_read_entry_beneath_the_read_view_adds_no_anchor);
+	tcase_add_test(tc,
+	    a_writable_entry_beneath_the_read_view_keeps_its_anchor);
 	tcase_add_test(tc, ruleset_of_a_slot_lets_its_own_tmp_be_written);
 	tcase_add_test(tc, ruleset_of_a_slot_refuses_another_slots_tmp);
 	tcase_add_test(tc, a_ruleset_is_built_once_per_slot);
