@@ -169,6 +169,8 @@ fd_child_main(void *arg)
 	    dup2(c->fd[2], 2) == -1 ||
 	    syscall(SYS_close_range, 3, ~0U, 0) == -1)
 		_exit(125);
+	if (c->prog == NULL)
+		_exit(0);	/* the steps alone */
 	execve(c->prog, argv0, envp0);
 	_exit(127);
 }
@@ -252,11 +254,28 @@ fd_one(struct fd_child *c, enum fd_way w, const int *rulesets)
 }
 
 static void
+descriptors_report(const char *prog, int n, int runs, double **med)
+{
+	int	w;
+
+	printf("%s: %d requests x %d runs, %d descriptors held\n",
+	    prog != NULL ? prog : "the child's steps, then _exit", n, runs,
+	    SPAWNER_FDS + 2);
+	for (w = 0; w < F_N; w++) {
+		double	m = median(med[w], runs), base = median(med[0], runs);
+
+		printf("  %-24s %3d rules %8.1f us  (%+.1f us)\n",
+		    fd_way_name[w], fd_way_rules[w] + (fd_way_rules[w] > 0),
+		    m, m - base);
+	}
+}
+
+static void
 descriptors(const char *prog, int n, int runs)
 {
 	struct fd_child	 c;
 	struct rlimit	 rl;
-	double		*t, *med[F_N];
+	double		*t, *med[F_N], *tw[F_N];
 	int		 held[SPAWNER_FDS], rulesets[F_N];
 	int		 i, r, w;
 
@@ -270,36 +289,41 @@ descriptors(const char *prog, int n, int runs)
 	for (w = 0; w < F_N; w++)
 		rulesets[w] = fd_way_rules[w] > 0 ?
 		    ruleset_of(fd_way_rules[w]) : -1;
+	/* as a spawner's: anchors (O_PATH), slot roots (directories
+	 * opened to read), slot namespaces (nsfs) */
 	for (i = 0; i < SPAWNER_FDS; i++)
-		if ((held[i] = open("/", O_PATH | O_CLOEXEC)) == -1)
-			err(1, "/");
+		if ((held[i] = i % 3 == 0 ? open("/usr", O_PATH | O_CLOEXEC) :
+		    i % 3 == 1 ? open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) :
+		    open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1)
+			err(1, "a descriptor to hold");
 	if ((t = calloc(n, sizeof(double))) == NULL)
 		err(1, NULL);
 	for (w = 0; w < F_N; w++)
-		if ((med[w] = calloc(runs, sizeof(double))) == NULL)
+		if ((med[w] = calloc(runs, sizeof(double))) == NULL ||
+		    (tw[w] = calloc(n, sizeof(double))) == NULL)
 			err(1, NULL);
 	memset(&c, 0, sizeof(c));
-	c.prog = prog;
-	/* the table's shape differs between copy and the rest: each
-	 * way's requests in a row, the ways in turn run after run */
-	for (r = 0; r < runs; r++)
-		for (w = 0; w < F_N; w++) {
-			fds_move(held, SPAWNER_FDS, w == F_COPY ? 3 :
-			    JAIL_FD_HIGH);
-			fds_move(rulesets + F_LL_ALL, 2, w == F_COPY ? 3 :
-			    JAIL_FD_HIGH);
+	/* the table's shape differs between copy and the rest: copy's
+	 * requests in a row, then the others' in turns, run after run;
+	 * with the program, then the steps alone */
+	for (c.prog = prog; ; c.prog = NULL) {
+		for (r = 0; r < runs; r++) {
+			fds_move(held, SPAWNER_FDS, 3);
+			fds_move(rulesets + F_LL_ALL, 2, 3);
 			for (i = 0; i < n; i++)
-				t[i] = fd_one(&c, w, rulesets);
-			med[w][r] = median(t, n);
+				t[i] = fd_one(&c, F_COPY, rulesets);
+			med[F_COPY][r] = median(t, n);
+			fds_move(held, SPAWNER_FDS, JAIL_FD_HIGH);
+			fds_move(rulesets + F_LL_ALL, 2, JAIL_FD_HIGH);
+			for (i = 0; i < n; i++)
+				for (w = F_SHARE; w < F_N; w++)
+					tw[w][i] = fd_one(&c, w, rulesets);
+			for (w = F_SHARE; w < F_N; w++)
+				med[w][r] = median(tw[w], n);
 		}
-	printf("%s: %d requests x %d runs, %d descriptors held\n", prog, n,
-	    runs, SPAWNER_FDS + 2);
-	for (w = 0; w < F_N; w++) {
-		double	m = median(med[w], runs), base = median(med[0], runs);
-
-		printf("  %-24s %3d rules %8.1f us  (%+.1f us)\n",
-		    fd_way_name[w], fd_way_rules[w] + (fd_way_rules[w] > 0),
-		    m, m - base);
+		descriptors_report(c.prog, n, runs, med);
+		if (c.prog == NULL)
+			break;
 	}
 	for (i = 0; i < SPAWNER_FDS; i++)
 		close(held[i]);
@@ -308,8 +332,10 @@ descriptors(const char *prog, int n, int runs)
 	if (umount2("/mnt", MNT_DETACH) == -1)
 		err(1, "umount /mnt");
 	free(t);
-	for (w = 0; w < F_N; w++)
+	for (w = 0; w < F_N; w++) {
 		free(med[w]);
+		free(tw[w]);
+	}
 }
 
 /* The spawner's slots (jail.c slot_make), for the benchmark. */
