@@ -27,6 +27,21 @@
  * /tmp, removed by jail_slot_reset), and what a slot costs the kernel:
  * Slab and Percpu in /proc/meminfo before and after making 512 more.
  *
+ * With -l, the child's descriptor table and Landlock, the process
+ * holding SPAWNER_FDS descriptors as a spawner does (anchors, slots,
+ * rulesets) and a request's three below them:
+ *
+ *   copy            they are low; clone() copies the whole table, the
+ *                   child dup2()s its three and closes the rest
+ *   share           they are at 1024 and above; clone(CLONE_FILES),
+ *                   the child takes a table of its own with
+ *                   close_range(CLOSE_RANGE_UNSHARE) above its three
+ *                   (the kernel copies only those), then as copy
+ *   share+ll N      share, and landlock_restrict_self() with a ruleset
+ *                   of N rules on N directories: every slot's /tmp and
+ *                   /var/tmp in every ruleset (47 slots) against its
+ *                   own slot's alone
+ *
  * The ways take turns, request by request (-b: each way's N requests in
  * a row, so that what one way leaves to the kernel to tear down after
  * the reap, a namespace or a mount, is paid by itself); each run gives
@@ -35,9 +50,10 @@
  * Run as root (the child mounts in a mount namespace of the benchmark's
  * own, made private first, so nothing reaches the host):
  *
- *   bench/ns_cost [-be] [-n N] [-r RUNS] program
+ *   bench/ns_cost [-bel] [-n N] [-r RUNS] program
  */
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -53,6 +69,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/close_range.h>
+#include <linux/landlock.h>
+
 #include "cgroup.h"
 #include "timing.h"
 #include "jail.h"
@@ -65,6 +84,20 @@ enum way {
 static const char *const way_name[W_N] = {
 	"pid", "pid+leaf", "pid+ipc", "pid+ipc+leaf", "pid+ipc+leaf+ns",
 	"pid+ipc+leaf+ns+tmpfs", "pid+ipc+leaf+slot", "pid+ipc+leaf, again"
+};
+
+#define SPAWNER_FDS	190	/* a spawner of the bench's profile */
+#define READ_VIEW_RULES	55	/* its read view, script and directory */
+#define BENCH_SLOTS	47	/* and its slots */
+
+enum fd_way { F_COPY, F_SHARE, F_LL_ALL, F_LL_OWN, F_N };
+
+static const char *const fd_way_name[F_N] = {
+	"copy", "share", "share+ll all slots", "share+ll own slot"
+};
+
+static const int fd_way_rules[F_N] = {
+	0, 0, READ_VIEW_RULES + 2 * BENCH_SLOTS, READ_VIEW_RULES + 2
 };
 
 static const int way_flags[W_N] = {
@@ -113,6 +146,198 @@ child_main(void *arg)
 	_exit(127);
 }
 
+struct fd_child {
+	const char	*prog;
+	int		 fd[3];		/* the request's */
+	int		 shared;	/* started on our table */
+	int		 ruleset;	/* -1: none */
+};
+
+static int
+fd_child_main(void *arg)
+{
+	struct fd_child	*c = arg;
+	int		 low = c->fd[2];
+
+	if (c->ruleset != -1 &&
+	    syscall(SYS_landlock_restrict_self, c->ruleset, 0) == -1)
+		_exit(123);
+	if (c->shared && syscall(SYS_close_range, low + 1, ~0U,
+	    CLOSE_RANGE_UNSHARE) == -1)
+		_exit(124);
+	if (dup2(c->fd[0], 0) == -1 || dup2(c->fd[1], 1) == -1 ||
+	    dup2(c->fd[2], 2) == -1 ||
+	    syscall(SYS_close_range, 3, ~0U, 0) == -1)
+		_exit(125);
+	if (c->prog == NULL)
+		_exit(0);	/* the steps alone */
+	execve(c->prog, argv0, envp0);
+	_exit(127);
+}
+
+/* The spawner's long-lived descriptors, moved to from and above. */
+static void
+fds_move(int *fd, int n, int from)
+{
+	int	i, nfd;
+
+	for (i = 0; i < n; i++) {
+		if ((nfd = fcntl(fd[i], F_DUPFD_CLOEXEC, from)) == -1)
+			err(1, "F_DUPFD");
+		close(fd[i]);
+		fd[i] = nfd;
+	}
+}
+
+/* A ruleset of n rules, each on a directory of its own under /mnt. */
+static int
+ruleset_of(int n)
+{
+	struct landlock_ruleset_attr	 attr = { 0 };
+	struct landlock_path_beneath_attr pb;
+	char				 dir[32];
+	int				 rfd, i;
+
+	attr.handled_access_fs = LANDLOCK_ACCESS_FS_READ_FILE |
+	    LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_WRITE_FILE |
+	    LANDLOCK_ACCESS_FS_EXECUTE;
+	if ((rfd = syscall(SYS_landlock_create_ruleset, &attr,
+	    sizeof(attr.handled_access_fs), 0)) == -1)
+		err(1, "landlock_create_ruleset");
+	pb.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE |
+	    LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_EXECUTE;
+	for (i = 0; i < n; i++) {
+		snprintf(dir, sizeof(dir), "/mnt/ll%d", i);
+		if ((mkdir(dir, 0755) == -1 && errno != EEXIST) ||
+		    (pb.parent_fd = open(dir, O_PATH | O_CLOEXEC)) == -1)
+			err(1, "%s", dir);
+		if (syscall(SYS_landlock_add_rule, rfd,
+		    LANDLOCK_RULE_PATH_BENEATH, &pb, 0) == -1)
+			err(1, "landlock_add_rule");
+		close(pb.parent_fd);
+	}
+	/* the program and its libraries, or it cannot start */
+	if ((pb.parent_fd = open("/", O_PATH | O_CLOEXEC)) == -1 ||
+	    syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH,
+	    &pb, 0) == -1)
+		err(1, "landlock_add_rule /");
+	close(pb.parent_fd);
+	return rfd;
+}
+
+static double
+fd_one(struct fd_child *c, enum fd_way w, const int *rulesets)
+{
+	static char	 stack[64 * 1024] __attribute__((aligned(16)));
+	double		 t0 = now_us();
+	int		 status, i;
+	pid_t		 pid;
+
+	for (i = 0; i < 3; i++)
+		if ((c->fd[i] = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
+			err(1, "/dev/null");
+	c->shared = w != F_COPY;
+	c->ruleset = rulesets[w];
+	pid = clone(fd_child_main, stack + sizeof(stack), CLONE_VM |
+	    CLONE_VFORK | (c->shared ? CLONE_FILES : 0) | CLONE_NEWPID |
+	    CLONE_NEWIPC | SIGCHLD, c);
+	if (pid == -1)
+		err(1, "clone");
+	for (i = 0; i < 3; i++)
+		close(c->fd[i]);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			err(1, "waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		errx(1, "%s: child status %#x", fd_way_name[w], status);
+	return now_us() - t0;
+}
+
+static void
+descriptors_report(const char *prog, int n, int runs, double **med)
+{
+	int	w;
+
+	printf("%s: %d requests x %d runs, %d descriptors held\n",
+	    prog != NULL ? prog : "the child's steps, then _exit", n, runs,
+	    SPAWNER_FDS + 2);
+	for (w = 0; w < F_N; w++) {
+		double	m = median(med[w], runs), base = median(med[0], runs);
+
+		printf("  %-24s %3d rules %8.1f us  (%+.1f us)\n",
+		    fd_way_name[w], fd_way_rules[w] + (fd_way_rules[w] > 0),
+		    m, m - base);
+	}
+}
+
+static void
+descriptors(const char *prog, int n, int runs)
+{
+	struct fd_child	 c;
+	struct rlimit	 rl;
+	double		*t, *med[F_N], *tw[F_N];
+	int		 held[SPAWNER_FDS], rulesets[F_N];
+	int		 i, r, w;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		err(1, "getrlimit");
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		err(1, "setrlimit");
+	if (mount("tmpfs", "/mnt", "tmpfs", 0, "size=64k") == -1)
+		err(1, "mount /mnt");
+	for (w = 0; w < F_N; w++)
+		rulesets[w] = fd_way_rules[w] > 0 ?
+		    ruleset_of(fd_way_rules[w]) : -1;
+	/* as a spawner's: anchors (O_PATH), slot roots (directories
+	 * opened to read), slot namespaces (nsfs) */
+	for (i = 0; i < SPAWNER_FDS; i++)
+		if ((held[i] = i % 3 == 0 ? open("/usr", O_PATH | O_CLOEXEC) :
+		    i % 3 == 1 ? open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) :
+		    open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1)
+			err(1, "a descriptor to hold");
+	if ((t = calloc(n, sizeof(double))) == NULL)
+		err(1, NULL);
+	for (w = 0; w < F_N; w++)
+		if ((med[w] = calloc(runs, sizeof(double))) == NULL ||
+		    (tw[w] = calloc(n, sizeof(double))) == NULL)
+			err(1, NULL);
+	memset(&c, 0, sizeof(c));
+	/* the table's shape differs between copy and the rest: copy's
+	 * requests in a row, then the others' in turns, run after run;
+	 * with the program, then the steps alone */
+	for (c.prog = prog; ; c.prog = NULL) {
+		for (r = 0; r < runs; r++) {
+			fds_move(held, SPAWNER_FDS, 3);
+			fds_move(rulesets + F_LL_ALL, 2, 3);
+			for (i = 0; i < n; i++)
+				t[i] = fd_one(&c, F_COPY, rulesets);
+			med[F_COPY][r] = median(t, n);
+			fds_move(held, SPAWNER_FDS, JAIL_FD_HIGH);
+			fds_move(rulesets + F_LL_ALL, 2, JAIL_FD_HIGH);
+			for (i = 0; i < n; i++)
+				for (w = F_SHARE; w < F_N; w++)
+					tw[w][i] = fd_one(&c, w, rulesets);
+			for (w = F_SHARE; w < F_N; w++)
+				med[w][r] = median(tw[w], n);
+		}
+		descriptors_report(c.prog, n, runs, med);
+		if (c.prog == NULL)
+			break;
+	}
+	for (i = 0; i < SPAWNER_FDS; i++)
+		close(held[i]);
+	for (w = F_LL_ALL; w < F_N; w++)
+		close(rulesets[w]);
+	if (umount2("/mnt", MNT_DETACH) == -1)
+		err(1, "umount /mnt");
+	free(t);
+	for (w = 0; w < F_N; w++) {
+		free(med[w]);
+		free(tw[w]);
+	}
+}
+
 /* The spawner's slots (jail.c slot_make), for the benchmark. */
 static struct jail	 slots;
 
@@ -131,7 +356,6 @@ slot_make(struct jail_slot *sl, int home)
 		if ((sl->root[i] = open(dirs[i], O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC)) == -1)
 			err(1, "%s", dirs[i]);
-		sl->anchor[i] = (size_t)-1;
 	}
 	if ((sl->ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1)
 		err(1, "/proc/self/ns/mnt");
@@ -336,15 +560,18 @@ main(int argc, char *argv[])
 	char			 e[512];
 	double			*t[W_N], *med[W_N];
 	int			 n = 200, runs = 5, blocks = 0, empty = 0;
-	int			 ch, i, r, w;
+	int			 fdll = 0, ch, i, r, w;
 
-	while ((ch = getopt(argc, argv, "ben:r:")) != -1)
+	while ((ch = getopt(argc, argv, "beln:r:")) != -1)
 		switch (ch) {
 		case 'b':
 			blocks = 1;
 			break;
 		case 'e':
 			empty = 1;
+			break;
+		case 'l':
+			fdll = 1;
 			break;
 		case 'n':
 			n = atoi(optarg);
@@ -357,7 +584,7 @@ main(int argc, char *argv[])
 		}
 	if (argc - optind != 1 || n < 1 || runs < 1) {
 usage:
-		fprintf(stderr, "usage: ns_cost [-be] [-n N] [-r RUNS] "
+		fprintf(stderr, "usage: ns_cost [-bel] [-n N] [-r RUNS] "
 		    "program\n");
 		return 2;
 	}
@@ -369,6 +596,10 @@ usage:
 	if (unshare(CLONE_NEWNS) == -1 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		err(1, "private mount namespace");
+	if (fdll) {
+		descriptors(c.prog, n, runs);
+		return 0;
+	}
 	slots_make(NSLOT);
 	if (cgroup_detect(&host, e, sizeof(e)) == -1 ||
 	    (tree = cgroup_tree_open(&host, "safecgi-ns-cost", e,

@@ -127,7 +127,19 @@ struct jail_anchor {
 	unsigned	 access;	/* JAIL_* */
 };
 
-#define JAIL_RULESET_CACHE	64
+/*
+ * Rulesets kept by a spawner: one per script, interpreter and slot, so
+ * room for a few dozen scripts in the few slots most requests use (a
+ * request takes the lowest free slot).
+ */
+#define JAIL_RULESET_CACHE	128
+
+/*
+ * A spawner keeps its long-lived descriptors (anchors, slots, rulesets,
+ * its socket) at this number and above, a request's own below: the
+ * request's child copies only what lies below its own (jail_child_exec).
+ */
+#define JAIL_FD_HIGH		1024
 
 /*
  * One place for a running request: a mount namespace of its own, a copy
@@ -138,8 +150,8 @@ struct jail_anchor {
  */
 struct jail_slot {
 	int	ns;		/* nsfs fd of its mount namespace; -1 retired */
-	int	root[2];	/* its /tmp and /var/tmp roots, O_DIRECTORY */
-	size_t	anchor[2];	/* their Landlock anchors in struct jail */
+	int	root[2];	/* its /tmp and /var/tmp roots, O_DIRECTORY;
+			 * also the Landlock anchors of its rulesets */
 };
 
 /*
@@ -162,13 +174,16 @@ struct jail {
 	struct jail_anchor		*anchor;
 	size_t				 nanchor;
 	struct {
-		dev_t	sdev, idev;
-		ino_t	sino, iino;
-		int	fd;
+		dev_t		sdev, idev;
+		ino_t		sino, iino;
+		size_t		slot;
+		unsigned long	used;	/* LRU stamp */
+		int		fd;
 	}				 cache[JAIL_RULESET_CACHE];
-	int				 cache_next;
+	unsigned long			 cache_clock;
 	struct jail_slot		*slot;
 	size_t				 nslot;
+	unsigned			 slot_access;	/* JAIL_*, /tmp's */
 };
 
 /* What the kernel offers; fills *caps.  Writes a report of the layers. */
@@ -262,11 +277,20 @@ const char *jail_stage_name(int);
 
 /*
  * In the spawner, before the clone: the Landlock ruleset for this script
- * (built once, then cached by inode).  -2 when the profile applies none
- * (complain mode, or no Landlock), -1 on failure: the request fails.
+ * in slot si, which grants that slot's /tmp and /var/tmp and no other's
+ * (built once, then cached by inode and slot; a retired slot's go with
+ * it).  -2 when the profile applies none (complain mode, or no
+ * Landlock), -1 on failure: the request fails.  si >= nslot: no slot
+ * (tests).
  */
 int	jail_ruleset(struct jail *, const struct profile *, const char *path,
-	    const char *interp);
+	    const char *interp, size_t si);
+
+/*
+ * fd moved to JAIL_FD_HIGH or above (close-on-exec), the original
+ * closed; fd itself when it is already there or cannot move.
+ */
+int	jail_fd_high(int fd);
 
 /*
  * In the worker: what the rule list answers for one path, resolved from

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 
 #include <linux/capability.h>
+#include <linux/close_range.h>
 #include <linux/landlock.h>
 #include <net/if.h>
 
@@ -927,6 +928,24 @@ make_writable(const char *path)
 	return 0;
 }
 
+/*
+ * Where the limit allows: a request's child copies the spawner's
+ * descriptors below its own and never those above (jail_child_exec).
+ * Where it does not, the child copies this one and closes it again,
+ * which costs time, not safety.
+ */
+int
+jail_fd_high(int fd)
+{
+	int	nfd;
+
+	if (fd < 0 || fd >= JAIL_FD_HIGH ||
+	    (nfd = fcntl(fd, F_DUPFD_CLOEXEC, JAIL_FD_HIGH)) == -1)
+		return fd;
+	close(fd);
+	return nfd;
+}
+
 /* quiet_missing: a profile path that does not exist grants nothing. */
 static int
 open_anchor(const char *path, int quiet_missing)
@@ -937,7 +956,7 @@ open_anchor(const char *path, int quiet_missing)
 	if (fd == -1 && !(quiet_missing && errno == ENOENT))
 		log_msg(LOG_WARNING, "landlock: %s: %s", path,
 		    strerror(errno));
-	return fd;
+	return jail_fd_high(fd);
 }
 
 static int
@@ -954,6 +973,41 @@ anchor_add(struct jail *j, int fd, unsigned access)
 	v[j->nanchor].fd = fd;
 	v[j->nanchor].access = access;
 	j->nanchor++;
+	return 0;
+}
+
+/*
+ * Does an earlier or a directory rule of pol already grant what rule
+ * `self' grants path?  Landlock grants a directory rule's rights to all
+ * beneath it, and every rule is copied into each request's domain: an
+ * anchor the others cover only costs.  Compared resolved (the anchor is
+ * the inode path leads to): a resolved path lies beneath a rule's path
+ * only when that path is resolved too, so the rule's anchor is an
+ * ancestor of this one's.  Only the rights Landlock gives count.
+ */
+static int
+anchor_covered(const struct jail_policy *pol, size_t self, const char *path)
+{
+	const unsigned		 ll = JAIL_EXEC | JAIL_READ | JAIL_WRITE |
+	    JAIL_REFER | JAIL_DEV;
+	const struct jail_rule	*r;
+	unsigned		 want = pol->v[self].access & ll;
+	char			 real[PATH_MAX];
+	size_t			 i, l;
+
+	if (realpath(path, real) == NULL)
+		return 0;
+	for (i = 0; i < pol->n; i++) {
+		r = &pol->v[i];
+		if (i == self || r->match != JAIL_BENEATH ||
+		    (r->access & JAIL_OWN_FD) || (r->access & want) != want)
+			continue;
+		l = strlen(r->path);
+		if (strcmp(r->path, "/") == 0 ? real[1] != '\0' :
+		    strncmp(real, r->path, l) == 0 && (real[l] == '/' ||
+		    (real[l] == '\0' && i < self)))
+			return 1;
+	}
 	return 0;
 }
 
@@ -979,8 +1033,8 @@ jail_anchors_open(struct jail *j, const struct jail_policy *pol)
 			if (glob(r->path, GLOB_NOSORT, NULL, &g) != 0)
 				break;
 			for (k = 0; k < g.gl_pathc; k++) {
-				if ((fd = open_anchor(g.gl_pathv[k], 0)) ==
-				    -1)
+				if (anchor_covered(pol, i, g.gl_pathv[k]) ||
+				    (fd = open_anchor(g.gl_pathv[k], 0)) == -1)
 					continue;
 				if (anchor_add(j, fd, r->access) == -1) {
 					globfree(&g);
@@ -991,6 +1045,16 @@ jail_anchors_open(struct jail *j, const struct jail_policy *pol)
 			break;
 		case JAIL_FILE:
 		case JAIL_BENEATH:
+			/* /tmp and /var/tmp: a slot's tmpfs roots are their
+			 * anchors (ll_build).  The directories beneath are
+			 * hidden by those mounts, and Landlock ignores the
+			 * rules of a hidden mount point. */
+			if (r->match == JAIL_BENEATH &&
+			    (strcmp(r->path, scratch[0]) == 0 ||
+			    strcmp(r->path, scratch[1]) == 0))
+				break;
+			if (anchor_covered(pol, i, r->path))
+				break;
 			if ((fd = open_anchor(r->path, r->match ==
 			    JAIL_BENEATH)) != -1 &&
 			    anchor_add(j, fd, r->access) == -1)
@@ -1043,9 +1107,11 @@ slot_make(struct jail_slot *sl, unsigned long long size, int home)
 		if ((sl->root[i] = open(scratch[i], O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC)) == -1)
 			return fail("open", scratch[i]);
+		sl->root[i] = jail_fd_high(sl->root[i]);
 	}
 	if ((sl->ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1)
 		return fail("open", "a slot's mount namespace");
+	sl->ns = jail_fd_high(sl->ns);
 	/* setns, unlike unshare, also puts us at the namespace's root */
 	if (setns(home, CLONE_NEWNS) == -1)
 		return fail("return to", "the spawner's mount namespace");
@@ -1057,24 +1123,24 @@ slot_make(struct jail_slot *sl, unsigned long long size, int home)
  * no filter.  Each slot's two roots are Landlock anchors with the
  * scratch rule's rights (jail_policy_build): a rule on the directory
  * /tmp would not reach into a mount on top of it, Landlock walks up
- * from a file only through the mounts above it.  Every ruleset holds
- * every slot's roots; a child reaches only its own, since the others
- * are mounted in other namespaces alone and the PID namespace hides
- * other processes' /proc/PID/root.
+ * from a file only through the mounts above it.  A ruleset holds the
+ * roots of its own slot only (ll_build): every rule is copied into the
+ * child's domain on each request.  No path reaches another slot's roots
+ * anyway: they are mounted in other namespaces alone and the PID
+ * namespace hides other processes' /proc/PID/root.
  */
 static int
 slots_make(struct jail *j, const struct profile *p, size_t n)
 {
 	const struct jail_policy	*pol;
 	struct jail_slot		*sl;
-	unsigned			 access = 0;
-	size_t				 i, k;
-	int				 home, fd;
+	size_t				 i;
+	int				 home;
 
 	if ((pol = jail_policy_of(j, p)) != NULL)
 		for (i = 0; i < pol->n; i++)
 			if (strcmp(pol->v[i].path, scratch[0]) == 0)
-				access = pol->v[i].access;
+				j->slot_access = pol->v[i].access;
 	if ((j->slot = calloc(n, sizeof(*j->slot))) == NULL)
 		return fail("allocate", "slots");
 	if ((home = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1)
@@ -1086,17 +1152,6 @@ slots_make(struct jail *j, const struct profile *p, size_t n)
 			return -1;
 		}
 		j->nslot++;
-		for (k = 0; k < nitems(sl->root); k++) {
-			sl->anchor[k] = (size_t)-1;
-			if (j->caps.landlock_abi < 1)
-				continue;
-			if ((fd = fcntl(sl->root[k], F_DUPFD_CLOEXEC, 0)) ==
-			    -1 || anchor_add(j, fd, access) == -1) {
-				close(home);
-				return fail("anchor", scratch[k]);
-			}
-			sl->anchor[k] = j->nanchor - 1;
-		}
 	}
 	close(home);
 	return 0;
@@ -1105,20 +1160,15 @@ slots_make(struct jail *j, const struct profile *p, size_t n)
 static void
 slot_retire(struct jail *j, struct jail_slot *sl)
 {
-	size_t	k, i;
+	size_t	k, i, si = sl - j->slot;
 
 	for (k = 0; k < nitems(sl->root); k++) {
 		close(sl->root[k]);
 		sl->root[k] = -1;
-		if (sl->anchor[k] == (size_t)-1)
-			continue;
-		/* ll_rule() skips an anchor of -1 */
-		close(j->anchor[sl->anchor[k]].fd);
-		j->anchor[sl->anchor[k]].fd = -1;
 	}
 	/* no ruleset keeps the retired inodes in its rules */
 	for (i = 0; i < JAIL_RULESET_CACHE; i++)
-		if (j->cache[i].fd > 0) {
+		if (j->cache[i].fd > 0 && j->cache[i].slot == si) {
 			close(j->cache[i].fd);
 			j->cache[i].fd = 0;
 		}
@@ -1830,11 +1880,11 @@ ll_rule(int rfd, int fd, uint64_t access)
 
 static int
 ll_build(const struct jail *j, const struct profile *p, const char *path,
-    const char *interp)
+    const char *interp, size_t si)
 {
 	struct ll_ruleset_attr	 attr = { 0 };
 	struct ll_net_port	 np;
-	size_t			 attrsz, i;
+	size_t			 attrsz, i, k;
 	int			 abi = j->caps.landlock_abi;
 	int			 rfd, sfd, ifd = -1, dfd = -1, rc = -1;
 	uint64_t		 mask = ll_fs_mask(abi), run;
@@ -1888,6 +1938,11 @@ ll_build(const struct jail *j, const struct profile *p, const char *path,
 		if (ll_rule(rfd, j->anchor[i].fd,
 		    ll_access(j->anchor[i].access) & mask) == -1)
 			goto out;
+	/* the request's /tmp and /var/tmp: its slot's, no other */
+	for (k = 0; si < j->nslot && k < nitems(j->slot[si].root); k++)
+		if (ll_rule(rfd, j->slot[si].root[k],
+		    ll_access(j->slot_access) & mask) == -1)
+			goto out;
 	if (abi >= 4) {
 		for (i = 0; i < p->net_tcp.n; i++) {
 			np.allowed_access = LANDLOCK_ACCESS_NET_CONNECT_TCP;
@@ -1897,7 +1952,7 @@ ll_build(const struct jail *j, const struct profile *p, const char *path,
 				goto out;
 		}
 	}
-	rc = rfd;
+	rc = jail_fd_high(rfd);
 out:
 	if (dfd != -1)
 		close(dfd);
@@ -1911,17 +1966,19 @@ out:
 }
 
 /*
- * Built rulesets are kept by script and interpreter inode: a ruleset can
- * be applied by any number of processes, so a request only pays for
- * landlock_restrict_self().  A replaced script is a new inode, a new
- * entry.
+ * Built rulesets are kept by script and interpreter inode and slot: a
+ * ruleset can be applied by any number of processes, so a request only
+ * pays for landlock_restrict_self().  A replaced script is a new inode,
+ * a new entry.  When full, the entry used longest ago goes: requests
+ * take the lowest free slot, so the low slots' entries are the ones
+ * used again.
  */
 int
 jail_ruleset(struct jail *j, const struct profile *p, const char *path,
-    const char *interp)
+    const char *interp, size_t si)
 {
 	struct stat	 ss, is;
-	int		 i, fd;
+	int		 i, old, fd;
 
 	if (j->caps.landlock_abi < 1 || p->mode != MODE_ENFORCE)
 		return -2;	/* nothing to apply */
@@ -1930,17 +1987,32 @@ jail_ruleset(struct jail *j, const struct profile *p, const char *path,
 		return -1;
 	if (interp == NULL)
 		memset(&is, 0, sizeof(is));
-	for (i = 0; i < JAIL_RULESET_CACHE; i++)
-		if (j->cache[i].fd > 0 && j->cache[i].sdev == ss.st_dev &&
+	if (si >= j->nslot)
+		si = (size_t)-1;
+	old = 0;
+	for (i = 0; i < JAIL_RULESET_CACHE; i++) {
+		if (j->cache[i].fd <= 0) {
+			old = i;	/* free: never used */
+			j->cache[i].used = 0;
+			continue;
+		}
+		if (j->cache[i].sdev == ss.st_dev &&
 		    j->cache[i].sino == ss.st_ino &&
 		    j->cache[i].idev == is.st_dev &&
-		    j->cache[i].iino == is.st_ino)
+		    j->cache[i].iino == is.st_ino && j->cache[i].slot == si) {
+			j->cache[i].used = ++j->cache_clock;
 			return j->cache[i].fd;
-	if ((fd = ll_build(j, p, path, interp)) == -1)
+		}
+		if (j->cache[i].used < j->cache[old].used)
+			old = i;
+	}
+	if ((fd = ll_build(j, p, path, interp, si)) == -1)
 		return -1;
-	i = j->cache_next++ % JAIL_RULESET_CACHE;
+	i = old;
 	if (j->cache[i].fd > 0)
 		close(j->cache[i].fd);
+	j->cache[i].slot = si;
+	j->cache[i].used = ++j->cache_clock;
 	j->cache[i].sdev = ss.st_dev;
 	j->cache[i].sino = ss.st_ino;
 	j->cache[i].idev = is.st_dev;
@@ -1996,6 +2068,7 @@ jail_child_exec(void *arg)
 	struct __user_cap_header_struct	 hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct	 cd[2];
 	gid_t				 gid = p->gid;
+	int				 low, c;
 	const uint32_t			 spawner_caps = 1U << CAP_SYS_ADMIN |
 	    1U << CAP_SYS_CHROOT | 1U << CAP_DAC_OVERRIDE | 1U << CAP_FOWNER;
 
@@ -2054,7 +2127,25 @@ jail_child_exec(void *arg)
 	    syscall(SYS_landlock_restrict_self, x->ruleset, 0) == -1)
 		child_fail(x, STAGE_LANDLOCK);
 
-	/* 2. Exactly fds 0, 1, 2. */
+	/* 2. Exactly fds 0, 1, 2.  Until here the child may share the
+	 *    spawner's descriptor table (CLONE_FILES), and nothing above
+	 *    changed it.  This close_range gives the child a table of its
+	 *    own holding only the descriptors below the request's highest
+	 *    (the kernel copies no more than that), without the spawner's
+	 *    long-lived ones, which live above (jail_fd_high); then the
+	 *    dup2s and the rest of the closing happen in the child's own
+	 *    table. */
+	low = x->fd_in;
+	if (x->fd_out > low)
+		low = x->fd_out;
+	if (x->fd_err > low)
+		low = x->fd_err;
+	for (c = 0; c < x->ncgroup; c++)
+		if (x->cgroup_procs[c] > low)
+			low = x->cgroup_procs[c];
+	if (syscall(SYS_close_range, low + 1, ~0U, CLOSE_RANGE_UNSHARE) ==
+	    -1)
+		child_fail(x, STAGE_FDS);
 	if (dup2(x->fd_in, 0) == -1 || dup2(x->fd_out, 1) == -1 ||
 	    dup2(x->fd_err, 2) == -1)
 		child_fail(x, STAGE_FDS);

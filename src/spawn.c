@@ -106,7 +106,7 @@ spawn_one(struct jail *j, const struct profile *p, char *msg, size_t len,
 	/* beyond the four: the request's leaf, which the child joins */
 	x.cgroup_procs = fds + 4;
 	x.ncgroup = nfds - 4;
-	if ((x.ruleset = jail_ruleset(j, p, x.path, x.interp)) == -1) {
+	if ((x.ruleset = jail_ruleset(j, p, x.path, x.interp, si)) == -1) {
 		reply(fds[3], SPAWN_FAILED, 0, STAGE_LANDLOCK, errno, 0);
 		return;
 	}
@@ -121,15 +121,19 @@ spawn_one(struct jail *j, const struct profile *p, char *msg, size_t len,
 	 * the key in the tls argument (unused without CLONE_SETTLS).  The
 	 * pidfd comes with the child (CLONE_PIDFD): there is never a child
 	 * we could not wait for, as there would be if a later pidfd_open
-	 * failed.
+	 * failed.  CLONE_FILES: the child starts on our descriptor table
+	 * instead of a copy of all of it, and takes a table of its own
+	 * holding only the request's descriptors before it touches one
+	 * (jail_child_exec); we are single-threaded and suspended until
+	 * it execs or exits, so nothing else uses the table meanwhile.
 	 */
 #ifdef __SANITIZE_ADDRESS__
 	/* the last child left its frames' poison on this stack */
 	ASAN_UNPOISON_MEMORY_REGION(stack, sizeof(stack));
 #endif
 	pid = clone(jail_child_exec, stack + sizeof(stack),
-	    CLONE_VM | CLONE_VFORK | CLONE_NEWPID | CLONE_NEWIPC |
-	    CLONE_PIDFD | SIGCHLD, &x, &pidfd,
+	    CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_NEWPID |
+	    CLONE_NEWIPC | CLONE_PIDFD | SIGCHLD, &x, &pidfd,
 	    (void *)(uintptr_t)spawn_filter->exec_key[0], NULL);
 	if (pid == -1) {
 		reply(fds[3], SPAWN_FAILED, 0, STAGE_NONE, errno, 0);
@@ -175,6 +179,8 @@ spawner_main(struct jail *j, const struct profile *p,
 		    p->name, strerror(errno));
 		_exit(1);
 	}
+	/* long-lived: out of the children's way (jail_fd_high) */
+	sock = jail_fd_high(sock);
 	/*
 	 * Die with the worker; it is our only reason to exist.  Had it
 	 * died before the prctl, we were already handed to another parent

@@ -215,7 +215,16 @@ spawner=$(awk '$1 == "PPid:" { print $2 }' "/proc/$pid/status" 2>/dev/null)
 mounts "$pid" | grep -v '^ *[^ ]* /\(var/\)\?tmp .* tmpfs tmpfs .*size=8192k' > "$T/m.script"
 mounts "$spawner" > "$T/m.spawner"
 slotmounts=$(mounts "$pid" | grep -c '^ *[^ ]* /\(var/\)\?tmp .* tmpfs tmpfs .*size=8192k')
+# its descriptors, and how many its spawner holds beside them
+scriptfds=$(ls "/proc/$pid/fd" 2>/dev/null | sort -n | tr '\n' ' ')
+spawnerfds=$(ls "/proc/$spawner/fd" 2>/dev/null | wc -l)
+spawnerlow=$(ls "/proc/$spawner/fd" 2>/dev/null | awk '$1 < 1024' | wc -l)
+threads=$(awk '$1 == "Threads:" { print $2 }' "/proc/$spawner/status" 2>/dev/null)
 wait "$next"
+check "a running script holds fds 0, 1 and 2 only, of the $spawnerfds its spawner holds ($spawnerlow below 1024; ${scriptfds:-unread})" \
+    [ "$scriptfds" = "0 1 2 " ]
+check "the spawner, whose descriptor table a request's child starts on, has one thread (${threads:-unread})" \
+    [ "$threads" = 1 ]
 check "a running script holds no capability in any set, after entering its slot (${caps:-unread})" \
     [ "$caps" = 0000000000000000 ]
 check "a script's mounts are its spawner's but for its own /tmp and /var/tmp ($(wc -l < "$T/m.spawner") and $slotmounts slot mounts; $(diff "$T/m.spawner" "$T/m.script" | grep '^[<>]' | head -3 | tr '\n' ' '))" \

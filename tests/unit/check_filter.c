@@ -885,7 +885,7 @@ END_TEST
  */
 static struct jail		seq_jail;
 /* the child enters a slot as in the spawner: here, our own namespace */
-static struct jail_slot		seq_slot = { -1, { -1, -1 }, { 0, 0 } };
+static struct jail_slot		seq_slot = { -1, { -1, -1 } };
 static struct profile_set	seq_ps;
 static struct profile		seq_profile;
 static int			seq_ruleset = -1;
@@ -916,7 +916,7 @@ prepare_sequence(struct profile *p)
 	    seq_jail.policy), 0);
 	ck_assert_int_eq(jail_anchors_open(&seq_jail, seq_jail.policy), 0);
 	ck_assert_ptr_nonnull(realpath("/bin/true", prog));
-	seq_ruleset = jail_ruleset(&seq_jail, &seq_profile, prog, NULL);
+	seq_ruleset = jail_ruleset(&seq_jail, &seq_profile, prog, NULL, 0);
 	ck_assert_msg(seq_ruleset >= 0, "no Landlock ruleset: %s",
 	    strerror(errno));
 	if (seq_slot.ns == -1)
@@ -947,7 +947,8 @@ body_jail_sequence(int out)
 	x.ruleset = seq_ruleset;
 	x.slot = &seq_slot;
 	pid = clone(jail_child_exec, stack + sizeof(stack),
-	    CLONE_VM | CLONE_VFORK | CLONE_NEWPID | SIGCHLD, &x);
+	    CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_NEWPID | SIGCHLD,
+	    &x);
 	if (pid == -1) {
 		report(out, -1);
 		return;

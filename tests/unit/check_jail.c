@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -649,24 +650,46 @@ remove_dir(const char *dir)
 
 #define NOT_RESTRICTED	213
 
-/*
- * Run sh -c cmd under the ruleset the jail builds for p (script
- * /usr/bin/dash, as a shell script would be run); its exit status.
- */
-static int
-run_under_ruleset(struct profile *p, const char *cmd)
+/* How many anchors a spawner of p opens. */
+static size_t
+anchors_of(struct profile *p)
 {
-	struct profile_set	 ps;
-	struct jail		 j;
-	char			 sh[PATH_MAX];
-	int			 rfd, status;
-	pid_t			 pid;
+	struct profile_set	ps;
+	struct jail		j;
 
 	spawner_jail(&j, &ps, p);
+	return j.nanchor;
+}
+
+START_TEST(a_read_entry_beneath_the_read_view_adds_no_anchor)
+{
+	struct profile	base = test_profile(), p = test_profile();
+
+	need_root_and_landlock();
+	p.read_allow = LIST("/usr/share/doc");
+	ck_assert_uint_eq(anchors_of(&p), anchors_of(&base));
+}
+END_TEST
+
+START_TEST(a_writable_entry_beneath_the_read_view_keeps_its_anchor)
+{
+	struct profile	base = test_profile(), p = test_profile();
+
+	need_root_and_landlock();
+	p.writable = LIST("/usr/share/doc");
+	ck_assert_uint_eq(anchors_of(&p), anchors_of(&base) + 1);
+}
+END_TEST
+
+/* Run sh -c cmd under the ruleset rfd; its exit status. */
+static int
+run_under(int rfd, const char *cmd)
+{
+	char	sh[PATH_MAX];
+	int	status;
+	pid_t	pid;
+
 	ck_assert_ptr_nonnull(realpath("/bin/sh", sh));
-	rfd = jail_ruleset(&j, p, sh, NULL);
-	ck_assert_msg(rfd >= 0, "no ruleset: %s", strerror(errno));
-	ck_assert_int_eq(jail_ruleset(&j, p, sh, NULL), rfd);
 	pid = fork();
 	ck_assert_int_ne(pid, -1);
 	if (pid == 0) {
@@ -682,6 +705,164 @@ run_under_ruleset(struct profile *p, const char *cmd)
 	    "applied, or the shell did not start");
 	return WEXITSTATUS(status);
 }
+
+/*
+ * Run sh -c cmd under the ruleset the jail builds for p (script
+ * /usr/bin/dash, as a shell script would be run); its exit status.
+ */
+static int
+run_under_ruleset(struct profile *p, const char *cmd)
+{
+	struct profile_set	 ps;
+	struct jail		 j;
+	char			 sh[PATH_MAX];
+	int			 rfd;
+
+	spawner_jail(&j, &ps, p);
+	ck_assert_ptr_nonnull(realpath("/bin/sh", sh));
+	rfd = jail_ruleset(&j, p, sh, NULL, 0);
+	ck_assert_msg(rfd >= 0, "no ruleset: %s", strerror(errno));
+	ck_assert_int_eq(jail_ruleset(&j, p, sh, NULL, 0), rfd);
+	return run_under(rfd, cmd);
+}
+
+/*
+ * Two slots whose roots are two scratch directories outside every rule
+ * (as the spawner's tmpfs roots are to the rule list): what a ruleset
+ * grants there is what its slot anchors grant.
+ */
+struct two_slots {
+	struct jail_slot	sl[2];
+	char			dir[2][64];
+	char			sh[PATH_MAX];
+};
+
+static void
+two_slots_jail(struct jail *j, struct profile_set *ps, struct profile *p,
+    struct two_slots *t)
+{
+	size_t	i;
+
+	spawner_jail(j, ps, p);
+	ck_assert_ptr_nonnull(realpath("/bin/sh", t->sh));
+	for (i = 0; i < 2; i++) {
+		make_dir(t->dir[i], sizeof(t->dir[i]));
+		t->sl[i].root[0] = open(t->dir[i], O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
+		ck_assert_int_ne(t->sl[i].root[0], -1);
+		t->sl[i].root[1] = -1;	/* ll_rule() skips it */
+		t->sl[i].ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+		ck_assert_int_ne(t->sl[i].ns, -1);
+	}
+	j->slot = t->sl;
+	j->nslot = 2;
+	/* the scratch rule's rights, as slots_make takes them */
+	j->slot_access = JAIL_READ | JAIL_WRITE | JAIL_NOEXEC;
+}
+
+static int
+write_in(int rfd, const char *dir)
+{
+	char	cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "echo x > %s/f", dir);
+	return run_under(rfd, cmd);
+}
+
+START_TEST(ruleset_of_a_slot_lets_its_own_tmp_be_written)
+{
+	struct profile		p = test_profile();
+	struct profile_set	ps;
+	struct jail		j;
+	struct two_slots	t;
+	int			rfd;
+
+	need_root_and_landlock();
+	two_slots_jail(&j, &ps, &p, &t);
+	ck_assert_int_ge(rfd = jail_ruleset(&j, &p, t.sh, NULL, 1), 0);
+	ck_assert_int_eq(write_in(rfd, t.dir[1]), 0);
+	remove_dir(t.dir[0]);
+	remove_dir(t.dir[1]);
+}
+END_TEST
+
+START_TEST(ruleset_of_a_slot_refuses_another_slots_tmp)
+{
+	struct profile		p = test_profile();
+	struct profile_set	ps;
+	struct jail		j;
+	struct two_slots	t;
+	char			file[96];
+	int			rfd;
+
+	need_root_and_landlock();
+	two_slots_jail(&j, &ps, &p, &t);
+	ck_assert_int_ge(rfd = jail_ruleset(&j, &p, t.sh, NULL, 1), 0);
+	ck_assert_int_ne(write_in(rfd, t.dir[0]), 0);
+	snprintf(file, sizeof(file), "%s/f", t.dir[0]);
+	ck_assert_msg(access(file, F_OK) == -1 && errno == ENOENT,
+	    "slot 1's ruleset let a file be written in slot 0's /tmp");
+	remove_dir(t.dir[0]);
+	remove_dir(t.dir[1]);
+}
+END_TEST
+
+/* Is rfd still a cached ruleset of the jail's? */
+static int
+cached(const struct jail *j, int rfd)
+{
+	size_t	i;
+
+	for (i = 0; i < JAIL_RULESET_CACHE; i++)
+		if (j->cache[i].fd == rfd)
+			return 1;
+	return 0;
+}
+
+START_TEST(a_ruleset_is_built_once_per_slot)
+{
+	struct profile		p = test_profile();
+	struct profile_set	ps;
+	struct jail		j;
+	struct two_slots	t;
+	int			r0, r1;
+
+	need_root_and_landlock();
+	two_slots_jail(&j, &ps, &p, &t);
+	ck_assert_int_ge(r0 = jail_ruleset(&j, &p, t.sh, NULL, 0), 0);
+	ck_assert_int_ge(r1 = jail_ruleset(&j, &p, t.sh, NULL, 1), 0);
+	ck_assert_int_ne(r0, r1);
+	ck_assert_int_eq(jail_ruleset(&j, &p, t.sh, NULL, 0), r0);
+	ck_assert_int_eq(jail_ruleset(&j, &p, t.sh, NULL, 1), r1);
+	remove_dir(t.dir[0]);
+	remove_dir(t.dir[1]);
+}
+END_TEST
+
+START_TEST(a_retired_slots_rulesets_are_gone_and_no_other)
+{
+	struct profile		p = test_profile();
+	struct profile_set	ps;
+	struct jail		j;
+	struct two_slots	t;
+	int			r0, r1;
+
+	need_root_and_landlock();
+	two_slots_jail(&j, &ps, &p, &t);
+	ck_assert_int_ge(r0 = jail_ruleset(&j, &p, t.sh, NULL, 0), 0);
+	ck_assert_int_ge(r1 = jail_ruleset(&j, &p, t.sh, NULL, 1), 0);
+	/* a root on a filesystem with other files is never empty: the
+	 * slot is retired */
+	ck_assert_int_eq(jail_slot_reset(&j, 0), -1);
+	ck_assert_int_eq(t.sl[0].ns, -1);
+	ck_assert_msg(!cached(&j, r0) && fcntl(r0, F_GETFD) == -1 &&
+	    errno == EBADF, "slot 0's ruleset outlived its slot");
+	ck_assert_msg(cached(&j, r1), "slot 1's ruleset went with slot 0");
+	ck_assert_int_eq(jail_ruleset(&j, &p, t.sh, NULL, 1), r1);
+	remove_dir(t.dir[0]);
+	remove_dir(t.dir[1]);
+}
+END_TEST
 
 START_TEST(ruleset_lets_a_listed_program_run)
 {
@@ -805,9 +986,11 @@ limit_line(pid_t pid, const char *name, char *out, size_t outsz)
 }
 
 struct started {
-	pid_t	pid;
-	int	pipe_w;		/* the script's stdin: close to end it */
-	char	dir[64];
+	pid_t		pid;
+	int		pipe_w;	/* the script's stdin: close to end it */
+	int		high;	/* a spawner's fd, above the request's */
+	struct stat	out;	/* what the spawner's fd 1 was */
+	char		dir[64];
 };
 
 /*
@@ -849,6 +1032,7 @@ start_child(struct started *st, struct jail_exec *x, struct jail *j,
 	static uint64_t	 key[3];
 	static char	 cat[PATH_MAX];
 	struct sigaction sa;
+	struct rlimit	 rl;
 	int		 in[2], devnull;
 
 	need_root_and_landlock();
@@ -863,8 +1047,15 @@ start_child(struct started *st, struct jail_exec *x, struct jail *j,
 	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
 	ck_assert_int_ne(devnull = open("/dev/null", O_WRONLY | O_CLOEXEC),
 	    -1);
-	/* an fd the script must not inherit */
+	/* fds the script must not inherit: one among the request's, one
+	 * where the spawner keeps its own (the master raises the limit) */
 	ck_assert_int_ne(open("/", O_RDONLY), -1);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	rl.rlim_cur = rl.rlim_max;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_int_ge(st->high = fcntl(devnull, F_DUPFD, JAIL_FD_HIGH),
+	    JAIL_FD_HIGH);
+	ck_assert_int_eq(fstat(1, &st->out), 0);
 
 	memset(x, 0, sizeof(*x));
 	x->jail = j;
@@ -877,9 +1068,10 @@ start_child(struct started *st, struct jail_exec *x, struct jail *j,
 	x->argv = argv;
 	x->envp = envp;
 	x->exec_key = key;
-	ck_assert_int_ge(x->ruleset = jail_ruleset(j, p, cat, NULL), 0);
+	ck_assert_int_ge(x->ruleset = jail_ruleset(j, p, cat, NULL, 0), 0);
+	/* as the spawner does: the child starts on our table */
 	st->pid = clone(jail_child_exec, stack + sizeof(stack),
-	    CLONE_VM | CLONE_VFORK | CLONE_NEWPID | SIGCHLD, x);
+	    CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_NEWPID | SIGCHLD, x);
 	ck_assert_int_ne(st->pid, -1);
 	ck_assert_msg(x->fail_stage == STAGE_NONE, "the child failed at %s: "
 	    "%s", jail_stage_name(x->fail_stage), strerror(x->fail_errno));
@@ -967,6 +1159,28 @@ START_TEST(child_inherits_fds_0_1_2_only)
 	closedir(d);
 	ck_assert_msg(other == -1, "the script holds fd %d", other);
 	ck_assert_int_eq(n, 3);
+	stop_child(&st);
+}
+END_TEST
+
+START_TEST(child_leaves_the_spawners_fds_as_they_were)
+{
+	struct profile		 p = test_profile();
+	struct profile_set	 ps;
+	struct jail		 j;
+	struct jail_exec	 x;
+	struct started		 st;
+	struct stat		 out;
+
+	start_child(&st, &x, &j, &ps, &p);
+	ck_assert_msg(fcntl(st.high, F_GETFD) != -1, "the child closed the "
+	    "spawner's fd %d: %s", st.high, strerror(errno));
+	ck_assert_msg(fcntl(st.pipe_w, F_GETFD) != -1, "the child closed the "
+	    "spawner's fd %d: %s", st.pipe_w, strerror(errno));
+	ck_assert_int_eq(fstat(1, &out), 0);
+	ck_assert_msg(out.st_dev == st.out.st_dev &&
+	    out.st_ino == st.out.st_ino, "the child replaced the spawner's "
+	    "fd 1");
 	stop_child(&st);
 }
 END_TEST
@@ -1074,7 +1288,6 @@ slot_setup(struct jail *j, struct jail_slot *sl)
 		    0);
 		sl->root[i] = open(dirs[i], O_RDONLY | O_DIRECTORY);
 		ck_assert_int_ne(sl->root[i], -1);
-		sl->anchor[i] = (size_t)-1;
 	}
 	sl->ns = open("/proc/self/ns/mnt", O_RDONLY);
 	ck_assert_int_ne(sl->ns, -1);
@@ -1220,12 +1433,20 @@ jail_suite(void)
 	tcase_add_test(tc, abi2_ruleset_refuses_a_write_elsewhere);
 	tcase_add_test(tc, ruleset_lets_a_writable_directory_be_written);
 	tcase_add_test(tc, ruleset_refuses_a_write_elsewhere);
+	tcase_add_test(tc, a_read_entry_beneath_the_read_view_adds_no_anchor);
+	tcase_add_test(tc,
+	    a_writable_entry_beneath_the_read_view_keeps_its_anchor);
+	tcase_add_test(tc, ruleset_of_a_slot_lets_its_own_tmp_be_written);
+	tcase_add_test(tc, ruleset_of_a_slot_refuses_another_slots_tmp);
+	tcase_add_test(tc, a_ruleset_is_built_once_per_slot);
+	tcase_add_test(tc, a_retired_slots_rulesets_are_gone_and_no_other);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("child");
 	tcase_add_test(tc, child_runs_as_the_profile_user);
 	tcase_add_test(tc, child_holds_no_capability);
 	tcase_add_test(tc, child_inherits_fds_0_1_2_only);
+	tcase_add_test(tc, child_leaves_the_spawners_fds_as_they_were);
 	tcase_add_test(tc, child_works_in_the_script_directory);
 	tcase_add_test(tc, child_has_the_profile_limits_and_no_core);
 	tcase_add_test(tc, child_ignores_no_signal_the_spawner_ignores);
