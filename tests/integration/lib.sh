@@ -210,6 +210,19 @@ audit_has() {
 	fi
 }
 
+# log_has PATTERN: the error log has a line matching PATTERN (grep -E),
+# waiting up to 5 s for it: the worker answers first and its log line
+# reaches the master's log a moment later.
+log_has() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		grep -Eq -- "$1" "$ERRLOG" 2>/dev/null && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
 # A profile for the test scripts: they may run the few tools they use.
 write_test_profile() {
 	cat > "$T/profiles/tests.conf" <<PROFILE

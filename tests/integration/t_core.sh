@@ -42,7 +42,7 @@ check "C program answers 200" [ "$s" = 200 -a "$(body)" = hello ]
 s=$(http_status "$BASE/cgi-bin/missing.cgi")
 check "missing script is 404" [ "$s" = 404 ]
 check "missing script is logged with its reason" \
-    grep -q "404 Not Found: script not found" "$ERRLOG"
+    log_has "404 Not Found: script not found"
 
 s=$(http_status "$BASE/cgi-bin/noexec.sh")
 check "script without execute bit is 403" [ "$s" = 403 ]
@@ -53,7 +53,7 @@ check "world-writable script is 403" [ "$s" = 403 ]
 s=$(http_status "$BASE/cgi-bin/badinterp.sh")
 check "exec failure is 502" [ "$s" = 502 ]
 check "exec failure is logged with strerror" \
-    grep -q "execve failed: No such file or directory" "$ERRLOG"
+    log_has "execve failed: No such file or directory"
 
 s=$(http_status "$BASE/cgi-bin/badheader.sh")
 if [ "$s" = 502 ] && ! grep -q "not a header" "$T/body"
@@ -105,7 +105,7 @@ check "script starts with no ignored signals (SigIgn $ign)" \
     [ "$ign" = 0000000000000000 ]
 
 s=$(http_status "$BASE/cgi-bin/stderr.sh")
-check "script stderr goes to the error log" grep -q "stderr-marker-7781" "$ERRLOG"
+check "script stderr goes to the error log" log_has "stderr-marker-7781"
 
 # streaming both ways: 64 MiB through `exec cat`
 head -c 67108864 /dev/urandom > "$T/big"
@@ -177,7 +177,7 @@ else
 fi
 
 check "access log line has status and exit code" \
-    grep -q 'access client=127.0.0.1 method=GET script=.*/fast.sh profile=tests status=200 bytes=[0-9]* ms=[0-9]* exit=0' "$ERRLOG"
+    log_has 'access client=127.0.0.1 method=GET script=.*/fast.sh profile=tests status=200 bytes=[0-9]* ms=[0-9]* exit=0'
 
 ls -l "$SOCK" > "$T/sockmode"
 check "socket is mode 0660 with the configured group" \
