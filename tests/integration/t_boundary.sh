@@ -52,6 +52,8 @@ PROFILE
 boundary_cleanup() {
 	# shellcheck disable=SC2086
 	[ -z "$HOSTPIDS" ] || kill $HOSTPIDS 2>/dev/null
+	# shellcheck disable=SC2046
+	[ -s "$T/holders" ] && kill $(cat "$T/holders") 2>/dev/null
 	cleanup
 }
 trap boundary_cleanup EXIT
@@ -265,11 +267,17 @@ check "two concurrent requests of one worker have different /tmp and /var/tmp (d
 # replaced only when a request used it.  Seen from the host through
 # /proc/PID/ns/ipc of running scripts.
 ipc_ns() { readlink "/proc/$1/ns/ipc" 2>/dev/null; }
-# The IPC namespace of a request that holds for 4 s (and uses no IPC).
+# The IPC namespace of a request that holds for 4 s (and uses no IPC),
+# of hostile or the script $2.  A namespace's inode number is given
+# again once it is freed: a holder here keeps each one alive for the
+# section, so an equal number means the same namespace.
 held_ipc() {
-	curl -s -o /dev/null --max-time 30 "$BASE/cgi-bin/hostile?tmp_hold=$1" &
+	curl -s -o /dev/null --max-time 30 "$BASE/cgi-bin/${2:-hostile}?tmp_hold=$1" &
 	h=$!
-	ipc_ns "$(script_pid "tmp_hold=$1")"
+	hp=$(script_pid "tmp_hold=$1" "$CGIBIN/${2:-hostile}")
+	sleep 120 < "/proc/$hp/ns/ipc" > /dev/null 2>&1 &
+	echo $! >> "$T/holders"
+	ipc_ns "$hp"
 	wait "$h"
 }
 
@@ -301,17 +309,11 @@ check "a request that made and removed a SysV object leaves the next a fresh IPC
 
 # the POSIX queue's profile: a request that used nothing, then one that
 # leaves a queue, then the next
-held_mq_ipc() {
-	curl -s -o /dev/null --max-time 30 "$BASE/cgi-bin/hostile-mq?tmp_hold=$1" &
-	h=$!
-	ipc_ns "$(script_pid "tmp_hold=$1" "$CGIBIN/hostile-mq")"
-	wait "$h"
-}
-nq0=$(held_mq_ipc "iq0$$")
-nq1=$(held_mq_ipc "iq1$$")
+nq0=$(held_ipc "iq0$$" hostile-mq)
+nq1=$(held_ipc "iq1$$" hostile-mq)
 s=$(http_status "$BASE/cgi-bin/hostile-mq?mq_leave=q$$")
 mq=$(head -n 1 "$T/body")
-nq2=$(held_mq_ipc "iq2$$")
+nq2=$(held_ipc "iq2$$" hostile-mq)
 check "a request that made a POSIX message queue leaves the next a fresh IPC namespace (complain mode; '$mq'; $nq0, $nq1, then $nq2)" \
     holds 'case $mq in "ALLOWED mq_leave"*) true ;; *) false ;; esac &&
     [ -n "$nq1" ] && [ "$nq0" = "$nq1" ] && [ "$nq2" != "$nq1" ]'
@@ -330,6 +332,8 @@ check "a 1 MiB shared memory segment one request left is not in the next request
     holds 'case $left in "ALLOWED ipc_leave"*) true ;; *) false ;; esac &&
     [ -n "$pid" ] && [ "$segs" = 0 ] &&
     case $probe in *"Shared Memory"*) true ;; *) false ;; esac'
+# shellcheck disable=SC2046
+kill $(cat "$T/holders") 2>/dev/null
 
 # Bounded: the profile's tmp = 8M (below file_size, 16M), seen in the
 # mount from the host while the script holds what it wrote, and charged
