@@ -1090,32 +1090,46 @@ ipc_probed(const struct jail *j)
 /*
  * One object of each probed kind, made and removed at once, in the IPC
  * namespace we are in; its id into id[].  The kernel gives ids in
- * order (ipc_idr_alloc: the next index, cyclic), so the next probe in
- * a namespace nobody else used gets the next id.  -1: errno.
+ * order (ipc_idr_alloc: the next index, cyclic, and a sequence number
+ * counted up at each wrap), so the next probe in a namespace nobody
+ * else used gets the next id.  The kind's count of objects (*_INFO)
+ * must be 0 after it: one left behind makes the id INT_MIN, which no
+ * mark expects.  -1: errno.
  */
 static int
 ipc_probe(const struct jail *j, int id[3])
 {
 	unsigned	kinds = ipc_probed(j);
+	union {
+		struct shm_info	shm;
+		struct seminfo	sem;
+		struct msginfo	msg;
+	}		info;
 
 	id[0] = id[1] = id[2] = -1;
 	if (kinds & FILTER_IPC_SHM) {
-		if ((id[0] = shmget(IPC_PRIVATE, 1, IPC_CREAT | 0600)) == -1)
+		if ((id[0] = shmget(IPC_PRIVATE, 1, IPC_CREAT | 0600)) == -1 ||
+		    shmctl(id[0], IPC_RMID, NULL) == -1 ||
+		    shmctl(0, SHM_INFO, (struct shmid_ds *)&info.shm) == -1)
 			return -1;
-		if (shmctl(id[0], IPC_RMID, NULL) == -1)
-			return -1;
+		if (info.shm.used_ids != 0)
+			id[0] = INT_MIN;
 	}
 	if (kinds & FILTER_IPC_SEM) {
-		if ((id[1] = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600)) == -1)
+		if ((id[1] = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600)) == -1 ||
+		    semctl(id[1], 0, IPC_RMID) == -1 ||
+		    semctl(0, 0, SEM_INFO, &info.sem) == -1)
 			return -1;
-		if (semctl(id[1], 0, IPC_RMID) == -1)
-			return -1;
+		if (info.sem.semusz != 0)
+			id[1] = INT_MIN;
 	}
 	if (kinds & FILTER_IPC_MSG) {
-		if ((id[2] = msgget(IPC_PRIVATE, IPC_CREAT | 0600)) == -1)
+		if ((id[2] = msgget(IPC_PRIVATE, IPC_CREAT | 0600)) == -1 ||
+		    msgctl(id[2], IPC_RMID, NULL) == -1 ||
+		    msgctl(0, MSG_INFO, (struct msqid_ds *)&info.msg) == -1)
 			return -1;
-		if (msgctl(id[2], IPC_RMID, NULL) == -1)
-			return -1;
+		if (info.msg.msgpool != 0)
+			id[2] = INT_MIN;
 	}
 	return 0;
 }
