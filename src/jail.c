@@ -1177,6 +1177,24 @@ ipc_mq_open(const struct jail *j)
 	return mnt;
 }
 
+/* A kernel without SysV IPC has none of its kinds to watch. */
+static void
+ipc_kinds_present(struct jail *j)
+{
+	struct shminfo	shm;
+	struct seminfo	sem;
+	struct msginfo	msg;
+
+	if (shmctl(0, IPC_INFO, (struct shmid_ds *)&shm) == -1 &&
+	    errno == ENOSYS)
+		j->ipc_kinds &= ~FILTER_IPC_SHM;
+	if (semctl(0, 0, IPC_INFO, &sem) == -1 && errno == ENOSYS)
+		j->ipc_kinds &= ~FILTER_IPC_SEM;
+	if (msgctl(0, IPC_INFO, (struct msqid_ds *)&msg) == -1 &&
+	    errno == ENOSYS)
+		j->ipc_kinds &= ~FILTER_IPC_MSG;
+}
+
 int
 jail_ipc_untouched(const struct jail_ipc_mark *was,
     const struct jail_ipc_mark *now)
@@ -1215,8 +1233,12 @@ jail_slot_ipc_make(struct jail *j, struct jail_slot *sl)
 	if ((ns = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC)) == -1)
 		goto fail;
 	step = "mount the mqueue file system of";
-	if ((j->ipc_kinds & FILTER_IPC_MQ) && (mq = ipc_mq_open(j)) == -1)
-		goto fail;
+	if ((j->ipc_kinds & FILTER_IPC_MQ) && (mq = ipc_mq_open(j)) == -1) {
+		if (errno != ENODEV)
+			goto fail;
+		/* a kernel without POSIX queues: none to watch */
+		j->ipc_kinds &= ~FILTER_IPC_MQ;
+	}
 	/* two probes in a row: the step an untouched namespace shows */
 	step = "probe";
 	if (ipc_probe(j, first) == -1 || ipc_probe(j, m.id) == -1)
@@ -1264,7 +1286,7 @@ slot_ipc_untouched(struct jail *j, struct jail_slot *sl)
 	struct jail_ipc_mark	now;
 	int			ok;
 
-	if (j->ipc_blind != 0)
+	if ((j->ipc_blind & j->ipc_kinds) != 0)
 		return 0;	/* a kind it cannot probe: never hand on */
 	if (ipc_probed(j) == 0 && sl->mq == -1)
 		return 1;	/* nothing a script can make here */
@@ -1577,6 +1599,7 @@ jail_spawner_enter(struct jail *j, const struct profile *p,
 	if ((j->ipc_home = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC)) ==
 	    -1)
 		return fail("open", "the spawner's IPC namespace");
+	ipc_kinds_present(j);
 	if (slots_make(j, p, nslot) == -1)
 		return -1;
 
