@@ -1334,6 +1334,26 @@ START_TEST(slot_reset_replaces_an_ipc_namespace_a_request_used)
 }
 END_TEST
 
+START_TEST(slot_ipc_that_cannot_be_made_fails_and_keeps_the_old_one)
+{
+	struct jail		j;
+	struct jail_slot	sl;
+	int			ipc, mq;
+
+	ck_assert_msg(geteuid() == 0, "these tests run as root");
+	slot_ipc_setup(&j, &sl);
+	ipc = sl.ipc;
+	mq = sl.mq;
+	/* nowhere to return to: the new namespace must not be kept */
+	close(j.ipc_home);
+	j.ipc_home = open("/dev/null", O_RDONLY);
+	ck_assert_int_ne(j.ipc_home, -1);
+	ck_assert_int_eq(jail_slot_ipc_make(&j, &sl), -1);
+	ck_assert_msg(sl.ipc == ipc && sl.mq == mq, "a slot took an IPC "
+	    "namespace that failed to be made");
+}
+END_TEST
+
 static Suite *
 jail_suite(void)
 {
@@ -1384,6 +1404,8 @@ jail_suite(void)
 	tcase_add_test(tc, slot_reset_keeps_an_untouched_ipc_namespace);
 	tcase_add_loop_test(tc,
 	    slot_reset_replaces_an_ipc_namespace_a_request_used, 0, 5);
+	tcase_add_test(tc,
+	    slot_ipc_that_cannot_be_made_fails_and_keeps_the_old_one);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("slot");
