@@ -1749,6 +1749,35 @@ assert_build_error(const struct profile *p, const char *want)
 	ck_assert_ptr_null(f.bpf);
 }
 
+/* The IPC kinds the spawner watches in a slot: those scripts can make. */
+START_TEST(test_default_profile_lets_scripts_make_every_ipc_kind)
+{
+	struct profile	p = test_profile();
+	struct filter	f;
+	char		err[256];
+
+	ck_assert_int_eq(filter_build(&p, &f, err, sizeof(err)), 0);
+	ck_assert_uint_eq(f.ipc_kinds, FILTER_IPC_SHM | FILTER_IPC_SEM |
+	    FILTER_IPC_MSG | FILTER_IPC_MQ);
+	ck_assert_uint_eq(f.ipc_blind, 0);
+	filter_free(&f);
+}
+END_TEST
+
+START_TEST(test_denied_ipc_kinds_are_not_watched_and_unremovable_ones_blind)
+{
+	struct profile	p = test_profile();
+	struct filter	f;
+	char		err[256];
+
+	p.syscall_deny = LIST("shmget", "mq_open", "msgctl");
+	ck_assert_int_eq(filter_build(&p, &f, err, sizeof(err)), 0);
+	ck_assert_uint_eq(f.ipc_kinds, FILTER_IPC_SEM | FILTER_IPC_MSG);
+	ck_assert_uint_eq(f.ipc_blind, FILTER_IPC_MSG);
+	filter_free(&f);
+}
+END_TEST
+
 START_TEST(test_unknown_syscall_name_is_an_error)
 {
 	struct profile	p = test_profile();
@@ -2251,6 +2280,10 @@ filter_suite(void)
 	tcase_add_test(tmode, test_attach_without_no_new_privs_is_refused);
 
 	tcase_add_test(tconf, test_unknown_syscall_name_is_an_error);
+	tcase_add_test(tconf,
+	    test_default_profile_lets_scripts_make_every_ipc_kind);
+	tcase_add_test(tconf,
+	    test_denied_ipc_kinds_are_not_watched_and_unremovable_ones_blind);
 	tcase_add_test(tconf, test_unknown_group_is_an_error);
 	tcase_add_test(tconf, test_tilde_in_allow_is_an_error);
 	tcase_add_test(tconf, test_tilde_in_deny_means_deny);
