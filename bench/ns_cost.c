@@ -32,7 +32,8 @@
  *
  * Then, with -e, what emptying a dirty slot costs (files left in its
  * /tmp, removed by jail_slot_reset), what checking and replacing a
- * slot's IPC namespace costs, and what a slot costs the kernel:
+ * slot's IPC namespace costs, and what a slot and its IPC namespace
+ * cost the kernel:
  * Slab and Percpu in /proc/meminfo before and after making 512 more.
  *
  * The ways take turns, request by request (-b: each way's N requests in
@@ -436,6 +437,17 @@ emptying(int n, int runs)
 	printf("a slot (a copy of a namespace of %d mounts, two tmpfs): "
 	    "Slab +%.1f KiB, Percpu +%.1f KiB (512 made)\n", mounts(),
 	    (meminfo("Slab") - slab) / 512.0,
+	    (meminfo("Percpu") - pcpu) / 512.0);
+	/* and its IPC namespace, with the mqueue root the spawner holds */
+	sleep(1);
+	slab = meminfo("Slab");
+	pcpu = meminfo("Percpu");
+	for (i = slots.nslot - 512; i < (int)slots.nslot; i++)
+		if (jail_slot_ipc_make(&slots, &slots.slot[i]) == -1)
+			errx(1, "slot %d: no IPC namespace", i);
+	sleep(1);
+	printf("a slot's IPC namespace: Slab +%.1f KiB, Percpu +%.1f KiB "
+	    "(512 made)\n", (meminfo("Slab") - slab) / 512.0,
 	    (meminfo("Percpu") - pcpu) / 512.0);
 	free(t);
 	free(med);
