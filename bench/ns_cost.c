@@ -18,13 +18,22 @@
  *                   jail.h) with setns() before execve; after the reap,
  *                   the spawner's check that its /tmp and /var/tmp are
  *                   still empty (jail_slot_reset: fstatfs, fstat)
+ *   +ipc slot       pid+leaf+slot without CLONE_NEWIPC: the child also
+ *                   enters its slot's prepared IPC namespace with
+ *                   setns(); after the reap, the spawner's check that
+ *                   it is untouched (jail_slot_reset: setns in, a
+ *                   probe object of each SysV kind made and removed,
+ *                   the mqueue root's fstat, setns back).  The spawner
+ *                   now; +slot is what it was before
  *   again           pid+ipc+leaf once more, in the place after +slot: a
  *                   way's place in the turn moves its figure (a leaf
  *                   taken right after a way without one costs more), so
  *                   +slot is to be read against this one
  *
  * Then, with -e, what emptying a dirty slot costs (files left in its
- * /tmp, removed by jail_slot_reset), and what a slot costs the kernel:
+ * /tmp, removed by jail_slot_reset), what checking and replacing a
+ * slot's IPC namespace costs, and what a slot and its IPC namespace
+ * cost the kernel:
  * Slab and Percpu in /proc/meminfo before and after making 512 more.
  *
  * With -l, the child's descriptor table and Landlock, the process
@@ -44,7 +53,9 @@
  *
  * The ways take turns, request by request (-b: each way's N requests in
  * a row, so that what one way leaves to the kernel to tear down after
- * the reap, a namespace or a mount, is paid by itself); each run gives
+ * the reap, a namespace or a mount, is paid by itself, and the CPU time
+ * the whole machine spent in the block, /proc/stat, is shown per
+ * request: a kworker's teardown included, other work too); each run gives
  * each way the median of its N requests, and the figure is the median
  * over the runs.
  * Run as root (the child mounts in a mount namespace of the benchmark's
@@ -52,8 +63,10 @@
  *
  *   bench/ns_cost [-bel] [-n N] [-r RUNS] program
  */
+#include <sys/ipc.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -73,17 +86,19 @@
 #include <linux/landlock.h>
 
 #include "cgroup.h"
+#include "filter.h"
 #include "timing.h"
 #include "jail.h"
 
 enum way {
 	W_PID, W_PID_LEAF, W_IPC, W_IPC_LEAF, W_NS, W_NS_TMPFS, W_SLOT,
-	W_AGAIN, W_N
+	W_IPC_SLOT, W_AGAIN, W_N
 };
 
 static const char *const way_name[W_N] = {
 	"pid", "pid+leaf", "pid+ipc", "pid+ipc+leaf", "pid+ipc+leaf+ns",
-	"pid+ipc+leaf+ns+tmpfs", "pid+ipc+leaf+slot", "pid+ipc+leaf, again"
+	"pid+ipc+leaf+ns+tmpfs", "pid+ipc+leaf+slot", "pid+leaf+slot+ipc slot",
+	"pid+ipc+leaf, again"
 };
 
 #define SPAWNER_FDS	190	/* a spawner of the bench's profile */
@@ -104,7 +119,7 @@ static const int way_flags[W_N] = {
 	CLONE_NEWPID, CLONE_NEWPID, CLONE_NEWPID | CLONE_NEWIPC,
 	CLONE_NEWPID | CLONE_NEWIPC, CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS,
 	CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS, CLONE_NEWPID | CLONE_NEWIPC,
-	CLONE_NEWPID | CLONE_NEWIPC
+	CLONE_NEWPID, CLONE_NEWPID | CLONE_NEWIPC
 };
 
 #define NSLOT	4	/* the benchmark's serial requests take turns */
@@ -121,6 +136,7 @@ struct child {
 	int		 nprocs;
 	int		 tmpfs;
 	int		 slot_ns;	/* -1: none */
+	int		 slot_ipc;	/* -1: none */
 	int		 devnull;
 };
 
@@ -134,6 +150,8 @@ child_main(void *arg)
 
 	if (c->slot_ns != -1 && setns(c->slot_ns, CLONE_NEWNS) == -1)
 		_exit(124);
+	if (c->slot_ipc != -1 && setns(c->slot_ipc, CLONE_NEWIPC) == -1)
+		_exit(123);
 	if (c->nprocs > 0 && cgroup_join(c->procs, c->nprocs) == -1)
 		_exit(126);
 	if (c->tmpfs && (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID |
@@ -361,6 +379,23 @@ slot_make(struct jail_slot *sl, int home)
 		err(1, "/proc/self/ns/mnt");
 	if (setns(home, CLONE_NEWNS) == -1)
 		err(1, "setns home");
+	sl->ipc = sl->mq = -1;
+}
+
+/* Slots NSLOT to 2 * NSLOT: with an IPC namespace each, as jail.c's. */
+static void
+slots_ipc_make(void)
+{
+	size_t	i;
+
+	slots.ipc_kinds = FILTER_IPC_SHM | FILTER_IPC_SEM | FILTER_IPC_MSG |
+	    FILTER_IPC_MQ;
+	if ((slots.ipc_home = open("/proc/self/ns/ipc", O_RDONLY |
+	    O_CLOEXEC)) == -1)
+		err(1, "/proc/self/ns/ipc");
+	for (i = NSLOT; i < 2 * NSLOT; i++)
+		if (jail_slot_ipc_make(&slots, &slots.slot[i]) == -1)
+			errx(1, "slot %zu: no IPC namespace", i);
 }
 
 static void
@@ -392,7 +427,10 @@ one(struct child *c, struct cgroup_pool *pool, enum way w)
 
 	c->nprocs = 0;
 	c->tmpfs = w == W_NS_TMPFS;
-	c->slot_ns = w == W_SLOT ? slots.slot[si].ns : -1;
+	if (w == W_IPC_SLOT)
+		si += NSLOT;
+	c->slot_ns = w == W_SLOT || w == W_IPC_SLOT ? slots.slot[si].ns : -1;
+	c->slot_ipc = w == W_IPC_SLOT ? slots.slot[si].ipc : -1;
 	if (w != W_PID && w != W_IPC) {
 		if ((leaf = cgroup_pool_take(pool, &limits)) == NULL)
 			err(1, "pool_take");
@@ -409,7 +447,8 @@ one(struct child *c, struct cgroup_pool *pool, enum way w)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		errx(1, "%s: child status %#x", way_name[w], status);
 	/* as the spawner: the slot checked before the leaf goes back */
-	if (w == W_SLOT && jail_slot_reset(&slots, si) == -1)
+	if ((w == W_SLOT || w == W_IPC_SLOT) &&
+	    jail_slot_reset(&slots, si) == -1)
 		errx(1, "slot %zu could not be reset", si);
 	if (leaf != NULL && cgroup_pool_give(pool, leaf) == -1)
 		err(1, "pool_give");
@@ -448,6 +487,26 @@ dirty_reset(int files, int dirs)
 	return now_us() - t0;
 }
 
+/* CPU time the machine spent so far, all CPUs, in us (/proc/stat) */
+static double
+cpu_busy_us(void)
+{
+	unsigned long long	v[8];
+	FILE			*fp;
+	int			 n;
+
+	if ((fp = fopen("/proc/stat", "r")) == NULL)
+		err(1, "/proc/stat");
+	n = fscanf(fp, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+	    &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(fp);
+	if (n != 8)
+		errx(1, "/proc/stat: cannot read the cpu line");
+	/* all but idle and iowait */
+	return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) * 1e6 /
+	    sysconf(_SC_CLK_TCK);
+}
+
 /* kB of a /proc/meminfo line */
 static long
 meminfo(const char *key)
@@ -479,6 +538,62 @@ mounts(void)
 		n++;
 	fclose(fp);
 	return n;
+}
+
+/* A request's use of slot NSLOT's IPC namespace: one object, removed. */
+static void
+ipc_use(void)
+{
+	int	id;
+
+	if (setns(slots.slot[NSLOT].ipc, CLONE_NEWIPC) == -1 ||
+	    (id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600)) == -1 ||
+	    shmctl(id, IPC_RMID, NULL) == -1 ||
+	    setns(slots.ipc_home, CLONE_NEWIPC) == -1)
+		err(1, "using slot %d's IPC namespace", NSLOT);
+}
+
+static void
+ipc_costs(int n, int runs, double *t, double *med)
+{
+	double	t0;
+	int	i, r;
+
+	for (r = 0; r < runs; r++) {
+		for (i = 0; i < n; i++) {
+			t0 = now_us();
+			if (setns(slots.slot[NSLOT].ipc, CLONE_NEWIPC) == -1 ||
+			    setns(slots.ipc_home, CLONE_NEWIPC) == -1)
+				err(1, "setns");
+			t[i] = (now_us() - t0) / 2;
+		}
+		med[r] = median(t, n);
+	}
+	printf("setns() into a slot's IPC namespace: %.1f us\n",
+	    median(med, runs));
+	for (r = 0; r < runs; r++) {
+		for (i = 0; i < n; i++) {
+			t0 = now_us();
+			if (jail_slot_reset(&slots, NSLOT) == -1)
+				errx(1, "slot %d: reset", NSLOT);
+			t[i] = now_us() - t0;
+		}
+		med[r] = median(t, n);
+	}
+	printf("the after-reap check of an untouched slot (jail_slot_reset, "
+	    "/tmp and IPC): %.1f us\n", median(med, runs));
+	for (r = 0; r < runs; r++) {
+		for (i = 0; i < n; i++) {
+			ipc_use();
+			t0 = now_us();
+			if (jail_slot_reset(&slots, NSLOT) == -1)
+				errx(1, "slot %d: reset", NSLOT);
+			t[i] = now_us() - t0;
+		}
+		med[r] = median(t, n);
+	}
+	printf("... of a slot whose IPC namespace was used, replaced: "
+	    "%.1f us\n", median(med, runs));
 }
 
 static void
@@ -513,6 +628,7 @@ emptying(int n, int runs)
 	}
 	close(home);
 	printf("setns() into a slot: %.1f us\n", median(med, runs));
+	ipc_costs(n, runs, t, med);
 	printf("emptying slot 0 after the request (jail_slot_reset):\n");
 	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		for (r = 0; r < runs; r++) {
@@ -546,6 +662,17 @@ emptying(int n, int runs)
 	    "Slab +%.1f KiB, Percpu +%.1f KiB (512 made)\n", mounts(),
 	    (meminfo("Slab") - slab) / 512.0,
 	    (meminfo("Percpu") - pcpu) / 512.0);
+	/* and its IPC namespace, with the mqueue root the spawner holds */
+	sleep(1);
+	slab = meminfo("Slab");
+	pcpu = meminfo("Percpu");
+	for (i = slots.nslot - 512; i < (int)slots.nslot; i++)
+		if (jail_slot_ipc_make(&slots, &slots.slot[i]) == -1)
+			errx(1, "slot %d: no IPC namespace", i);
+	sleep(1);
+	printf("a slot's IPC namespace: Slab +%.1f KiB, Percpu +%.1f KiB "
+	    "(512 made)\n", (meminfo("Slab") - slab) / 512.0,
+	    (meminfo("Percpu") - pcpu) / 512.0);
 	free(t);
 	free(med);
 }
@@ -558,7 +685,7 @@ main(int argc, char *argv[])
 	struct cgroup_pool	*pool;
 	struct child		 c;
 	char			 e[512];
-	double			*t[W_N], *med[W_N];
+	double			*t[W_N], *med[W_N], *cpu[W_N], c0;
 	int			 n = 200, runs = 5, blocks = 0, empty = 0;
 	int			 fdll = 0, ch, i, r, w;
 
@@ -600,7 +727,8 @@ usage:
 		descriptors(c.prog, n, runs);
 		return 0;
 	}
-	slots_make(NSLOT);
+	slots_make(2 * NSLOT);
+	slots_ipc_make();
 	if (cgroup_detect(&host, e, sizeof(e)) == -1 ||
 	    (tree = cgroup_tree_open(&host, "safecgi-ns-cost", e,
 	    sizeof(e))) == NULL ||
@@ -608,13 +736,17 @@ usage:
 		errx(1, "%s", e);
 	for (w = 0; w < W_N; w++)
 		if ((t[w] = calloc(n, sizeof(double))) == NULL ||
-		    (med[w] = calloc(runs, sizeof(double))) == NULL)
+		    (med[w] = calloc(runs, sizeof(double))) == NULL ||
+		    (cpu[w] = calloc(runs, sizeof(double))) == NULL)
 			err(1, NULL);
 	for (r = 0; r < runs; r++) {
 		if (blocks)
-			for (w = 0; w < W_N; w++)
+			for (w = 0; w < W_N; w++) {
+				c0 = cpu_busy_us();
 				for (i = 0; i < n; i++)
 					t[w][i] = one(&c, pool, w);
+				cpu[w][r] = (cpu_busy_us() - c0) / n;
+			}
 		else
 			for (i = 0; i < n; i++)
 				for (w = 0; w < W_N; w++)
@@ -627,8 +759,11 @@ usage:
 	for (w = 0; w < W_N; w++) {
 		double	m = median(med[w], runs), base = median(med[0], runs);
 
-		printf("  %-24s %8.1f us  %5.2fx  (+%.1f us)\n", way_name[w], m,
+		printf("  %-24s %8.1f us  %5.2fx  (+%.1f us)", way_name[w], m,
 		    m / base, m - base);
+		if (blocks)
+			printf("  CPU %6.1f us", median(cpu[w], runs));
+		printf("\n");
 	}
 	if (empty)
 		emptying(n, runs);

@@ -44,6 +44,11 @@
 
 struct profile;
 
+#define FILTER_IPC_SHM	0x1
+#define FILTER_IPC_SEM	0x2
+#define FILTER_IPC_MSG	0x4
+#define FILTER_IPC_MQ	0x8
+
 struct filter {
 	void		*bpf;		/* struct sock_filter[] */
 	size_t		 len;		/* instructions */
@@ -55,12 +60,22 @@ struct filter {
 	 * execve() does not use.  A script cannot read it (it lives in
 	 * the spawner's memory and the kernel's), and if it could, it
 	 * would only skip the record: Landlock still decides what runs.
-	 * exec_key[0], in clone()'s tls argument, also lets the spawner
-	 * give each request an IPC namespace of its own (CLONE_NEWIPC),
-	 * and the whole key, in setns()'s unused arguments 2 to 4, lets
-	 * the child enter its slot's mount namespace (CLONE_NEWNS only).
+	 * The whole key, in setns()'s unused arguments 2 to 4, lets the
+	 * child enter its slot's mount and IPC namespaces (CLONE_NEWNS
+	 * and CLONE_NEWIPC only), and the spawner check and replace a
+	 * slot's IPC namespace: setns, unshare(CLONE_NEWIPC) and the
+	 * fsopen/fsconfig/fsmount of its mqueue file system, each with
+	 * the key in registers the call leaves unused.
 	 */
 	uint64_t	 exec_key[3];
+	/*
+	 * The IPC object kinds a script of this profile can make (its
+	 * shmget, semget, msgget, mq_open is not denied): the ones whose
+	 * use the spawner checks after a request.  blind: of those, the
+	 * kinds whose removal (shmctl ...) is denied, which the spawner
+	 * therefore cannot probe: a slot is replaced after every request.
+	 */
+	unsigned	 ipc_kinds, ipc_blind;
 };
 
 /*

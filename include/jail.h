@@ -13,12 +13,14 @@
  *                                  anchors (from the rule list), rootless:
  *                                  a user namespace of its own; the
  *                                  slots (a mount namespace each, with
- *                                  its own /tmp and /var/tmp),
+ *                                  its own /tmp and /var/tmp, and an
+ *                                  IPC namespace each),
  *                                  capabilities cut to what spawning
  *                                  needs, no_new_privs, the profile's
  *                                  seccomp filter (once)
  *   spawner  jail_ruleset()        the script's Landlock ruleset (cached)
- *   child    jail_child_exec()     its slot's mount namespace, signals,
+ *   child    jail_child_exec()     its slot's mount and IPC namespaces,
+ *                                  signals,
  *                                  the cgroup leaf, Landlock (its anchors
  *                                  are fds the next step closes), fds,
  *                                  cwd, rlimits, uid/gid, capabilities
@@ -36,6 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 struct config;
 struct profile;
@@ -142,16 +145,45 @@ struct jail_anchor {
 #define JAIL_FD_HIGH		1024
 
 /*
+ * What an IPC namespace nobody used since looks like: the ids the
+ * spawner's last probe objects got (one of each SysV kind, made and
+ * removed at once), the step between two probes in a row, and the root
+ * of its mqueue file system, whose times and size a queue's creation
+ * or removal changes.  A request that makes and removes an object
+ * moves the kernel's id counter on: the next probe's id tells.
+ */
+struct jail_ipc_mark {
+	int		 id[3];		/* shm, sem, msg; -1: not probed */
+	int		 step[3];
+	struct timespec	 mq_mtime, mq_ctime;	/* zero: no mqueue root */
+	off_t		 mq_size;
+};
+
+/*
+ * 1 when now (the probes after a request) is what was (the probes
+ * before it) says an untouched namespace gives; 0 otherwise, a wrap of
+ * the id counter included (it costs a replacement, nothing more).
+ * Pure.
+ */
+int	jail_ipc_untouched(const struct jail_ipc_mark *was,
+	    const struct jail_ipc_mark *now);
+
+/*
  * One place for a running request: a mount namespace of its own, a copy
  * of the spawner's made once, with a tmpfs of its own on /tmp and on
- * /var/tmp.  The child enters it (setns) before anything else; after the
- * reap it is emptied before the next request gets it.  Other slots are
- * mounted only in other namespaces, so a script reaches its own alone.
+ * /var/tmp, and an IPC namespace of its own.  The child enters both
+ * (setns) before anything else; after the reap /tmp is emptied and the
+ * IPC namespace, if a request used it, replaced before the next request
+ * gets the slot.  Other slots are mounted only in other namespaces, so
+ * a script reaches its own alone.
  */
 struct jail_slot {
 	int	ns;		/* nsfs fd of its mount namespace; -1 retired */
 	int	root[2];	/* its /tmp and /var/tmp roots, O_DIRECTORY;
 			 * also the Landlock anchors of its rulesets */
+	int	ipc;		/* nsfs fd of its IPC namespace, or -1 */
+	int	mq;		/* the root of its mqueue file system, or -1 */
+	struct jail_ipc_mark	ipc_mark;
 };
 
 /*
@@ -184,6 +216,11 @@ struct jail {
 	struct jail_slot		*slot;
 	size_t				 nslot;
 	unsigned			 slot_access;	/* JAIL_*, /tmp's */
+	/* the spawner's: its filter's key for its own keyed calls, the
+	 * IPC kinds scripts can use (FILTER_IPC_*), its IPC namespace */
+	const uint64_t			*key;
+	unsigned			 ipc_kinds, ipc_blind;
+	int				 ipc_home;
 };
 
 /* What the kernel offers; fills *caps.  Writes a report of the layers. */
@@ -233,11 +270,19 @@ int	jail_spawner_enter(struct jail *, const struct profile *,
 
 /*
  * After a slot's request is reaped: 0 when its /tmp and /var/tmp are
- * empty again (emptied if anything was written), else -1 with a logged
- * reason, and the slot is retired (j->slot[i].ns == -1): its namespace
- * and tmpfs go, and no request gets it again.
+ * empty again (emptied if anything was written) and its IPC namespace
+ * untouched (replaced by a fresh one if it was not), else -1 with a
+ * logged reason, and the slot is retired (j->slot[i].ns == -1): its
+ * namespaces and tmpfs go, and no request gets it again.
  */
 int	jail_slot_reset(struct jail *, size_t i);
+
+/*
+ * A fresh IPC namespace for sl (sl->ipc, sl->mq, sl->ipc_mark), made
+ * from and returned to j->ipc_home; the old one's descriptors are
+ * closed.  0, or -1 with a logged reason and sl's IPC part unchanged.
+ */
+int	jail_slot_ipc_make(struct jail *, struct jail_slot *sl);
 
 /*
  * Open the Landlock anchors of pol into j (part of jail_spawner_enter;

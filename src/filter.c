@@ -415,12 +415,12 @@ static const int fixed[] = {
 };
 
 /*
- * clone() flags that make a namespace; CLONE_NEWPID is not one of them,
- * and CLONE_NEWIPC only without the spawner's key (rule_clone).
+ * clone() flags that make a namespace; CLONE_NEWPID is not one of them
+ * (rule_clone).
  */
 static const unsigned long clone_ns_flags[] = {
 	CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWUTS,
-	CLONE_NEWCGROUP, 0
+	CLONE_NEWCGROUP, CLONE_NEWIPC, 0
 };
 
 enum source {
@@ -687,50 +687,90 @@ rule_socket(struct build *b, scmp_filter_ctx ctx, uint32_t act)
  * clone(): no namespace flags, one masked compare each.  CLONE_NEWPID
  * stays allowed because the spawner, which carries this filter, makes
  * every request's child with it; a script has no CAP_SYS_ADMIN, so the
- * kernel refuses it CLONE_NEWPID anyway.  CLONE_NEWIPC too, for the
- * request's own IPC namespace, but only with the spawner's key in the
- * tls argument, which clone() ignores without CLONE_SETTLS: a script
- * that asks is still recorded.
+ * kernel refuses it CLONE_NEWPID anyway.  A request's IPC namespace is
+ * its slot's, entered with setns() (rule_setns), never made by clone.
  */
 static int
 rule_clone(struct build *b, scmp_filter_ctx ctx, uint32_t act)
 {
-	struct scmp_arg_cmp	c[2];
+	struct scmp_arg_cmp	c;
 	size_t			i;
 
 	for (i = 0; clone_ns_flags[i] != 0; i++) {
-		c[0] = SCMP_CMP64(0, SCMP_CMP_MASKED_EQ, clone_ns_flags[i],
+		c = SCMP_CMP64(0, SCMP_CMP_MASKED_EQ, clone_ns_flags[i],
 		    clone_ns_flags[i]);
-		if (rule(b, ctx, act, __NR_clone, 1, c) == -1)
+		if (rule(b, ctx, act, __NR_clone, 1, &c) == -1)
 			return -1;
 	}
-	c[0] = SCMP_CMP64(0, SCMP_CMP_MASKED_EQ, CLONE_NEWIPC, CLONE_NEWIPC);
-	c[1] = SCMP_CMP64(4, SCMP_CMP_NE, b->exec_key[0]);
-	return rule(b, ctx, act, __NR_clone, 2, c);
+	return 0;
 }
 
 /*
- * setns(): only into a mount namespace, and only with the spawner's key
- * in the three argument registers setns() ignores: each request's child
- * enters the mount namespace of its slot (its own /tmp and /var/tmp)
- * that way.  Any other call, a script's included, is recorded; a script
- * would not have the capabilities setns() needs anyway.
+ * Deny nr unless the n argument registers from first hold the spawner's
+ * key: the calls the spawner makes under its own filter, in registers
+ * the call ignores, which no script can fill.
+ */
+static int
+rule_keyed(struct build *b, scmp_filter_ctx ctx, uint32_t act, int nr,
+    int first, int n)
+{
+	struct scmp_arg_cmp	c;
+	int			i;
+
+	for (i = 0; i < n; i++) {
+		c = SCMP_CMP64(first + i, SCMP_CMP_NE, b->exec_key[i]);
+		if (rule(b, ctx, act, nr, 1, &c) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * setns(): only into a mount or an IPC namespace, and only with the
+ * spawner's key in the three argument registers setns() ignores: each
+ * request's child enters its slot's mount namespace (its own /tmp and
+ * /var/tmp) and IPC namespace that way, and the spawner the latter to
+ * check it after the request.  Any other call, a script's included, is
+ * recorded; a script would not have the capabilities setns() needs
+ * anyway.  libseccomp takes one compare per argument and rule, so "not
+ * one of the two" is: below the first, above the second, or any bit
+ * between them set.
  */
 static int
 rule_setns(struct build *b, scmp_filter_ctx ctx, uint32_t act)
 {
 	struct scmp_arg_cmp	c;
-	int			i;
+	int			bit;
 
-	c = SCMP_CMP64(1, SCMP_CMP_NE, CLONE_NEWNS);
+	c = SCMP_CMP64(1, SCMP_CMP_LT, CLONE_NEWNS);
 	if (rule(b, ctx, act, __NR_setns, 1, &c) == -1)
 		return -1;
-	for (i = 0; i < 3; i++) {
-		c = SCMP_CMP64(2 + i, SCMP_CMP_NE, b->exec_key[i]);
+	c = SCMP_CMP64(1, SCMP_CMP_GT, CLONE_NEWIPC);
+	if (rule(b, ctx, act, __NR_setns, 1, &c) == -1)
+		return -1;
+	for (bit = 0; 1UL << bit < CLONE_NEWIPC; bit++) {
+		if (1UL << bit == CLONE_NEWNS)
+			continue;
+		c = SCMP_CMP64(1, SCMP_CMP_MASKED_EQ, 1UL << bit, 1UL << bit);
 		if (rule(b, ctx, act, __NR_setns, 1, &c) == -1)
 			return -1;
 	}
-	return 0;
+	return rule_keyed(b, ctx, act, __NR_setns, 2, 3);
+}
+
+/*
+ * unshare(): only CLONE_NEWIPC, with the key in arguments 1 to 3: the
+ * spawner replaces a slot's IPC namespace that a request touched.
+ */
+static int
+rule_unshare(struct build *b, scmp_filter_ctx ctx, uint32_t act)
+{
+	struct scmp_arg_cmp	c;
+
+	c = SCMP_CMP64(0, SCMP_CMP_NE, CLONE_NEWIPC);
+	if (rule(b, ctx, act, __NR_unshare, 1, &c) == -1)
+		return -1;
+	return rule_keyed(b, ctx, act, __NR_unshare, 1, 3);
 }
 
 static int
@@ -765,6 +805,24 @@ build_rules(struct build *b, scmp_filter_ctx ctx, uint32_t act)
 			break;
 		case __NR_setns:
 			rc = rule_setns(b, ctx, act);
+			break;
+		case __NR_unshare:
+			rc = rule_unshare(b, ctx, act);
+			break;
+		/*
+		 * With a replacement IPC namespace comes its mqueue file
+		 * system, opened by the spawner to watch its root: only
+		 * with the key in what these calls leave unused (fsconfig
+		 * leaves one register).
+		 */
+		case __NR_fsopen:
+			rc = rule_keyed(b, ctx, act, nr, 2, 3);
+			break;
+		case __NR_fsconfig:
+			rc = rule_keyed(b, ctx, act, nr, 5, 1);
+			break;
+		case __NR_fsmount:
+			rc = rule_keyed(b, ctx, act, nr, 3, 3);
 			break;
 		default:
 			rc = rule(b, ctx, act, nr, 0, NULL);
@@ -859,6 +917,17 @@ build_export(struct build *b, scmp_filter_ctx ctx, struct filter *f)
 	return 0;
 }
 
+/* What makes an IPC object of each kind, and what removes it. */
+static const struct {
+	unsigned	kind;
+	int		make, ctl;
+} ipc_kind[] = {
+	{ FILTER_IPC_SHM, __NR_shmget, __NR_shmctl },
+	{ FILTER_IPC_SEM, __NR_semget, __NR_semctl },
+	{ FILTER_IPC_MSG, __NR_msgget, __NR_msgctl },
+	{ FILTER_IPC_MQ, __NR_mq_open, -1 },
+};
+
 int
 filter_build(const struct profile *p, struct filter *f, char *err,
     size_t errsz)
@@ -926,6 +995,14 @@ filter_build(const struct profile *p, struct filter *f, char *err,
 		goto out;
 	memcpy(f->exec_key, b->exec_key, sizeof(f->exec_key));
 	f->complain = p->mode == MODE_COMPLAIN;
+	for (i = 0; i < sizeof(ipc_kind) / sizeof(ipc_kind[0]); i++) {
+		if (f->complain || !b->deny[ipc_kind[i].make])
+			f->ipc_kinds |= ipc_kind[i].kind;
+		if (ipc_kind[i].ctl != -1 && !f->complain &&
+		    b->deny[ipc_kind[i].ctl])
+			f->ipc_blind |= ipc_kind[i].kind;
+	}
+	f->ipc_blind &= f->ipc_kinds;
 	rc = 0;
 out:
 	if (ctx != NULL)

@@ -7,9 +7,13 @@
  */
 #include <sys/types.h>
 #include <sys/ioctl.h>
+#include <sys/ipc.h>
 #include <sys/mount.h>
+#include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -1119,6 +1123,256 @@ slot_make(struct jail_slot *sl, unsigned long long size, int home)
 }
 
 /*
+ * A slot's IPC namespace.  The spawner runs under its own filter, which
+ * lets the namespace calls through only with its key in the registers
+ * each call leaves unused (filter.c); before the filter, and in tests,
+ * the key is simply ignored.
+ */
+static const uint64_t	no_key[3];
+
+static const uint64_t *
+ipc_key(const struct jail *j)
+{
+	return j->key != NULL ? j->key : no_key;
+}
+
+static int
+ipc_enter(const struct jail *j, int ns)
+{
+	const uint64_t	*k = ipc_key(j);
+
+	return syscall(SYS_setns, ns, CLONE_NEWIPC, k[0], k[1], k[2]) ==
+	    -1 ? -1 : 0;
+}
+
+/* The SysV kinds the spawner probes: those scripts can use and it can. */
+static unsigned
+ipc_probed(const struct jail *j)
+{
+	return j->ipc_kinds & ~j->ipc_blind &
+	    (FILTER_IPC_SHM | FILTER_IPC_SEM | FILTER_IPC_MSG);
+}
+
+/*
+ * One object of each probed kind, made and removed at once, in the IPC
+ * namespace we are in; its id into id[].  The kernel gives ids in
+ * order (ipc_idr_alloc: the next index, cyclic, and a sequence number
+ * counted up at each wrap), so the next probe in a namespace nobody
+ * else used gets the next id.  The kind's count of objects (*_INFO)
+ * must be 0 after it: one left behind makes the id INT_MIN, which no
+ * mark expects.  -1: errno.
+ */
+static int
+ipc_probe(const struct jail *j, int id[3])
+{
+	unsigned	kinds = ipc_probed(j);
+	union {
+		struct shm_info	shm;
+		struct seminfo	sem;
+		struct msginfo	msg;
+	}		info;
+
+	id[0] = id[1] = id[2] = -1;
+	if (kinds & FILTER_IPC_SHM) {
+		if ((id[0] = shmget(IPC_PRIVATE, 1, IPC_CREAT | 0600)) == -1 ||
+		    shmctl(id[0], IPC_RMID, NULL) == -1 ||
+		    shmctl(0, SHM_INFO, (struct shmid_ds *)&info.shm) == -1)
+			return -1;
+		if (info.shm.used_ids != 0)
+			id[0] = INT_MIN;
+	}
+	if (kinds & FILTER_IPC_SEM) {
+		if ((id[1] = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600)) == -1 ||
+		    semctl(id[1], 0, IPC_RMID) == -1 ||
+		    semctl(0, 0, SEM_INFO, &info.sem) == -1)
+			return -1;
+		if (info.sem.semusz != 0)
+			id[1] = INT_MIN;
+	}
+	if (kinds & FILTER_IPC_MSG) {
+		if ((id[2] = msgget(IPC_PRIVATE, IPC_CREAT | 0600)) == -1 ||
+		    msgctl(id[2], IPC_RMID, NULL) == -1 ||
+		    msgctl(0, MSG_INFO, (struct msqid_ds *)&info.msg) == -1)
+			return -1;
+		if (info.msg.msgpool != 0)
+			id[2] = INT_MIN;
+	}
+	return 0;
+}
+
+static int
+ipc_mq_stat(int mq, struct jail_ipc_mark *m)
+{
+	struct stat	st;
+
+	memset(&m->mq_mtime, 0, sizeof(m->mq_mtime));
+	memset(&m->mq_ctime, 0, sizeof(m->mq_ctime));
+	m->mq_size = 0;
+	if (mq == -1)
+		return 0;
+	if (fstat(mq, &st) == -1)
+		return -1;
+	m->mq_mtime = st.st_mtim;
+	m->mq_ctime = st.st_ctim;
+	m->mq_size = st.st_size;
+	return 0;
+}
+
+/*
+ * The root of the mqueue file system of the IPC namespace we are in, as
+ * a detached mount only we hold: POSIX queues are its files.
+ */
+static int
+ipc_mq_open(const struct jail *j)
+{
+	const uint64_t	*k = ipc_key(j);
+	int		 fs, mnt;
+
+	if ((fs = syscall(SYS_fsopen, "mqueue", FSOPEN_CLOEXEC, k[0], k[1],
+	    k[2])) == -1)
+		return -1;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0,
+	    k[0]) == -1) {
+		close(fs);
+		return -1;
+	}
+	mnt = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY |
+	    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, k[0],
+	    k[1], k[2]);
+	close(fs);
+	return mnt;
+}
+
+/* A kernel without SysV IPC has none of its kinds to watch. */
+static void
+ipc_kinds_present(struct jail *j)
+{
+	struct shminfo	shm;
+	struct seminfo	sem;
+	struct msginfo	msg;
+
+	if (shmctl(0, IPC_INFO, (struct shmid_ds *)&shm) == -1 &&
+	    errno == ENOSYS)
+		j->ipc_kinds &= ~FILTER_IPC_SHM;
+	if (semctl(0, 0, IPC_INFO, &sem) == -1 && errno == ENOSYS)
+		j->ipc_kinds &= ~FILTER_IPC_SEM;
+	if (msgctl(0, IPC_INFO, (struct msqid_ds *)&msg) == -1 &&
+	    errno == ENOSYS)
+		j->ipc_kinds &= ~FILTER_IPC_MSG;
+}
+
+int
+jail_ipc_untouched(const struct jail_ipc_mark *was,
+    const struct jail_ipc_mark *now)
+{
+	size_t	k;
+
+	for (k = 0; k < nitems(was->id); k++) {
+		if (was->id[k] == -1)
+			continue;
+		/* a wrap, or a counter run backwards: not as left */
+		if (was->id[k] > INT_MAX - was->step[k] ||
+		    now->id[k] != was->id[k] + was->step[k])
+			return 0;
+	}
+	return was->mq_mtime.tv_sec == now->mq_mtime.tv_sec &&
+	    was->mq_mtime.tv_nsec == now->mq_mtime.tv_nsec &&
+	    was->mq_ctime.tv_sec == now->mq_ctime.tv_sec &&
+	    was->mq_ctime.tv_nsec == now->mq_ctime.tv_nsec &&
+	    was->mq_size == now->mq_size;
+}
+
+int
+jail_slot_ipc_make(struct jail *j, struct jail_slot *sl)
+{
+	struct jail_ipc_mark	m;
+	const uint64_t		*k = ipc_key(j);
+	const char		*step;
+	size_t			 i;
+	int			 ns = -1, mq = -1, first[3];
+
+	/* made in the user namespace we are in: rootless, the children's */
+	step = "unshare";
+	if (syscall(SYS_unshare, CLONE_NEWIPC, k[0], k[1], k[2]) == -1)
+		goto fail;
+	step = "open";
+	if ((ns = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC)) == -1)
+		goto fail;
+	step = "mount the mqueue file system of";
+	if ((j->ipc_kinds & FILTER_IPC_MQ) && (mq = ipc_mq_open(j)) == -1) {
+		if (errno != ENODEV)
+			goto fail;
+		/* a kernel without POSIX queues: none to watch */
+		j->ipc_kinds &= ~FILTER_IPC_MQ;
+	}
+	/* two probes in a row: the step an untouched namespace shows */
+	step = "probe";
+	if (ipc_probe(j, first) == -1 || ipc_probe(j, m.id) == -1)
+		goto fail;
+	for (i = 0; i < nitems(m.id); i++)
+		m.step[i] = m.id[i] - first[i];
+	if (ipc_mq_stat(mq, &m) == -1)
+		goto fail;
+	step = "return to";
+	if (ipc_enter(j, j->ipc_home) == -1)
+		goto fail_home;
+	if (sl->ipc != -1)
+		close(sl->ipc);
+	if (sl->mq != -1)
+		close(sl->mq);
+	/* long-lived: out of the children's way (jail_fd_high) */
+	sl->ipc = jail_fd_high(ns);
+	sl->mq = jail_fd_high(mq);
+	sl->ipc_mark = m;
+	return 0;
+fail:
+	/* back home: we must never stay in what is being thrown away */
+	if (ipc_enter(j, j->ipc_home) == -1) {
+		step = "return to";
+fail_home:
+		log_msg(LOG_ERR, "jail: %s the spawner's IPC namespace: %s",
+		    step, strerror(errno));
+	} else
+		log_msg(LOG_ERR, "jail: %s a slot's IPC namespace: %s", step,
+		    strerror(errno));
+	if (ns != -1)
+		close(ns);
+	if (mq != -1)
+		close(mq);
+	return -1;
+}
+
+/*
+ * After a request: was the slot's IPC namespace left as the last probe
+ * saw it?  1 yes, 0 no (or cannot tell), with the probes' new mark
+ * kept on yes.  Costs two setns() and a probe of each kind.
+ */
+static int
+slot_ipc_untouched(struct jail *j, struct jail_slot *sl)
+{
+	struct jail_ipc_mark	now;
+	int			ok;
+
+	if ((j->ipc_blind & j->ipc_kinds) != 0)
+		return 0;	/* a kind it cannot probe: never hand on */
+	if (ipc_probed(j) == 0 && sl->mq == -1)
+		return 1;	/* nothing a script can make here */
+	if (ipc_enter(j, sl->ipc) == -1)
+		return 0;
+	ok = ipc_probe(j, now.id) == 0 && ipc_mq_stat(sl->mq, &now) == 0;
+	if (ipc_enter(j, j->ipc_home) == -1) {
+		log_msg(LOG_ERR, "jail: return to the spawner's IPC "
+		    "namespace: %s", strerror(errno));
+		return 0;
+	}
+	if (!ok || !jail_ipc_untouched(&sl->ipc_mark, &now))
+		return 0;
+	memcpy(now.step, sl->ipc_mark.step, sizeof(now.step));
+	sl->ipc_mark = now;
+	return 1;
+}
+
+/*
  * n slots, made while the spawner still has every capability it had and
  * no filter.  Each slot's two roots are Landlock anchors with the
  * scratch rule's rights (jail_policy_build): a rule on the directory
@@ -1147,7 +1401,9 @@ slots_make(struct jail *j, const struct profile *p, size_t n)
 		return fail("open", "the spawner's mount namespace");
 	for (i = 0; i < n; i++) {
 		sl = &j->slot[i];
-		if (slot_make(sl, p->limit_tmp, home) == -1) {
+		sl->ipc = sl->mq = -1;
+		if (slot_make(sl, p->limit_tmp, home) == -1 ||
+		    jail_slot_ipc_make(j, sl) == -1) {
 			close(home);
 			return -1;
 		}
@@ -1175,6 +1431,12 @@ slot_retire(struct jail *j, struct jail_slot *sl)
 	/* the last reference: the namespace and its two tmpfs go */
 	close(sl->ns);
 	sl->ns = -1;
+	/* and the IPC namespace with every object left in it */
+	if (sl->ipc != -1)
+		close(sl->ipc);
+	if (sl->mq != -1)
+		close(sl->mq);
+	sl->ipc = sl->mq = -1;
 }
 
 /*
@@ -1285,7 +1547,23 @@ jail_slot_reset(struct jail *j, size_t i)
 		slot_retire(j, sl);
 		return -1;
 	}
-	return 0;
+	/*
+	 * The IPC namespace must be as the last request found it, not
+	 * merely empty: ids given out in between would tell the next
+	 * request that someone was there.  One that was used is replaced,
+	 * the normal path for a script that uses IPC; the old one goes
+	 * with its last descriptor, and its objects with it.
+	 */
+	if (sl->ipc == -1 || slot_ipc_untouched(j, sl))
+		return 0;
+	log_msg(LOG_DEBUG, "spawner: slot %zu's IPC namespace is not as "
+	    "left (used, or its ids wrapped); a fresh one replaces it", i);
+	if (jail_slot_ipc_make(j, sl) == 0)
+		return 0;
+	log_msg(LOG_ERR, "spawner: cannot replace the IPC namespace of slot "
+	    "%zu; the slot is retired", i);
+	slot_retire(j, sl);
+	return -1;
 }
 
 int
@@ -1360,6 +1638,21 @@ jail_spawner_enter(struct jail *j, const struct profile *p,
 	 *     children enter them. */
 	if (j->caps.rootless && unshare(CLONE_NEWNS) == -1)
 		return fail("unshare", "mount namespace");
+	/*     Each slot has an IPC namespace too, made here and entered
+	 *     by the child with setns(): making and freeing one per
+	 *     request cost 40-55 us of CPU.  The spawner's own, made in
+	 *     the same user namespace, is where it returns to after
+	 *     making or checking one. */
+	j->key = f->exec_key;
+	j->ipc_kinds = f->ipc_kinds;
+	j->ipc_blind = f->ipc_blind;
+	if (unshare(CLONE_NEWIPC) == -1)
+		return fail("unshare", "the spawner's IPC namespace");
+	if ((j->ipc_home = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC)) ==
+	    -1)
+		return fail("open", "the spawner's IPC namespace");
+	j->ipc_home = jail_fd_high(j->ipc_home);
+	ipc_kinds_present(j);
 	if (slots_make(j, p, nslot) == -1)
 		return -1;
 
@@ -2077,6 +2370,12 @@ jail_child_exec(void *arg)
 	 * setns() puts us at the namespace's root.  The filter lets it
 	 * through with the key in the arguments setns() ignores. */
 	if (x->slot != NULL && syscall(SYS_setns, x->slot->ns, CLONE_NEWNS,
+	    x->exec_key[0], x->exec_key[1], x->exec_key[2]) == -1)
+		child_fail(x, STAGE_SLOT);
+	/* Its IPC namespace, prepared once and checked untouched after
+	 * every request (jail_slot_reset): SysV objects and POSIX queues
+	 * of its own, none of another request's. */
+	if (x->slot != NULL && syscall(SYS_setns, x->slot->ipc, CLONE_NEWIPC,
 	    x->exec_key[0], x->exec_key[1], x->exec_key[2]) == -1)
 		child_fail(x, STAGE_SLOT);
 

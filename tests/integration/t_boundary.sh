@@ -35,9 +35,25 @@ cpu_quota = 100%
 tmp = 8M
 PROFILE
 
+# POSIX queues: Landlock refuses a script's mq_open (EACCES: the queue is
+# a file on no path of its rules), so they are reachable where Landlock
+# is not applied, in complain mode.  The same script under such a profile.
+cp "$CGIBIN/hostile" "$CGIBIN/hostile-mq"
+cat > "$T/profiles/boundary-mq.conf" <<PROFILE
+[profile]
+name = boundary-mq
+match = $CGIBIN/hostile-mq
+mode = complain
+[identity]
+user = $JAIL_UID
+group = $JAIL_UID
+PROFILE
+
 boundary_cleanup() {
 	# shellcheck disable=SC2086
 	[ -z "$HOSTPIDS" ] || kill $HOSTPIDS 2>/dev/null
+	# shellcheck disable=SC2046
+	[ -s "$T/holders" ] && kill $(cat "$T/holders") 2>/dev/null
 	cleanup
 }
 trap boundary_cleanup EXIT
@@ -175,11 +191,12 @@ check "the next request finds no IPC object the last one left ('$bl')" \
 # --------------------------------------------------------- /tmp, /var/tmp
 
 # The pid of the running request whose query is $1, from the host (its
-# command line is the script's, its environment carries the query).
+# command line is the script's, $2 or hostile; its environment carries
+# the query).
 script_pid() {
 	i=0
 	while [ $i -lt 50 ]; do
-		for p in $(test_procs "$CGIBIN/hostile"); do
+		for p in $(test_procs "${2:-$CGIBIN/hostile}"); do
 			if tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null |
 			    grep -qx "QUERY_STRING=$1"; then
 				echo "$p"
@@ -223,6 +240,10 @@ threads=$(awk '$1 == "Threads:" { print $2 }' "/proc/$spawner/status" 2>/dev/nul
 wait "$next"
 check "a running script holds fds 0, 1 and 2 only, of the $spawnerfds its spawner holds ($spawnerlow below 1024; ${scriptfds:-unread})" \
     [ "$scriptfds" = "0 1 2 " ]
+# the child copies the spawner's descriptors below its own: the
+# spawner keeps its slots', anchors' and rulesets' at 1024 and above
+check "the spawner holds its long-lived descriptors at 1024 and above ($spawnerlow of $spawnerfds below)" \
+    [ "${spawnerlow:-999}" -le 24 -a "${spawnerfds:-0}" -gt 24 ]
 check "the spawner, whose descriptor table a request's child starts on, has one thread (${threads:-unread})" \
     [ "$threads" = 1 ]
 check "a running script holds no capability in any set, after entering its slot (${caps:-unread})" \
@@ -252,6 +273,80 @@ check "two concurrent requests of one worker have different /tmp and /var/tmp (d
     holds '[ -n "$d1" -a -n "$d2" -a -n "$v1" -a -n "$v2" ] &&
     [ "$d1" != "$d2" -a "$v1" != "$v2" -a "$d1" != "$v1" ] &&
     [ "$s1" = "one$$ one$$" -a "$s2" = "two$$ two$$" ]'
+
+# ------------------------------------------------- a slot's IPC namespace
+
+# Each slot has an IPC namespace made once, entered by its request and
+# replaced only when a request used it.  Seen from the host through
+# /proc/PID/ns/ipc of running scripts.
+ipc_ns() { readlink "/proc/$1/ns/ipc" 2>/dev/null; }
+# The IPC namespace of a request that holds for 4 s (and uses no IPC),
+# of hostile or the script $2.  A namespace's inode number is given
+# again once it is freed: a holder here keeps each one alive for the
+# section, so an equal number means the same namespace.
+held_ipc() {
+	curl -s -o /dev/null --max-time 30 "$BASE/cgi-bin/${2:-hostile}?tmp_hold=$1" &
+	h=$!
+	hp=$(script_pid "tmp_hold=$1" "$CGIBIN/${2:-hostile}")
+	sleep 120 < "/proc/$hp/ns/ipc" > /dev/null 2>&1 &
+	echo $! >> "$T/holders"
+	ipc_ns "$hp"
+	wait "$h"
+}
+
+curl -s -o /dev/null --max-time 30 "$BASE/cgi-bin/hostile?tmp_hold=ione$$" &
+one=$!
+curl -s -o /dev/null --max-time 30 "$BASE/cgi-bin/hostile?tmp_hold=itwo$$" &
+two=$!
+p1=$(script_pid "tmp_hold=ione$$")
+p2=$(script_pid "tmp_hold=itwo$$")
+n1=$(ipc_ns "$p1")
+n2=$(ipc_ns "$p2")
+ns=$(ipc_ns "$(awk '$1 == "PPid:" { print $2 }' "/proc/$p1/status" 2>/dev/null)")
+wait "$one" "$two"
+check "two concurrent requests are in different IPC namespaces, neither the spawner's ($n1, $n2; spawner $ns)" \
+    holds '[ -n "$n1" -a -n "$n2" -a -n "$ns" ] &&
+    [ "$n1" != "$n2" -a "$n1" != "$ns" -a "$n2" != "$ns" ]'
+
+na=$(held_ipc "ia$$")
+nb=$(held_ipc "ib$$")
+check "a request that used no IPC leaves the next on its slot the same IPC namespace, made once ($na, then $nb)" \
+    holds '[ -n "$na" ] && [ "$na" = "$nb" ]'
+
+s=$(http_status "$BASE/cgi-bin/hostile?ipc_churn")
+churn=$(head -n 1 "$T/body")
+nc=$(held_ipc "ic$$")
+check "a request that made and removed a SysV object leaves the next a fresh IPC namespace ('$churn'; $nb, then $nc)" \
+    holds 'case $churn in "ALLOWED ipc_churn"*) true ;; *) false ;; esac &&
+    [ -n "$nc" ] && [ "$nc" != "$nb" ]'
+
+# the POSIX queue's profile: a request that used nothing, then one that
+# leaves a queue, then the next
+nq0=$(held_ipc "iq0$$" hostile-mq)
+nq1=$(held_ipc "iq1$$" hostile-mq)
+s=$(http_status "$BASE/cgi-bin/hostile-mq?mq_leave=q$$")
+mq=$(head -n 1 "$T/body")
+nq2=$(held_ipc "iq2$$" hostile-mq)
+check "a request that made a POSIX message queue leaves the next a fresh IPC namespace (complain mode; '$mq'; $nq0, $nq1, then $nq2)" \
+    holds 'case $mq in "ALLOWED mq_leave"*) true ;; *) false ;; esac &&
+    [ -n "$nq1" ] && [ "$nq0" = "$nq1" ] && [ "$nq2" != "$nq1" ]'
+
+# 1 MiB of shared memory left behind, looked for by the host inside the
+# next request's IPC namespace while it runs.
+s=$(http_status "$BASE/cgi-bin/hostile?ipc_leave=$((KEY + 1))")
+left=$(head -n 1 "$T/body")
+curl -s -o /dev/null --max-time 30 "$BASE/cgi-bin/hostile?tmp_hold=ie$$" &
+h=$!
+pid=$(script_pid "tmp_hold=ie$$")
+segs=$(nsenter -t "$pid" --ipc ipcs -m 2>&1 | awk '$1 ~ /^0x/ { n++ } END { print n + 0 }')
+probe=$(nsenter -t "$pid" --ipc ipcs -m 2>&1 | head -n 2 | tr '\n' ' ')
+wait "$h"
+check "a 1 MiB shared memory segment one request left is not in the next request's IPC namespace ('$left'; $segs segments there; $probe)" \
+    holds 'case $left in "ALLOWED ipc_leave"*) true ;; *) false ;; esac &&
+    [ -n "$pid" ] && [ "$segs" = 0 ] &&
+    case $probe in *"Shared Memory"*) true ;; *) false ;; esac'
+# shellcheck disable=SC2046
+kill $(cat "$T/holders") 2>/dev/null
 
 # Bounded: the profile's tmp = 8M (below file_size, 16M), seen in the
 # mount from the host while the script holds what it wrote, and charged

@@ -885,7 +885,8 @@ END_TEST
  */
 static struct jail		seq_jail;
 /* the child enters a slot as in the spawner: here, our own namespace */
-static struct jail_slot		seq_slot = { -1, { -1, -1 } };
+static struct jail_slot		seq_slot = { -1, { -1, -1 }, -1, -1,
+				    { { 0 } } };
 static struct profile_set	seq_ps;
 static struct profile		seq_profile;
 static int			seq_ruleset = -1;
@@ -922,6 +923,11 @@ prepare_sequence(struct profile *p)
 	if (seq_slot.ns == -1)
 		seq_slot.ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	ck_assert_msg(seq_slot.ns != -1, "/proc/self/ns/mnt: %s",
+	    strerror(errno));
+	/* the child enters its slot's IPC namespace under the filter */
+	if (seq_slot.ipc == -1)
+		seq_slot.ipc = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+	ck_assert_msg(seq_slot.ipc != -1, "/proc/self/ns/ipc: %s",
 	    strerror(errno));
 }
 
@@ -1192,7 +1198,8 @@ body_setns(int out, int nstype, int keyed, int wrong_word)
 	uint64_t	k[3] = { 0, 0, 0 };
 	int		fd;
 
-	if ((fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((fd = open(nstype == CLONE_NEWIPC ? "/proc/self/ns/ipc" :
+	    "/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1) {
 		report(out, -1);
 		return;
 	}
@@ -1231,6 +1238,36 @@ static void
 body_setns_one_key_word_wrong(int out)
 {
 	body_setns(out, CLONE_NEWNS, 1, cur);
+}
+
+static void
+body_setns_ipc_keyed(int out)
+{
+	body_setns(out, CLONE_NEWIPC, 1, -1);
+}
+
+static void
+body_setns_ipc_unkeyed(int out)
+{
+	body_setns(out, CLONE_NEWIPC, 0, -1);
+}
+
+static void
+body_setns_ipc_one_key_word_wrong(int out)
+{
+	body_setns(out, CLONE_NEWIPC, 1, cur);
+}
+
+/* between the two allowed values, and both at once */
+static const int setns_other_types[] = {
+	CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWNS | 1,
+	CLONE_NEWNS | CLONE_NEWIPC,
+};
+
+static void
+body_setns_keyed_type_near(int out)
+{
+	body_setns(out, setns_other_types[cur], 1, -1);
 }
 
 START_TEST(test_setns_mount_with_the_key_is_allowed)
@@ -1281,6 +1318,181 @@ START_TEST(test_setns_with_one_key_word_wrong_fails_eperm)
 	cur = _i;
 	run(&p, body_setns_one_key_word_wrong, &r);
 	assert_denied(&r, "setns", EPERM);
+}
+END_TEST
+
+START_TEST(test_setns_ipc_with_the_key_is_allowed)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	run(&p, body_setns_ipc_keyed, &r);
+	assert_allowed(&r, "setns");
+}
+END_TEST
+
+START_TEST(test_setns_ipc_without_the_key_fails_eperm_and_is_reported)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	run(&p, body_setns_ipc_unkeyed, &r);
+	assert_denied(&r, "setns", EPERM);
+}
+END_TEST
+
+START_TEST(test_setns_ipc_with_one_key_word_wrong_fails_eperm)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	cur = _i;
+	run(&p, body_setns_ipc_one_key_word_wrong, &r);
+	assert_denied(&r, "setns", EPERM);
+}
+END_TEST
+
+START_TEST(test_setns_with_the_key_and_a_type_near_the_allowed_fails_eperm)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	cur = _i;
+	run(&p, body_setns_keyed_type_near, &r);
+	assert_denied(&r, "setns", EPERM);
+}
+END_TEST
+
+/*
+ * The request's IPC namespace is its slot's, entered with setns():
+ * clone(CLONE_NEWIPC) is refused even with the key where it once
+ * passed (the tls argument).
+ */
+static void
+body_clone_newipc_keyed(int out)
+{
+	long	pid;
+
+	pid = syscall(SYS_clone, CLONE_NEWIPC | SIGCHLD, NULL, NULL,
+	    NULL, cur_filter->exec_key[0]);
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	report(out, pid);
+}
+
+START_TEST(test_clone_newipc_with_the_key_fails_eperm)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	run(&p, body_clone_newipc_keyed, &r);
+	assert_denied(&r, "clone", EPERM);
+}
+END_TEST
+
+/* unshare(CLONE_NEWIPC): the spawner's replacement of a touched slot. */
+static void
+body_unshare(int out, int flags, int keyed)
+{
+	uint64_t	k[3] = { 0, 0, 0 };
+
+	if (keyed)
+		memcpy(k, cur_filter->exec_key, sizeof(k));
+	report(out, syscall(SYS_unshare, flags, k[0], k[1], k[2]));
+}
+
+static void
+body_unshare_ipc_keyed(int out)
+{
+	body_unshare(out, CLONE_NEWIPC, 1);
+}
+
+static void
+body_unshare_ipc_unkeyed(int out)
+{
+	body_unshare(out, CLONE_NEWIPC, 0);
+}
+
+static void
+body_unshare_uts_keyed(int out)
+{
+	body_unshare(out, CLONE_NEWUTS, 1);
+}
+
+START_TEST(test_unshare_ipc_with_the_key_is_allowed)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	run(&p, body_unshare_ipc_keyed, &r);
+	assert_allowed(&r, "unshare");
+}
+END_TEST
+
+START_TEST(test_unshare_ipc_without_the_key_fails_eperm_and_is_reported)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	run(&p, body_unshare_ipc_unkeyed, &r);
+	assert_denied(&r, "unshare", EPERM);
+}
+END_TEST
+
+START_TEST(test_unshare_of_another_type_with_the_key_fails_eperm)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	run(&p, body_unshare_uts_keyed, &r);
+	assert_denied(&r, "unshare", EPERM);
+}
+END_TEST
+
+/* fsopen("mqueue"): the mqueue root of a replacement namespace. */
+static void
+body_fsopen(int out, int keyed)
+{
+	uint64_t	k[3] = { 0, 0, 0 };
+	long		fd;
+
+	if (keyed)
+		memcpy(k, cur_filter->exec_key, sizeof(k));
+	fd = syscall(SYS_fsopen, "mqueue", FSOPEN_CLOEXEC, k[0], k[1], k[2]);
+	report(out, fd);
+}
+
+static void
+body_fsopen_keyed(int out)
+{
+	body_fsopen(out, 1);
+}
+
+static void
+body_fsopen_unkeyed(int out)
+{
+	body_fsopen(out, 0);
+}
+
+START_TEST(test_fsopen_with_the_key_is_allowed)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	run(&p, body_fsopen_keyed, &r);
+	assert_allowed(&r, "fsopen");
+}
+END_TEST
+
+START_TEST(test_fsopen_without_the_key_fails_eperm_and_is_reported)
+{
+	struct profile	p = test_profile();
+	struct run	r;
+
+	run(&p, body_fsopen_unkeyed, &r);
+	assert_denied(&r, "fsopen", EPERM);
 }
 END_TEST
 
@@ -1537,6 +1749,35 @@ assert_build_error(const struct profile *p, const char *want)
 	    "error \"%s\" does not mention \"%s\"", err, want);
 	ck_assert_ptr_null(f.bpf);
 }
+
+/* The IPC kinds the spawner watches in a slot: those scripts can make. */
+START_TEST(test_default_profile_lets_scripts_make_every_ipc_kind)
+{
+	struct profile	p = test_profile();
+	struct filter	f;
+	char		err[256];
+
+	ck_assert_int_eq(filter_build(&p, &f, err, sizeof(err)), 0);
+	ck_assert_uint_eq(f.ipc_kinds, FILTER_IPC_SHM | FILTER_IPC_SEM |
+	    FILTER_IPC_MSG | FILTER_IPC_MQ);
+	ck_assert_uint_eq(f.ipc_blind, 0);
+	filter_free(&f);
+}
+END_TEST
+
+START_TEST(test_denied_ipc_kinds_are_not_watched_and_unremovable_ones_blind)
+{
+	struct profile	p = test_profile();
+	struct filter	f;
+	char		err[256];
+
+	p.syscall_deny = LIST("shmget", "mq_open", "msgctl");
+	ck_assert_int_eq(filter_build(&p, &f, err, sizeof(err)), 0);
+	ck_assert_uint_eq(f.ipc_kinds, FILTER_IPC_SEM | FILTER_IPC_MSG);
+	ck_assert_uint_eq(f.ipc_blind, FILTER_IPC_MSG);
+	filter_free(&f);
+}
+END_TEST
 
 START_TEST(test_unknown_syscall_name_is_an_error)
 {
@@ -1985,6 +2226,9 @@ filter_suite(void)
 	tcase_add_test(troot, test_change_to_profile_ids_is_allowed);
 	/* entering a mount namespace needs CAP_SYS_ADMIN */
 	tcase_add_test(troot, test_setns_mount_with_the_key_is_allowed);
+	tcase_add_test(troot, test_setns_ipc_with_the_key_is_allowed);
+	tcase_add_test(troot, test_unshare_ipc_with_the_key_is_allowed);
+	tcase_add_test(troot, test_fsopen_with_the_key_is_allowed);
 #ifndef __SANITIZE_ADDRESS__
 	/* the real child sequence, uninstrumented: AddressSanitizer's
 	 * runtime makes calls of its own in the jailed child */
@@ -2011,6 +2255,20 @@ filter_suite(void)
 	tcase_add_test(tproc, test_setns_with_the_key_and_type_0_fails_eperm);
 	tcase_add_loop_test(tproc,
 	    test_setns_with_one_key_word_wrong_fails_eperm, 0, 3);
+	tcase_add_test(tproc,
+	    test_setns_ipc_without_the_key_fails_eperm_and_is_reported);
+	tcase_add_loop_test(tproc,
+	    test_setns_ipc_with_one_key_word_wrong_fails_eperm, 0, 3);
+	tcase_add_loop_test(tproc,
+	    test_setns_with_the_key_and_a_type_near_the_allowed_fails_eperm,
+	    0, (int)(sizeof(setns_other_types) / sizeof(setns_other_types[0])));
+	tcase_add_test(tproc, test_clone_newipc_with_the_key_fails_eperm);
+	tcase_add_test(tproc,
+	    test_unshare_ipc_without_the_key_fails_eperm_and_is_reported);
+	tcase_add_test(tproc,
+	    test_unshare_of_another_type_with_the_key_fails_eperm);
+	tcase_add_test(tproc,
+	    test_fsopen_without_the_key_fails_eperm_and_is_reported);
 
 	tcase_add_test(tmode,
 	    test_complain_mode_lets_socket_inet_through_and_reports);
@@ -2023,6 +2281,10 @@ filter_suite(void)
 	tcase_add_test(tmode, test_attach_without_no_new_privs_is_refused);
 
 	tcase_add_test(tconf, test_unknown_syscall_name_is_an_error);
+	tcase_add_test(tconf,
+	    test_default_profile_lets_scripts_make_every_ipc_kind);
+	tcase_add_test(tconf,
+	    test_denied_ipc_kinds_are_not_watched_and_unremovable_ones_blind);
 	tcase_add_test(tconf, test_unknown_group_is_an_error);
 	tcase_add_test(tconf, test_tilde_in_allow_is_an_error);
 	tcase_add_test(tconf, test_tilde_in_deny_means_deny);

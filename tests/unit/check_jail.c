@@ -11,9 +11,13 @@
 #endif
 
 #include <sys/types.h>
+#include <sys/ipc.h>
 #include <sys/mount.h>
+#include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -24,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <mqueue.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "jail.h"
 #include "profile.h"
 
@@ -1291,6 +1297,7 @@ slot_setup(struct jail *j, struct jail_slot *sl)
 	}
 	sl->ns = open("/proc/self/ns/mnt", O_RDONLY);
 	ck_assert_int_ne(sl->ns, -1);
+	sl->ipc = sl->mq = -1;
 	j->slot = sl;
 	j->nslot = 1;
 }
@@ -1362,6 +1369,204 @@ START_TEST(slot_that_cannot_be_emptied_is_retired)
 }
 END_TEST
 
+/* ------------------------------------------------ a slot's IPC namespace */
+
+static struct jail_ipc_mark
+mark(int shm, int sem, int msg, long mtime)
+{
+	struct jail_ipc_mark	m;
+
+	memset(&m, 0, sizeof(m));
+	m.id[0] = shm;
+	m.id[1] = sem;
+	m.id[2] = msg;
+	m.step[0] = m.step[1] = m.step[2] = 1;
+	m.mq_mtime.tv_sec = m.mq_ctime.tv_sec = mtime;
+	m.mq_size = 80;
+	return m;
+}
+
+START_TEST(ipc_untouched_when_each_probe_got_the_next_id)
+{
+	struct jail_ipc_mark	was = mark(1, 1, 1, 100);
+	struct jail_ipc_mark	now = mark(2, 2, 2, 100);
+
+	ck_assert_int_eq(jail_ipc_untouched(&was, &now), 1);
+}
+END_TEST
+
+START_TEST(ipc_touched_when_a_probe_id_was_skipped)
+{
+	struct jail_ipc_mark	was = mark(1, 1, 1, 100);
+	struct jail_ipc_mark	now = mark(2, 2, 2, 100);
+
+	now.id[_i] = 3;
+	ck_assert_int_eq(jail_ipc_untouched(&was, &now), 0);
+}
+END_TEST
+
+START_TEST(ipc_touched_when_the_id_counter_wrapped)
+{
+	struct jail_ipc_mark	was = mark(63, -1, -1, 100);
+	struct jail_ipc_mark	now = mark(32768, -1, -1, 100);
+
+	ck_assert_int_eq(jail_ipc_untouched(&was, &now), 0);
+}
+END_TEST
+
+START_TEST(ipc_touched_when_the_mqueue_root_changed)
+{
+	struct jail_ipc_mark	was = mark(1, 1, 1, 100);
+	struct jail_ipc_mark	now = mark(2, 2, 2, 100);
+
+	switch (_i) {
+	case 0:
+		now.mq_mtime.tv_nsec = 1;
+		break;
+	case 1:
+		now.mq_ctime.tv_sec = 101;
+		break;
+	default:
+		now.mq_size = 0;
+		break;
+	}
+	ck_assert_int_eq(jail_ipc_untouched(&was, &now), 0);
+}
+END_TEST
+
+START_TEST(ipc_kind_not_probed_is_not_compared)
+{
+	struct jail_ipc_mark	was = mark(-1, 1, 1, 100);
+	struct jail_ipc_mark	now = mark(7, 2, 2, 100);
+
+	ck_assert_int_eq(jail_ipc_untouched(&was, &now), 1);
+}
+END_TEST
+
+/* A slot as the spawner makes it, with an IPC namespace of every kind. */
+static void
+slot_ipc_setup(struct jail *j, struct jail_slot *sl)
+{
+	slot_setup(j, sl);
+	j->ipc_kinds = FILTER_IPC_SHM | FILTER_IPC_SEM | FILTER_IPC_MSG |
+	    FILTER_IPC_MQ;
+	j->ipc_home = open("/proc/self/ns/ipc", O_RDONLY);
+	ck_assert_int_ne(j->ipc_home, -1);
+	ck_assert_int_eq(jail_slot_ipc_make(j, sl), 0);
+	ck_assert_int_ne(sl->ipc, -1);
+	ck_assert_int_ne(sl->mq, -1);
+}
+
+static ino_t
+ns_inode(int fd)
+{
+	struct stat	st;
+
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	return st.st_ino;
+}
+
+/* What a request does in its slot's IPC namespace, then back home. */
+static void
+in_slot_ipc(struct jail *j, struct jail_slot *sl, int what)
+{
+	char	name[64];
+	int	id;
+	mqd_t	q;
+
+	ck_assert_int_eq(setns(sl->ipc, CLONE_NEWIPC), 0);
+	switch (what) {
+	case 0:		/* a segment made and removed */
+		id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+		ck_assert_int_ne(id, -1);
+		ck_assert_int_eq(shmctl(id, IPC_RMID, NULL), 0);
+		break;
+	case 1:		/* a message queue left behind */
+		ck_assert_int_ne(msgget(IPC_PRIVATE, IPC_CREAT | 0600), -1);
+		break;
+	case 2:		/* a POSIX queue made and removed */
+	case 4:		/* a POSIX queue left behind */
+		/*
+		 * mqueue stamps its root to the second: a queue made and
+		 * removed within the second of the last check leaves the
+		 * root as it was, nothing to see for us or a script.  Wait
+		 * for the next second.
+		 */
+		if (what == 2)
+			usleep(1100 * 1000);
+		snprintf(name, sizeof(name), "/safecgi-test-%d", getpid());
+		q = mq_open(name, O_CREAT | O_RDWR, 0600, NULL);
+		ck_assert_msg(q != (mqd_t)-1, "mq_open: %s", strerror(errno));
+		mq_close(q);
+		if (what == 2)
+			ck_assert_int_eq(mq_unlink(name), 0);
+		break;
+	case 3:		/* a semaphore set made and removed */
+		id = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+		ck_assert_int_ne(id, -1);
+		ck_assert_int_eq(semctl(id, 0, IPC_RMID), 0);
+		break;
+	}
+	ck_assert_int_eq(setns(j->ipc_home, CLONE_NEWIPC), 0);
+}
+
+START_TEST(slot_reset_keeps_an_untouched_ipc_namespace)
+{
+	struct jail		j;
+	struct jail_slot	sl;
+	ino_t			before;
+
+	ck_assert_msg(geteuid() == 0, "these tests run as root");
+	slot_ipc_setup(&j, &sl);
+	before = ns_inode(sl.ipc);
+	ck_assert_int_eq(jail_slot_reset(&j, 0), 0);
+	ck_assert_int_eq(jail_slot_reset(&j, 0), 0);
+	ck_assert_msg(ns_inode(sl.ipc) == before, "an IPC namespace nobody "
+	    "used was replaced: the pool saves nothing");
+}
+END_TEST
+
+START_TEST(slot_reset_replaces_an_ipc_namespace_a_request_used)
+{
+	struct jail		j;
+	struct jail_slot	sl;
+	ino_t			before;
+
+	ck_assert_msg(geteuid() == 0, "these tests run as root");
+	slot_ipc_setup(&j, &sl);
+	before = ns_inode(sl.ipc);
+	in_slot_ipc(&j, &sl, _i);
+	ck_assert_int_eq(jail_slot_reset(&j, 0), 0);
+	ck_assert_int_ne(sl.ns, -1);
+	ck_assert_msg(ns_inode(sl.ipc) != before, "a used IPC namespace "
+	    "(case %d) was handed on", _i);
+	/* and the fresh one is kept while nobody uses it */
+	before = ns_inode(sl.ipc);
+	ck_assert_int_eq(jail_slot_reset(&j, 0), 0);
+	ck_assert_int_eq(ns_inode(sl.ipc), before);
+}
+END_TEST
+
+START_TEST(slot_ipc_that_cannot_be_made_fails_and_keeps_the_old_one)
+{
+	struct jail		j;
+	struct jail_slot	sl;
+	int			ipc, mq;
+
+	ck_assert_msg(geteuid() == 0, "these tests run as root");
+	slot_ipc_setup(&j, &sl);
+	ipc = sl.ipc;
+	mq = sl.mq;
+	/* nowhere to return to: the new namespace must not be kept */
+	close(j.ipc_home);
+	j.ipc_home = open("/dev/null", O_RDONLY);
+	ck_assert_int_ne(j.ipc_home, -1);
+	ck_assert_int_eq(jail_slot_ipc_make(&j, &sl), -1);
+	ck_assert_msg(sl.ipc == ipc && sl.mq == mq, "a slot took an IPC "
+	    "namespace that failed to be made");
+}
+END_TEST
+
 static Suite *
 jail_suite(void)
 {
@@ -1400,6 +1605,20 @@ jail_suite(void)
 	tcase_add_test(tc, the_rest_is_not_writable);
 	tcase_add_test(tc, writable_directory_but_not_its_sibling);
 	tcase_add_test(tc, writable_root_allows_every_write);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("ipc");
+	tcase_add_test(tc, ipc_untouched_when_each_probe_got_the_next_id);
+	tcase_add_loop_test(tc, ipc_touched_when_a_probe_id_was_skipped, 0, 3);
+	tcase_add_test(tc, ipc_touched_when_the_id_counter_wrapped);
+	tcase_add_loop_test(tc, ipc_touched_when_the_mqueue_root_changed, 0,
+	    3);
+	tcase_add_test(tc, ipc_kind_not_probed_is_not_compared);
+	tcase_add_test(tc, slot_reset_keeps_an_untouched_ipc_namespace);
+	tcase_add_loop_test(tc,
+	    slot_reset_replaces_an_ipc_namespace_a_request_used, 0, 5);
+	tcase_add_test(tc,
+	    slot_ipc_that_cannot_be_made_fails_and_keeps_the_old_one);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("slot");
