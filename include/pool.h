@@ -6,7 +6,9 @@
  * most about two new requests per CPU at a time for the whole
  * server, admit_starts()), queues it, and hands it to
  * an idle thread, starting one when none is idle.  Each thread serves
- * its connection's requests one after another (request.c).  On TERM the
+ * its connection's requests one after another (request.c); when they
+ * end, it takes the next waiting connection itself, under the same
+ * admission, rather than hand it over through the loop.  On TERM the
  * loop stops accepting and waits for the running requests, at most the
  * grace period.
  */

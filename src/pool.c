@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,74 @@ struct pool {
 	int		 nadmit;
 	int		 qhead, qlen;
 	int		 threads, idle, busy;
+	int		 listen_fd;
+	int		 draining;	/* no thread may accept any more */
+	int		 accepting;	/* threads in take_connection() */
 };
+
+static int	admission_slot(struct pool *);
+
+/*
+ * One connection from the listen socket (non-blocking), from an allowed
+ * peer: its fd, or -1 when there is none (another worker or thread took
+ * it) or it was refused.
+ */
+static int
+take_connection(struct pool *p)
+{
+	struct sockaddr_storage	 peer;
+	struct audit_event	 ev;
+	socklen_t		 plen = sizeof(peer);
+	char			 addr[64];
+	int			 fd;
+
+	fd = accept4(p->listen_fd, (struct sockaddr *)&peer, &plen,
+	    SOCK_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if (!config_peer_allowed(p->w->cf, (struct sockaddr *)&peer, addr,
+	    sizeof(addr))) {
+		/* TCP: only the web server's hosts (--allow-peer) */
+		close(fd);
+		memset(&ev, 0, sizeof(ev));
+		ev.event = "peer_refused";
+		audit_kv(&ev, "address", addr);
+		audit_budget_emit(&p->w->budget, NULL, &ev);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Called with p->mu held by a thread whose request just ended: under
+ * load the next connection is already waiting, and the thread takes it
+ * itself, on the admission slot it would free, instead of waking the
+ * accept loop to take it and then an idle thread to serve it (two
+ * context switches a request).  *slot and *mine are the new request's;
+ * -1 when there is none, with p->mu held again either way.
+ */
+static int
+take_next(struct pool *p, int *slot, int64_t *mine)
+{
+	int	fd;
+
+	if (p->draining || p->qlen > 0 || p->busy >= p->max ||
+	    (*slot = admission_slot(p)) == -1)
+		return -1;
+	p->admitted[*slot] = *mine = now_ms();
+	p->busy++;
+	p->accepting++;
+	pthread_mutex_unlock(&p->mu);
+	fd = take_connection(p);
+	pthread_mutex_lock(&p->mu);
+	p->accepting--;
+	if (fd == -1) {
+		p->busy--;
+		if (p->admitted[*slot] == *mine)
+			p->admitted[*slot] = 0;
+	}
+	return fd;
+}
 
 /* Every request of one connection, in turn. */
 static void
@@ -103,13 +171,19 @@ request_thread(void *arg)
 		stats_gauge(STATS_QUEUED, -1);
 		pthread_mutex_unlock(&p->mu);
 
-		serve_connection(r, fd);
+		for (;;) {
+			serve_connection(r, fd);
 
-		pthread_mutex_lock(&p->mu);
-		p->busy--;
-		/* free the admission slot, unless it aged and moved on */
-		if (p->admitted[slot] == mine)
-			p->admitted[slot] = 0;
+			pthread_mutex_lock(&p->mu);
+			p->busy--;
+			/* free the admission slot, unless it aged and moved
+			 * on */
+			if (p->admitted[slot] == mine)
+				p->admitted[slot] = 0;
+			if ((fd = take_next(p, &slot, &mine)) == -1)
+				break;
+			pthread_mutex_unlock(&p->mu);
+		}
 		pthread_cond_signal(&p->slot_cv);
 		pthread_mutex_unlock(&p->mu);
 	}
@@ -163,10 +237,11 @@ thread_start(struct pool *p)
 }
 
 static int
-pool_init(struct pool *p, struct worker *w)
+pool_init(struct pool *p, struct worker *w, int listen_fd)
 {
 	memset(p, 0, sizeof(*p));
 	p->w = w;
+	p->listen_fd = listen_fd;
 	p->max = w->cf->max_requests;
 	p->queue = calloc(p->max, sizeof(int));
 	p->qslot = calloc(p->max, sizeof(int));
@@ -185,10 +260,13 @@ pool_init(struct pool *p, struct worker *w)
 static void
 pool_queue(struct pool *p, int fd, int adm)
 {
-	int	tail;
+	int	tail, i;
 
 	pthread_mutex_lock(&p->mu);
 	tail = (p->qhead + p->qlen) % p->max;
+	/* a thread may have taken the slot meanwhile (take_next) */
+	if (p->admitted[adm] != 0 && (i = admission_slot(p)) != -1)
+		adm = i;
 	p->admitted[adm] = now_ms();
 	p->qslot[tail] = adm;
 	p->queue[tail] = fd;
@@ -205,16 +283,13 @@ pool_queue(struct pool *p, int fd, int adm)
 int
 pool_run(struct worker *w, int listen_fd, int sigfd)
 {
-	struct sockaddr_storage	 peer;
-	struct audit_event	 ev;
 	struct pool		 p;
 	struct pollfd		 pfd[2];
-	socklen_t		 plen;
 	int64_t			 until = 0;
 	int			 fd, draining = 0, adm = -1;
-	char			 c, addr[64];
+	char			 c;
 
-	if (pool_init(&p, w) == -1) {
+	if (pool_init(&p, w, listen_fd) == -1) {
 		log_msg(LOG_ERR, "worker: cannot start its request threads");
 		return 1;
 	}
@@ -242,6 +317,15 @@ pool_run(struct worker *w, int listen_fd, int sigfd)
 			if (c == SIGTERM && !draining) {
 				draining = 1;
 				until = now_ms() + (int64_t)w->cf->grace * 1000;
+				/* no thread may be in accept() when it goes */
+				pthread_mutex_lock(&p.mu);
+				p.draining = 1;
+				while (p.accepting > 0) {
+					pthread_mutex_unlock(&p.mu);
+					sched_yield();
+					pthread_mutex_lock(&p.mu);
+				}
+				pthread_mutex_unlock(&p.mu);
 				close(listen_fd);
 			}
 		}
@@ -252,21 +336,9 @@ pool_run(struct worker *w, int listen_fd, int sigfd)
 		}
 		if (draining || !(pfd[0].revents & POLLIN))
 			continue;
-		plen = sizeof(peer);
-		fd = accept4(listen_fd, (struct sockaddr *)&peer, &plen,
-		    SOCK_CLOEXEC);
-		if (fd == -1)
-			continue;	/* another worker took it */
-		if (!config_peer_allowed(w->cf, (struct sockaddr *)&peer,
-		    addr, sizeof(addr))) {
-			/* TCP: only the web server's hosts (--allow-peer) */
-			close(fd);
-			memset(&ev, 0, sizeof(ev));
-			ev.event = "peer_refused";
-			audit_kv(&ev, "address", addr);
-			audit_budget_emit(&w->budget, NULL, &ev);
+		/* none: another worker or a thread took it, or refused */
+		if ((fd = take_connection(&p)) == -1)
 			continue;
-		}
 		pool_queue(&p, fd, adm);
 	}
 	return 0;
