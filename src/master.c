@@ -50,6 +50,7 @@
  * more requests wait for one (request.c).
  */
 #define CGROUP_LEAVES	256
+#define LOG_QUIET_MS	5	/* see the main loop */
 
 struct slot {
 	pid_t		pid;
@@ -1225,7 +1226,8 @@ main(int argc, char **argv)
 	struct pollfd		*pfd;
 	char			 err[512], report[2048], c;
 	int			 i, n, stopping = 0, status = 0;
-	int64_t			 stop_deadline = 0, t;
+	int64_t			 stop_deadline = 0, t, log_quiet = 0;
+	int64_t			 log_last = 0;
 
 	/*
 	 * Exit statuses say why (safecgi(8), EXIT STATUS), so that the
@@ -1395,16 +1397,28 @@ main(int argc, char **argv)
 			return 1;
 		pfd[0].fd = sigpipe_fds[0];
 		pfd[0].events = POLLIN;
+		/*
+		 * Under load every request's access line would wake us on
+		 * its own: when lines come less than LOG_QUIET_MS apart, the
+		 * log channels wait that long and are read together (their
+		 * socket buffers hold hundreds of lines; what a full one
+		 * refuses is counted, never lost unseen).  Signals and audit
+		 * events are read at once; lines further apart, too.
+		 */
+		t = now_ms();
 		for (i = 0; i < total; i++) {
 			s = i < nslots ? &slots[i] : &old[i - nslots];
-			pfd[1 + 3 * i].fd = s->log_fd;
+			pfd[1 + 3 * i].fd = t < log_quiet ? -1 : s->log_fd;
 			pfd[1 + 3 * i].events = POLLIN;
 			pfd[2 + 3 * i].fd = s->event_fd;
 			pfd[2 + 3 * i].events = POLLIN;
 			pfd[3 + 3 * i].fd = s->relay_fd;
 			pfd[3 + 3 * i].events = POLLIN;
 		}
-		n = poll(pfd, 3 * total + 1, 100);
+		n = poll(pfd, 3 * total + 1, t < log_quiet ?
+		    (int)(log_quiet - t) : 100);
+		if (t >= log_quiet)
+			log_quiet = 0;
 		/* a signal (SIGCHLD among them) always writes the pipe; a
 		 * log line alone needs neither the pipe read nor a reap */
 		signalled = n <= 0 || pfd[0].revents != 0;
@@ -1413,8 +1427,13 @@ main(int argc, char **argv)
 			/* events first: the record must not wait for chatter */
 			if (pfd[2 + 3 * i].revents & POLLIN)
 				audit_drain(s->event_fd, s->pid);
-			if (pfd[1 + 3 * i].revents & POLLIN)
-				audit_drain(s->log_fd, s->pid);
+			if (pfd[1 + 3 * i].revents & POLLIN &&
+			    audit_drain(s->log_fd, s->pid) > 0) {
+				t = now_ms();
+				if (t - log_last < LOG_QUIET_MS)
+					log_quiet = t + LOG_QUIET_MS;
+				log_last = t;
+			}
 			/* a closed channel: the worker is gone, or its relay */
 			if (pfd[3 + 3 * i].revents != 0 &&
 			    relay_serve(s->relay_fd, &s->ports, s->pid) == -1) {
