@@ -2361,7 +2361,7 @@ jail_child_exec(void *arg)
 	struct __user_cap_header_struct	 hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct	 cd[2];
 	gid_t				 gid = p->gid;
-	int				 low, c;
+	int				 low;
 	const uint32_t			 spawner_caps = 1U << CAP_SYS_ADMIN |
 	    1U << CAP_SYS_CHROOT | 1U << CAP_DAC_OVERRIDE | 1U << CAP_FOWNER;
 
@@ -2429,8 +2429,9 @@ jail_child_exec(void *arg)
 	/* 2. Exactly fds 0, 1, 2.  Until here the child may share the
 	 *    spawner's descriptor table (CLONE_FILES), and nothing above
 	 *    changed it.  This close_range gives the child a table of its
-	 *    own holding only the descriptors below the request's highest
-	 *    (the kernel copies no more than that), without the spawner's
+	 *    own holding only the descriptors up to the script's stdio
+	 *    ones (the kernel copies no more than that; the cgroup join
+	 *    files are done with), without the spawner's
 	 *    long-lived ones, which live above (jail_fd_high); then the
 	 *    dup2s and the rest of the closing happen in the child's own
 	 *    table. */
@@ -2439,9 +2440,6 @@ jail_child_exec(void *arg)
 		low = x->fd_out;
 	if (x->fd_err > low)
 		low = x->fd_err;
-	for (c = 0; c < x->ncgroup; c++)
-		if (x->cgroup_procs[c] > low)
-			low = x->cgroup_procs[c];
 	if (syscall(SYS_close_range, low + 1, ~0U, CLOSE_RANGE_UNSHARE) ==
 	    -1)
 		child_fail(x, STAGE_FDS);

@@ -179,6 +179,21 @@ fi
 check "access log line has status and exit code" \
     log_has 'access client=127.0.0.1 method=GET script=.*/fast.sh profile=tests status=200 bytes=[0-9]* ms=[0-9]* exit=0'
 
+# Lines that come close together are read by the master in one go:
+# none of a burst's may be lost on the way.
+access_lines() { grep -c 'access client=.* script=.*/fast.sh ' "$ERRLOG"; }
+before=$(access_lines)
+burst 60 "$BASE/cgi-bin/fast.sh" "$T/burst"
+burst_wait
+i=0
+while [ $((  $(access_lines) - before )) -lt 60 ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+got=$(( $(access_lines) - before ))
+check "every request of a burst of 60 leaves its access line ($got lines, $(count 200 "$T/burst") answered 200)" \
+    [ "$got" -eq 60 -a "$(count 200 "$T/burst")" -eq 60 ]
+
 ls -l "$SOCK" > "$T/sockmode"
 check "socket is mode 0660 with the configured group" \
     grep -q '^srw-rw---- .* root www-data ' "$T/sockmode"
