@@ -42,6 +42,7 @@ struct config {
 	unsigned		 timeout;	/* -t; seconds */
 	unsigned		 grace;		/* SIGTERM drain, seconds */
 	int			 max_requests;	/* concurrent, per worker */
+	int			 sched_batch;	/* --scheduling batch */
 	char			*config_file;
 	char			*profile_dir;
 	char			*audit_log;	/* path, "syslog" or NULL */

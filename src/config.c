@@ -23,7 +23,7 @@ enum {
 	OPT_CONFIG = 256, OPT_SOCKET_USER, OPT_SOCKET_GROUP, OPT_SOCKET_MODE,
 	OPT_PROFILE_DIR, OPT_AUDIT_LOG, OPT_ERROR_LOG, OPT_MAX_REQUESTS,
 	OPT_GRACE, OPT_CHECK, OPT_SCRIPT, OPT_REQUIRE_LANDLOCK, OPT_SPOOL_DIR,
-	OPT_ALLOW_MISSING, OPT_ALLOW_PEER, OPT_STATUS_PATH,
+	OPT_ALLOW_MISSING, OPT_ALLOW_PEER, OPT_STATUS_PATH, OPT_SCHEDULING,
 };
 
 static const struct option longopts[] = {
@@ -44,6 +44,7 @@ static const struct option longopts[] = {
 	{ "max-requests",	required_argument, NULL, OPT_MAX_REQUESTS },
 	{ "profile-dir",	required_argument, NULL, OPT_PROFILE_DIR },
 	{ "require-landlock",	no_argument,	   NULL, OPT_REQUIRE_LANDLOCK },
+	{ "scheduling",		required_argument, NULL, OPT_SCHEDULING },
 	{ "script",		required_argument, NULL, OPT_SCRIPT },
 	{ "socket-group",	required_argument, NULL, OPT_SOCKET_GROUP },
 	{ "socket-mode",	required_argument, NULL, OPT_SOCKET_MODE },
@@ -79,6 +80,10 @@ config_usage(FILE *f)
 "                           (repeatable; default: loopback only)\n"
 "      --grace SECONDS      how long SIGTERM waits for requests (default 30)\n"
 "      --max-requests N     concurrent requests per worker (default 128)\n"
+"      --scheduling POLICY  batch (default): safecgi and its scripts never\n"
+"                           preempt a running task when they wake up (the\n"
+"                           kernel's SCHED_BATCH; same CPU share); normal:\n"
+"                           SCHED_OTHER, as fcgiwrap\n"
 "      --socket-user USER   owner of the unix socket\n"
 "      --socket-group GROUP group of the unix socket\n"
 "      --socket-mode MODE   mode of the unix socket (default 0660; never\n"
@@ -124,6 +129,7 @@ config_init(struct config *c)
 	c->timeout = 60;
 	c->grace = 30;
 	c->max_requests = 128;
+	c->sched_batch = 1;
 	c->socket_mode = 0660;
 	c->spool_fd = -1;
 }
@@ -321,6 +327,14 @@ config_set(struct config *c, int opt, const char *v)
 		break;
 	case OPT_ALLOW_PEER:
 		return peer_add(c, v);
+	case OPT_SCHEDULING:
+		if (strcmp(v, "batch") == 0)
+			c->sched_batch = 1;
+		else if (strcmp(v, "normal") == 0)
+			c->sched_batch = 0;
+		else
+			return "scheduling must be batch or normal";
+		break;
 	case OPT_STATUS_PATH:
 		if (*v != '/')
 			return "status path must start with '/'";

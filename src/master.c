@@ -985,6 +985,9 @@ check(struct policy *p, const char *report)
 
 	printf("safecgi %s: configuration is valid\n\njail layers:\n%s%s\n",
 	    PACKAGE_VERSION, report, cg_report);
+	printf("scheduling: %s\n\n", p->cf.sched_batch ? "batch (SCHED_BATCH: "
+	    "workers and scripts do not preempt on wake-up)" :
+	    "normal (SCHED_OTHER)");
 	check_logs(&p->cf, stdout);
 	/* a script, or every script under a directory */
 	if (p->cf.check_script != NULL)
@@ -1326,6 +1329,8 @@ main(int argc, char **argv)
 		if (listen_names != NULL)
 			audit_kv(&ev, "socket_names", listen_names);
 		audit_kv(&ev, "profiles", np);
+		audit_kv(&ev, "scheduling", cur->cf.sched_batch ? "batch" :
+		    "normal");
 		snprintf(abi, sizeof(abi), "%d", caps.landlock_abi);
 		audit_kv(&ev, "landlock_abi", abi);
 		/* the layers every script gets (the report logged below

@@ -50,6 +50,7 @@ struct pool {
 	int		 listen_fd;
 	int		 draining;	/* no thread may accept any more */
 	int		 accepting;	/* threads in take_connection() */
+	int		 unix_listen;	/* the socket is AF_UNIX */
 };
 
 static int	admission_slot(struct pool *);
@@ -116,11 +117,34 @@ take_next(struct pool *p, int *slot, int64_t *mine)
 	return fd;
 }
 
+/*
+ * The end of a connection nginx asked us to close.  libfcgi would shut
+ * down our side and then wait, up to 2 s, for nginx to close its own,
+ * reading what still comes, so that a TCP peer never sees a reset that
+ * could discard the answer before it read it.  Over a Unix socket there
+ * is no such reset: nginx reads all we wrote, and only then an error
+ * instead of end of file if we left bytes unread (the empty stdin record
+ * of a request without a body).  So what is already there is read
+ * without waiting, and the thread is free at once, not one wake-up later.
+ */
+static void
+close_now(int fd)
+{
+	char	trash[512];
+	int	i;
+
+	for (i = 0; i < 64; i++)
+		if (recv(fd, trash, sizeof(trash), MSG_DONTWAIT) <= 0)
+			break;
+	close(fd);
+}
+
 /* Every request of one connection, in turn. */
 static void
-serve_connection(struct req *r, int fd)
+serve_connection(struct pool *p, struct req *r, int fd)
 {
 	struct worker	*w = r->w;
+	int		 keep;
 
 	/*
 	 * Hand libfcgi a connection we accepted ourselves: with
@@ -134,14 +158,18 @@ serve_connection(struct req *r, int fd)
 	r->fr.keepConnection = 1;
 	while (FCGX_Accept_r(&r->fr) == 0) {
 		request_serve(r);
+		/* the last request: libfcgi's lingering close for TCP only */
+		keep = r->fr.keepConnection;
+		if (!keep && p->unix_listen)
+			r->fr.keepConnection = 1;
 		FCGX_Finish_r(&r->fr);
 		request_after(r);
-		if (!r->fr.keepConnection || r->fr.ipcFd == -1)
+		if (!keep || r->fr.ipcFd == -1)
 			break;
 		memset(&r->ar, 0, sizeof(r->ar));
 	}
 	if (r->fr.ipcFd != -1)
-		close(r->fr.ipcFd);
+		close_now(r->fr.ipcFd);
 	r->fr.ipcFd = -1;
 	FCGX_Free(&r->fr, 0);
 }
@@ -172,7 +200,7 @@ request_thread(void *arg)
 		pthread_mutex_unlock(&p->mu);
 
 		for (;;) {
-			serve_connection(r, fd);
+			serve_connection(p, r, fd);
 
 			pthread_mutex_lock(&p->mu);
 			p->busy--;
@@ -203,14 +231,34 @@ admission_slot(struct pool *p)
 	return -1;
 }
 
-/* Called with p->mu held: until a request ends or a slot ages. */
+/*
+ * Called with p->mu held: until a request ends (slot_cv) or the oldest
+ * admitted request ages out of its slot.  Not on a tick: a worker whose
+ * slots stay full would otherwise wake every few milliseconds for
+ * nothing, a context switch in and out each time.
+ */
 static void
 slot_wait(struct pool *p)
 {
 	struct timespec	ts;
+	int64_t		due = 0, ms;
+	int		i;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += 2 * 1000000L;
+	for (i = 0; i < p->nadmit; i++)
+		if (p->admitted[i] != 0 &&
+		    (due == 0 || p->admitted[i] + ADMIT_AGE_MS < due))
+			due = p->admitted[i] + ADMIT_AGE_MS;
+	if (p->busy >= p->max || due == 0) {
+		/* only a request's end frees a thread */
+		pthread_cond_wait(&p->slot_cv, &p->mu);
+		return;
+	}
+	ms = due - now_ms();
+	if (ms <= 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000L;
 	if (ts.tv_nsec >= 1000000000L) {
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000L;
@@ -239,9 +287,16 @@ thread_start(struct pool *p)
 static int
 pool_init(struct pool *p, struct worker *w, int listen_fd)
 {
+	pthread_condattr_t	ca;
+	struct sockaddr_storage	ss;
+	socklen_t		sl = sizeof(ss);
+
 	memset(p, 0, sizeof(*p));
 	p->w = w;
 	p->listen_fd = listen_fd;
+	if (getsockname(listen_fd, (struct sockaddr *)&ss, &sl) == 0 &&
+	    ss.ss_family == AF_UNIX)
+		p->unix_listen = 1;
 	p->max = w->cf->max_requests;
 	p->queue = calloc(p->max, sizeof(int));
 	p->qslot = calloc(p->max, sizeof(int));
@@ -252,7 +307,11 @@ pool_init(struct pool *p, struct worker *w, int listen_fd)
 		return -1;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
-	pthread_cond_init(&p->slot_cv, NULL);
+	/* slot_wait() sleeps until a time of the monotonic clock */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->slot_cv, &ca);
+	pthread_condattr_destroy(&ca);
 	return thread_start(p);
 }
 

@@ -37,6 +37,17 @@
 #define DRAIN_MS	2000	/* output still arriving after exit */
 #define WAIT_MS		1000	/* at most, between two looks at the clock */
 #define BUDGET_MS	100	/* ... and at the request's cgroup */
+/*
+ * For its first SETTLE_MS the request thread waits for the script's
+ * exit alone, not for each write and then the end of its pipes: most
+ * CGI answers are whole by then, and the thread wakes once for the
+ * lot instead of three times (output, end of file, exit), and nginx
+ * gets the answer in one write.  A script still running after that is
+ * streamed as before; what it wrote meanwhile waits in its pipe (64 KiB,
+ * then the script waits too), so its first bytes are late by at most
+ * this much.
+ */
+#define SETTLE_MS	10
 
 /* ---------------------------------------------------- state machine */
 
@@ -449,6 +460,7 @@ struct stream {
 	unsigned		 timeout;	/* s */
 	int64_t			 deadline, killat, drain;	/* ms, or 0 */
 	int64_t			 budget_at;	/* next budget look, ms */
+	int64_t			 settle;	/* until then, exit only */
 	unsigned long long	 outmax, outn;	/* stdout bytes, spooled too */
 	struct errcap		 err;
 };
@@ -589,8 +601,10 @@ read_out(struct stream *s)
 	if (rc == 0)
 		rc = emit(r, &s->spool, !s->m.body_done, s->buf + used,
 		    k - used);
-	/* output reaches nginx as the script makes it */
-	if (rc == 0 && s->spool.fd == -1 && FCGX_FFlush(r->fr.out) == -1)
+	/* output reaches nginx as the script makes it; once it has
+	 * exited, the rest goes with the end of the request */
+	if (rc == 0 && s->spool.fd == -1 && !s->m.exited &&
+	    FCGX_FFlush(r->fr.out) == -1)
 		rc = -2;
 	if (rc == -1)
 		feed(s, SI_FAILED, "cannot spool the output");
@@ -646,6 +660,26 @@ timers(struct stream *s)
 	return next > t ? (int)(next - t) : 0;
 }
 
+/*
+ * While the script may still finish quickly (SETTLE_MS), its pipes are
+ * not watched, only its exit; *timeout shrinks to the window's end.
+ */
+static int
+settling(struct stream *s, int *timeout)
+{
+	int64_t	left;
+
+	if (s->settle == 0 || s->m.exited || s->m.phase != SP_RUN)
+		return 0;
+	if ((left = s->settle - now_ms()) <= 0) {
+		s->settle = 0;
+		return 0;
+	}
+	if (left < *timeout)
+		*timeout = (int)left;
+	return 1;
+}
+
 /* One turn: wait for something to happen, then feed it in. */
 static void
 turn(struct stream *s)
@@ -653,14 +687,15 @@ turn(struct stream *s)
 	struct spawn_reply	rep;
 	struct pollfd		pfd[5];
 	char			c;
-	int			timeout;
+	int			timeout, quiet;
 
 	timeout = timers(s);
 	if (s->m.phase == SP_DONE)
 		return;
-	pfd[0].fd = s->out_r;
+	quiet = settling(s, &timeout);
+	pfd[0].fd = quiet ? -1 : s->out_r;
 	pfd[0].events = POLLIN;
-	pfd[1].fd = s->err_r;
+	pfd[1].fd = quiet ? -1 : s->err_r;
 	pfd[1].events = POLLIN;
 	pfd[2].fd = s->wake[0];
 	pfd[2].events = POLLIN;
@@ -775,6 +810,7 @@ stream_run(struct req *r, int in_w, int out_r, int err_r, int ctl)
 	s.timeout = r->w->cf->timeout < timeout ? r->w->cf->timeout : timeout;
 	s.deadline = r->admitted + (int64_t)s.timeout * 1000;
 	s.budget_at = now_ms() + BUDGET_MS;
+	s.settle = now_ms() + SETTLE_MS;
 
 	s.b->r = r;
 	s.b->in_w = in_w;

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -104,6 +105,30 @@ spawners_start(struct worker *w, const struct filter *filters)
 	return 0;
 }
 
+/*
+ * --scheduling: the worker's threads, its spawners and their scripts
+ * (each inherits it) under SCHED_BATCH, by default.  A batch task that
+ * wakes up waits for the running one's turn to end instead of taking
+ * the CPU from it: the script that answers does not stop to let the
+ * request thread in, nor the request thread to let the spawner in, and
+ * nginx is never preempted by either.  Their share of the CPU is the
+ * same.  Not a jail layer: a failure is logged and the worker goes on.
+ */
+static void
+sched_policy(const struct config *cf)
+{
+	struct sched_param	sp;
+	int			pol = cf->sched_batch ? SCHED_BATCH : SCHED_OTHER;
+
+	memset(&sp, 0, sizeof(sp));
+	if (sched_getscheduler(0) != pol &&
+	    sched_setscheduler(0, pol, &sp) == -1)
+		log_msg(LOG_WARNING, "worker: cannot set the %s scheduling "
+		    "policy: %s; scripts run under the one safecgi was "
+		    "started with", cf->sched_batch ? "batch" : "normal",
+		    strerror(errno));
+}
+
 int
 worker_main(const struct config *cf, const struct profile_set *ps,
     const struct filter *filters, int listen_fd, int log_fd, int relay_fd,
@@ -122,6 +147,7 @@ worker_main(const struct config *cf, const struct profile_set *ps,
 		return 1;
 	}
 	(void)prctl(PR_SET_NAME, "safecgi-worker", 0, 0, 0);
+	sched_policy(cf);
 	if ((w = calloc(1, sizeof(*w))) == NULL ||
 	    (w->jail = calloc(1, sizeof(*w->jail))) == NULL)
 		return 1;

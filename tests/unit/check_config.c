@@ -1,7 +1,8 @@
 /*
  * Unit tests for the options of config.c that guard the edges: which
- * TCP peers may speak FastCGI to safecgi (--allow-peer), and which jail
- * layers it may start without (--allow-missing).
+ * TCP peers may speak FastCGI to safecgi (--allow-peer), which jail
+ * layers it may start without (--allow-missing), and the scheduling
+ * policy (--scheduling).
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -188,11 +189,40 @@ START_TEST(test_require_landlock_contradicts_allow_missing_landlock)
 }
 END_TEST
 
+START_TEST(test_scheduling_is_batch_unless_told_normal)
+{
+	struct config	c;
+
+	ck_assert_int_eq(parse(&c, ""), 0);
+	ck_assert_int_eq(c.sched_batch, 1);
+	config_free(&c);
+	ck_assert_int_eq(parse(&c, "--scheduling normal"), 0);
+	ck_assert_int_eq(c.sched_batch, 0);
+	config_free(&c);
+	ck_assert_int_eq(parse(&c, "--scheduling normal --scheduling batch"),
+	    0);
+	ck_assert_int_eq(c.sched_batch, 1);
+	config_free(&c);
+}
+END_TEST
+
+START_TEST(test_scheduling_refuses_another_policy)
+{
+	struct config	c;
+
+	ck_assert_int_eq(parse(&c, "--scheduling fifo"), -1);
+	config_free(&c);
+	ck_assert_int_eq(parse(&c, "--scheduling"), -1);
+	config_free(&c);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
 	Suite	*s = suite_create("config");
 	TCase	*tp = tcase_create("peers"), *tl = tcase_create("layers");
+	TCase	*ts = tcase_create("scheduling");
 
 	tcase_add_test(tp, test_loopback_peers_are_allowed_by_default);
 	tcase_add_test(tp, test_other_peers_are_refused_by_default);
@@ -204,8 +234,11 @@ config_suite(void)
 	tcase_add_test(tl, test_allow_missing_refuses_an_unknown_layer);
 	tcase_add_test(tl,
 	    test_require_landlock_contradicts_allow_missing_landlock);
+	tcase_add_test(ts, test_scheduling_is_batch_unless_told_normal);
+	tcase_add_test(ts, test_scheduling_refuses_another_policy);
 	suite_add_tcase(s, tp);
 	suite_add_tcase(s, tl);
+	suite_add_tcase(s, ts);
 	return s;
 }
 
