@@ -17,7 +17,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#define AUDIT_KV_MAX	8
+#define AUDIT_KV_MAX	12
 
 /* Who and what a request is; every event of a request carries it. */
 struct audit_req {

@@ -1329,8 +1329,6 @@ main(int argc, char **argv)
 		if (listen_names != NULL)
 			audit_kv(&ev, "socket_names", listen_names);
 		audit_kv(&ev, "profiles", np);
-		audit_kv(&ev, "scheduling", cur->cf.sched_batch ? "batch" :
-		    "normal");
 		snprintf(abi, sizeof(abi), "%d", caps.landlock_abi);
 		audit_kv(&ev, "landlock_abi", abi);
 		/* the layers every script gets (the report logged below
@@ -1347,6 +1345,8 @@ main(int argc, char **argv)
 		audit_kv(&ev, "missing", !caps.landlock_abi ? (cg_tree ==
 		    NULL ? "landlock,cgroup" : "landlock") : cg_tree == NULL ?
 		    "cgroup" : NULL);
+		audit_kv(&ev, "scheduling", cur->cf.sched_batch ? "batch" :
+		    "normal");
 		audit_emit(&ev);
 		memset(&ev, 0, sizeof(ev));
 		ev.event = "policy_loaded";

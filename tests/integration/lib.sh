@@ -15,7 +15,7 @@ set -u
 
 need_root
 # the harness itself: a failure, naming the tool, if one is missing
-for tool in nginx curl python3 setpriv; do
+for tool in nginx curl python3 setpriv ss; do
 	command -v "$tool" >/dev/null 2>&1 ||
 	    bail_out "$tool is not installed (TEST_DEPS in contrib/quickstart.sh)"
 done
@@ -30,7 +30,17 @@ CGIBIN="$DOCROOT/cgi-bin"
 SOCK="$T/safecgi.sock"
 AUDIT="$T/audit.jsonl"
 ERRLOG="$T/safecgi.log"
-PORT=$((20000 + $$ % 20000))
+# Four ports from PORT (tests use up to PORT + 2), below the kernel's
+# ephemeral range (32768 and up): a client connection there, this test's
+# or anyone's, would hold a port nginx then cannot bind.  Skipped while
+# any socket holds one of them.
+PORT=$((20000 + ($$ % 3000) * 4))
+_n=0
+while [ -n "$(ss -Htan "sport >= :$PORT and sport <= :$((PORT + 3))" 2>/dev/null)" ] &&
+    [ $_n -lt 100 ]; do
+	PORT=$((PORT + 4 > 31996 ? 20000 : PORT + 4))
+	_n=$((_n + 1))
+done
 BASE="http://127.0.0.1:$PORT"
 SAFECGI_PID=
 NGINX_PID=

@@ -102,6 +102,31 @@ START_TEST(test_event_json_has_the_stable_fields)
 }
 END_TEST
 
+/* The startup event: ten keys with socket activation and a missing
+ * layer; the last ("missing", "scheduling") must not fall off. */
+START_TEST(test_an_event_keeps_the_startup_events_eleven_keys)
+{
+	static const char	*k[] = { "version", "socket", "socket_names",
+	    "profiles", "landlock_abi", "layers", "rootless", "cgroup",
+	    "missing", "scheduling", "spare" };
+	struct audit_event	ev = { 0 };
+	struct timespec		ts = { 1700000000, 0 };
+	char			out[2048], want[64];
+	size_t			i;
+
+	ev.event = "startup";
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		audit_kv(&ev, k[i], "v");
+	ck_assert_uint_eq(ev.nkv, sizeof(k) / sizeof(k[0]));
+	audit_format_json(&ev, NULL, &ts, out, sizeof(out));
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		snprintf(want, sizeof(want), "\"%s\":\"v\"", k[i]);
+		ck_assert_msg(strstr(out, want) != NULL, "%s missing: %s",
+		    k[i], out);
+	}
+}
+END_TEST
+
 START_TEST(test_hostile_uri_cannot_break_the_json_line)
 {
 	struct audit_req	r = { 1, "1.2.3.4", "GET",
@@ -307,6 +332,7 @@ audit_suite(void)
 	tcase_add_test(tc, test_json_escape_keeps_valid_utf8);
 	tcase_add_test(tc, test_json_escape_never_overflows);
 	tcase_add_test(tc, test_event_json_has_the_stable_fields);
+	tcase_add_test(tc, test_an_event_keeps_the_startup_events_eleven_keys);
 	tcase_add_test(tc, test_hostile_uri_cannot_break_the_json_line);
 	tcase_add_test(tc, test_syslog_line_escapes_spaces_and_controls);
 	tcase_add_test(tc, test_evidence_denied_exec_of_a_download_tool_is_attack);
