@@ -118,14 +118,16 @@ take_next(struct pool *p, int *slot, int64_t *mine)
 }
 
 /*
- * The end of a connection nginx asked us to close.  libfcgi would shut
- * down our side and then wait, up to 2 s, for nginx to close its own,
- * reading what still comes, so that a TCP peer never sees a reset that
- * could discard the answer before it read it.  Over a Unix socket there
- * is no such reset: nginx reads all we wrote, and only then an error
- * instead of end of file if we left bytes unread (the empty stdin record
- * of a request without a body).  So what is already there is read
- * without waiting, and the thread is free at once, not one wake-up later.
+ * The end of a connection still ours: one nginx asked us to close, over
+ * a Unix socket (serve_connection), or one it ended itself.  For the
+ * first, libfcgi would shut down our side and then wait, up to 2 s, for
+ * nginx to close its own, reading what still comes, so that a TCP peer
+ * never sees a reset that could discard the answer before it read it.
+ * Over a Unix socket there is no such reset: nginx reads all we wrote,
+ * and only then an error instead of end of file if we left bytes unread
+ * (the empty stdin record of a request without a body).  So what is
+ * already there is read without waiting, and the thread is free at
+ * once, not one wake-up later.
  */
 static void
 close_now(int fd)

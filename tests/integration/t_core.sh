@@ -128,8 +128,10 @@ i=0
 while [ ! -s "$T/first" ] && [ $i -lt 50 ]; do sleep 0.05; i=$((i + 1)); done
 first_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 wait $cpid 2>/dev/null
+# (the settle window, stream.c, holds a running script's first bytes
+# 10 ms at most; the script sleeps 3 s after them)
 check "output is streamed before the script ends (${first_ms}ms)" \
-    [ "$(cat "$T/first")" = first -a "$first_ms" -lt 2500 ]
+    [ "$(cat "$T/first")" = first -a "$first_ms" -lt 1000 ]
 
 start=$(date +%s)
 s=$(http_status "$BASE/cgi-bin/background.sh")

@@ -16,29 +16,37 @@ policy() {
 	sed -n 's/^policy[[:space:]]*:[[:space:]]*\([0-9]*\)$/\1/p' \
 	    "/proc/$1/sched" 2>/dev/null
 }
-# sleeps PID...: voluntary context switches of these tasks, summed
+# sleeps PID...: voluntary context switches of these tasks, summed;
+# nothing when one cannot be read (the checks then fail, never pass on
+# a count of zero)
 sleeps() {
 	n=0
 	for t in "$@"; do
 		v=$(sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' \
 		    "/proc/$t/status" 2>/dev/null)
-		n=$((n + ${v:-0}))
+		[ -n "$v" ] || return 0
+		n=$((n + v))
 	done
-	echo "$n"
+	[ $# -gt 0 ] && echo "$n"
+}
+# held_policy: start sleep.sh?3 (its curl's pid in $cpid, to wait for)
+# and print the policy of the script's process, seen from the host
+held_policy() {
+	curl -s -o /dev/null --max-time 10 "$BASE/cgi-bin/sleep.sh?3" &
+	cpid=$!
+	i=0
+	while [ -z "$(test_procs "sleep 3")" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	policy "$(test_procs "sleep 3" | head -1)"
 }
 threads() { ls "/proc/$1/task"; }
 
 # --- scheduling: SCHED_BATCH (3) by default, for every task -------------
 
-curl -s -o /dev/null --max-time 10 "$BASE/cgi-bin/sleep.sh?3" &
-cpid=$!
-i=0
-while [ -z "$(test_procs "sleep 3")" ] && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-script=$(test_procs "sleep 3" | head -1)
-p=$(policy "${script:-0}")
+held_policy > "$T/policy"
+p=$(cat "$T/policy")
 check "a script runs under SCHED_BATCH by default (policy ${p:-none})" \
     [ "${p:-none}" = 3 ]
 bad=
@@ -66,8 +74,10 @@ while [ $n -lt 20 ]; do
 	n=$((n + 1))
 done
 after=$(sleeps $(threads "$WORKER" | sed "s|^|$WORKER/task/|"))
-check "a quick answer costs the worker at most 6 sleeps (20 requests: $n answered, $((after - before)) sleeps)" \
-    [ "$n" = 20 -a $((after - before)) -le 120 ]
+# at least one a request: the accept loop waits for each connection
+d=$(( ${after:-0} - ${before:-0} ))
+check "a quick answer costs the worker at most 6 sleeps (20 requests: $n answered, $d sleeps)" \
+    [ "$n" = 20 -a -n "$before" -a -n "$after" -a "$d" -ge 20 -a "$d" -le 120 ]
 
 # With its one request thread busy, the accept loop sleeps until the
 # request ends, not on a 2 ms tick (about 500 wake-ups a second).
@@ -78,8 +88,9 @@ before=$(sleeps "$WORKER")
 sleep 1
 after=$(sleeps "$WORKER")
 wait $cpid
-check "a worker with every thread busy does not wake on a timer ($((after - before)) sleeps in 1 s)" \
-    [ $((after - before)) -le 5 ]
+d=$(( ${after:-0} - ${before:-0} ))
+check "a worker with every thread busy does not wake on a timer ($d sleeps in 1 s)" \
+    [ -n "$WORKER" -a -n "$before" -a -n "$after" -a "$d" -le 5 ]
 
 # A client that keeps its end of the connection open after the answer
 # (nginx closes at once; others may not) does not hold the request
@@ -119,33 +130,14 @@ check "a client that keeps the connection open does not hold the worker (next an
     [ "$(cat "$T/hold.out")" = answered -a "$s" = 200 -a "$ms" -lt 1000 ]
 wait $hold
 
-# Output still streams: the settle window delays a script's first bytes
-# by 10 ms at most, not until it ends.
-start=$(date +%s%N)
-curl -s -N --max-time 10 "$BASE/cgi-bin/stream.sh" | head -1 > "$T/first" &
-cpid=$!
-i=0
-while [ ! -s "$T/first" ] && [ $i -lt 50 ]; do sleep 0.05; i=$((i + 1)); done
-first_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-wait $cpid 2>/dev/null
-check "a script still running has its first bytes sent within 1 s (${first_ms} ms)" \
-    [ "$(cat "$T/first")" = first -a "$first_ms" -lt 1000 ]
-
 # --- --scheduling normal ------------------------------------------------
 
 kill -TERM "$SAFECGI_PID"
 wait "$SAFECGI_PID"
 SAFECGI_PID=
 start_safecgi -c 1 --scheduling normal
-curl -s -o /dev/null --max-time 10 "$BASE/cgi-bin/sleep.sh?3" &
-cpid=$!
-i=0
-while [ -z "$(test_procs "sleep 3")" ] && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-script=$(test_procs "sleep 3" | head -1)
-p=$(policy "${script:-0}")
+held_policy > "$T/policy"
+p=$(cat "$T/policy")
 check "with --scheduling normal a script runs under SCHED_OTHER (policy ${p:-none})" \
     [ "${p:-none}" = 0 ]
 wait $cpid
